@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _COMPFW_ACCOUNT_H
+#define _COMPFW_ACCOUNT_H
+
+#include <linux/types.h>
+
+void *compfw_kvzalloc(size_t size);
+void compfw_kvfree(void *ptr, size_t size);
+
+long compfw_objects_alive(void);
+long compfw_bytes_alive(void);
+void compfw_report_leaks(void);
+
+#endif /* _COMPFW_ACCOUNT_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels compfw supports lives here, so that
+ * the logic files never test a version.
+ */
+#ifndef _COMPFW_COMPAT_H
+#define _COMPFW_COMPAT_H
+
+#include <linux/version.h>
+#include <net/netlink.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+/* NLA_UINT arrived in 6.8: a u32 when the value fits, else a u64. */
+static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
+{
+	u64 tmp64 = value;
+	u32 tmp32 = value;
+
+	if (tmp64 == tmp32)
+		return nla_put_u32(skb, attrtype, tmp32);
+	return nla_put(skb, attrtype, sizeof(u64), &tmp64);
+}
+#endif
+
+#endif /* _COMPFW_COMPAT_H */

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compfw: a per-component firewall. This file only brings the pieces up and
+ * down, in order; the work lives in one file per concept.
+ */
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <linux/compfw.h>
+
+#include "account.h"
+#include "netlink.h"
+#include "netns.h"
+#include "version.h"
+
+static int __init compfw_init(void)
+{
+	int ret;
+
+	ret = compfw_netns_init();
+	if (ret)
+		goto err_netns;
+
+	/* Last: once the family is visible, requests may arrive at once. */
+	ret = compfw_genl_init();
+	if (ret)
+		goto err_genl;
+
+	pr_info("version %s loaded\n", COMPFW_VERSION);
+	return 0;
+
+err_genl:
+	compfw_netns_exit();
+err_netns:
+	return ret;
+}
+
+static void __exit compfw_exit(void)
+{
+	compfw_genl_exit();
+	compfw_netns_exit();
+	compfw_report_leaks();
+}
+
+module_init(compfw_init);
+module_exit(compfw_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-component firewall");
+MODULE_VERSION(COMPFW_VERSION);
+MODULE_ALIAS_GENL_FAMILY(COMPFW_GENL_NAME);

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every suite, on the host and in both Debian kernels, ending
+# with one line "N passed, N failed" summed over all of them.
+#
+#   KERNELS="6.1 6.12"   which test kernels to boot (default both)
+set -u -o pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/check
+kernels=${KERNELS:-6.1 6.12}
+cd "$top"
+rm -rf "$out"
+mkdir -p "$out"
+
+tests/lib/deps.sh all
+
+# suite NAME CMD...: run one suite, keep its TAP, show it as it comes.
+suite() {
+	local name=$1
+	shift
+	echo "# === $name: $*"
+	"$@" 2>"$out/$name.stderr" | tee "$out/$name.tap"
+	local rc=$?
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$out/$name.tap"; then
+		echo "not ok - $name: exit status $rc" | tee -a "$out/$name.tap"
+		tail -n 20 "$out/$name.stderr" | sed 's/^/# /'
+	fi
+}
+
+# build_module VER: compfw.ko for VER, which must build without a warning.
+build_module() {
+	local ver=$1 log=$out/build-$1.log ko
+	if ko=$(tests/lib/build-module.sh "$ver" 2>"$log" | tail -n 1) && [ -f "$ko" ]; then
+		if grep -q 'warning:' "$log"; then
+			echo "not ok - build:$ver: compfw.ko builds with W=1 without warnings"
+			grep 'warning:' "$log" | sed 's/^/# /'
+		else
+			echo "ok - build:$ver: compfw.ko builds with W=1 without warnings"
+		fi
+		echo "$ko" >"$out/ko-$ver"
+	else
+		echo "not ok - build:$ver: compfw.ko builds"
+		tail -n 30 "$log" | sed 's/^/# /'
+	fi
+}
+
+# The executable scripts are the tests; lib.sh is only sourced.
+selftests() {
+	find tests/selftests -maxdepth 1 -name '*.sh' -perm -u+x | sort
+}
+
+suite cli tests/tools/run.sh
+suite kunit tests/kunit/run.sh
+suite runner tests/vm/selftest.sh --kernel "${kernels%% *}"
+for ver in $kernels; do
+	suite "build-$ver" build_module "$ver"
+	if [ -s "$out/ko-$ver" ]; then
+		suite "vm-$ver" tests/vm/run.sh --kernel "$ver" \
+			--module "$(cat "$out/ko-$ver")" $(selftests)
+	fi
+done
+
+summary=$(tests/lib/tap-summary.sh "$out"/*.tap)
+echo "$summary"
+case "$summary" in
+*" 0 failed"*) exit 0 ;;
+*) exit 1 ;;
+esac

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build compfw.ko for one cached Debian test kernel, in build/VER/mod, so that
+# both kernels' objects live side by side and the work tree stays clean.
+#
+#   tests/lib/build-module.sh VER [make args...]    (e.g. W=1, C=2)
+# Prints the path of the module on the last line of stdout.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+ver=$1
+shift
+
+eval "$("$top/tests/vm/kernel.sh" "$ver")"
+out=$top/build/$ver/mod
+
+# A tree of links to the sources: Kbuild writes its objects beside them.
+mkdir -p "$out/kmod"
+ln -sfn "$top/uapi" "$out/uapi"
+ln -sf "$top/Kbuild" "$out/Kbuild"
+find "$out/kmod" -maxdepth 1 -type l -delete
+for f in "$top"/kmod/Kbuild "$top"/kmod/*.[ch]; do
+	ln -s "$f" "$out/kmod/"
+done
+
+make -C "$KDIR" M="$out" W=1 "$@" modules >&2
+echo "$out/kmod/compfw.ko"

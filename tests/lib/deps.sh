@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages a group of targets needs, only those missing,
+# so that a fresh machine builds and tests with nothing done by hand.
+#
+#   tests/lib/deps.sh GROUP...     (cli vm kunit lint test bench, or all)
+set -eu
+
+pkgs_cli="gcc make pkg-config libnl-3-dev libnl-genl-3-dev libjansson-dev"
+pkgs_vm="qemu-system-x86 kmod xz-utils busybox-static cpio dwarves bc flex bison libelf-dev libssl-dev"
+pkgs_kunit="python3 bc flex bison libelf-dev libssl-dev xz-utils"
+pkgs_lint="sparse perl"
+pkgs_test="iproute2 iperf3 nftables iptables tcpdump trace-cmd socat util-linux libcap2-bin procps"
+pkgs_bench="valgrind"
+
+missing=""
+for group in "$@"; do
+	[ "$group" = all ] && set -- cli vm kunit lint test bench
+done
+for group in "$@"; do
+	eval "list=\$pkgs_$group"
+	for pkg in $list; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+			grep -q "ok installed" || missing="$missing $pkg"
+	done
+done
+[ -z "$missing" ] && exit 0
+
+echo "# installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y --no-install-recommends $missing >&2 ||
+	{ apt-get update >&2 && apt-get install -y --no-install-recommends $missing >&2; }

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+# KTAP helpers shared by the compfw selftests (sourced, not run).
+#
+# A test script calls plan N, then one result helper per check, and ends
+# with finish, which exits 0 when all passed, 1 on any failure, 4 when every
+# check was skipped.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+ctl=${COMPFWCTL:-$top/tools/compfwctl}
+ksft_pass=0
+ksft_fail=0
+ksft_skip=0
+ksft_n=0
+
+plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+pass() {
+	ksft_n=$((ksft_n + 1))
+	ksft_pass=$((ksft_pass + 1))
+	echo "ok $ksft_n $1"
+}
+
+fail() {
+	ksft_n=$((ksft_n + 1))
+	ksft_fail=$((ksft_fail + 1))
+	echo "not ok $ksft_n $1"
+	shift
+	for line in "$@"; do echo "# $line"; done
+}
+
+skip() {
+	ksft_n=$((ksft_n + 1))
+	ksft_skip=$((ksft_skip + 1))
+	echo "ok $ksft_n $1 # SKIP $2"
+}
+
+# check NAME CMD...: the command must succeed.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$ out: $*" "$out"; fi
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got:  $2" "want: $3"; fi
+}
+
+# expect_fail_msg NAME WANT_SUBSTRING CMD...: the command must fail, print
+# exactly one line on stderr, and that line must contain WANT_SUBSTRING.
+expect_fail_msg() {
+	local name=$1 want=$2 err rc lines
+	shift 2
+	err=$("$@" 2>&1 >/dev/null) && rc=0 || rc=$?
+	lines=$(printf '%s\n' "$err" | grep -c .)
+	if [ "$rc" -ne 0 ] && [ "$lines" -eq 1 ] && [[ "$err" == *"$want"* ]]; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc, $lines line(s) on stderr: $err" "want: $want"
+	fi
+}
+
+# json_get JSON KEY: one top-level field of a JSON object.
+json_get() {
+	python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
+}
+
+require() {
+	local tool
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			echo "# SKIP: $tool not installed"
+			exit 4
+		fi
+	done
+}
+
+finish() {
+	echo "# $ksft_pass passed, $ksft_fail failed, $ksft_skip skipped"
+	[ "$ksft_fail" -eq 0 ] || exit 1
+	[ "$ksft_pass" -gt 0 ] || exit 4
+	exit 0
+}

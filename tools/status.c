@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/* compfwctl status: what the module is and what it holds in this netns. */
+
+#include <inttypes.h>
+#include <linux/compfw.h>
+#include <netlink/attr.h>
+#include <stdio.h>
+
+#include "compfwctl.h"
+#include "print.h"
+
+/* A kernel `uint` attribute: a u32 when the value fits, else a u64. */
+static uint64_t get_uint(const struct nlattr *attr)
+{
+	if (nla_len(attr) == sizeof(uint64_t))
+		return nla_get_u64((struct nlattr *)attr);
+	return nla_get_u32((struct nlattr *)attr);
+}
+
+static const struct {
+	int attr;
+	const char *key;
+	const char *fmt;
+} status_counts[] = {
+	{ COMPFW_STATUS_A_COMPONENTS, "components", "components      %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_RULES, "rules", "rules           %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_PERSONAS, "personas", "personas        %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_FABRICS, "fabrics", "fabrics         %" PRIu64 "\n" },
+};
+
+static int print_status(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[COMPFW_STATUS_A_MAX + 1];
+	unsigned int i;
+
+	(void)arg;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_STATUS_A_MAX, NULL) ||
+	    !tb[COMPFW_STATUS_A_MODULE_VERSION] ||
+	    !tb[COMPFW_STATUS_A_FAMILY_VERSION] ||
+	    !tb[COMPFW_STATUS_A_NETNS_COOKIE])
+		return -1;
+
+	print_open_object(NULL);
+	print_string("module_version", "module version  %s\n",
+		     nla_get_string(tb[COMPFW_STATUS_A_MODULE_VERSION]));
+	print_uint("family_version", "family version  %" PRIu64 "\n",
+		   nla_get_u32(tb[COMPFW_STATUS_A_FAMILY_VERSION]));
+	print_uint("netns_cookie", "netns cookie    %" PRIu64 "\n",
+		   nla_get_u64(tb[COMPFW_STATUS_A_NETNS_COOKIE]));
+	for (i = 0; i < sizeof(status_counts) / sizeof(status_counts[0]); i++) {
+		const struct nlattr *attr = tb[status_counts[i].attr];
+
+		print_uint(status_counts[i].key, status_counts[i].fmt,
+			   attr ? get_uint(attr) : 0);
+	}
+	print_close_object();
+	return 0;
+}
+
+int cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	struct nl_msg *msg;
+
+	(void)argv;
+	if (argc > 0)
+		return ctl_error("status takes no arguments");
+	if (ctl_connect(ctl))
+		return 1;
+	msg = ctl_msg(ctl, COMPFW_CMD_GET_STATUS, 0);
+	if (!msg)
+		return ctl_error("out of memory");
+	if (ctl_transact(ctl, msg, "status", print_status, NULL))
+		return 1;
+	print_end();
+	return 0;
+}
