@@ -7,6 +7,7 @@
 
 #include <linux/atomic.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 
@@ -26,6 +27,12 @@ void *compfw_kvzalloc(size_t size)
 	return ptr;
 }
 
+/* An empty array is no object: NULL, and compfw_kvfree() ignores it. */
+void *compfw_kvcalloc(size_t n, size_t size)
+{
+	return n ? compfw_kvzalloc(array_size(n, size)) : NULL;
+}
+
 void compfw_kvfree(void *ptr, size_t size)
 {
 	if (!ptr)
@@ -33,6 +40,13 @@ void compfw_kvfree(void *ptr, size_t size)
 	atomic_long_dec(&objects_alive);
 	atomic_long_sub(size, &bytes_alive);
 	kvfree(ptr);
+}
+
+/* For objects allocated elsewhere, such as compiled policies. */
+void compfw_account(long objects, long bytes)
+{
+	atomic_long_add(objects, &objects_alive);
+	atomic_long_add(bytes, &bytes_alive);
 }
 
 long compfw_objects_alive(void)

@@ -5,6 +5,8 @@
 #include <linux/types.h>
 
 void *compfw_kvzalloc(size_t size);
+void *compfw_kvcalloc(size_t n, size_t size);
+void compfw_account(long objects, long bytes);
 void compfw_kvfree(void *ptr, size_t size);
 
 long compfw_objects_alive(void);

@@ -7,6 +7,7 @@
 #define _COMPFW_COMPAT_H
 
 #include <linux/version.h>
+#include <net/genetlink.h>
 #include <net/netlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
@@ -19,6 +20,19 @@ static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
 	if (tmp64 == tmp32)
 		return nla_put_u32(skb, attrtype, tmp32);
 	return nla_put(skb, attrtype, sizeof(u64), &tmp64);
+}
+#endif
+
+/* A dump's request attributes moved into a struct genl_info in 6.2. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->attrs;
+}
+#else
+static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb)->attrs;
 }
 #endif
 

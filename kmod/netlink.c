@@ -5,10 +5,17 @@
  * the caller's network namespace.
  */
 
+#include <linux/limits.h>
+#include <linux/sort.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 #include <linux/compfw.h>
 
+#include "account.h"
 #include "compat.h"
+#include "component.h"
+#include "flows.h"
+#include "manifest.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -17,6 +24,71 @@
 static const struct nla_policy compfw_status_policy[COMPFW_STATUS_A_MAX + 1] = {
 	[0 ... COMPFW_STATUS_A_MAX] = { .type = NLA_REJECT },
 };
+
+static const struct nla_policy compfw_cidr_policy[COMPFW_CIDR_A_MAX + 1] = {
+	[COMPFW_CIDR_A_ADDR4] = { .type = NLA_BE32 },
+	[COMPFW_CIDR_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[COMPFW_CIDR_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy compfw_l4_policy[COMPFW_L4_A_MAX + 1] = {
+	[COMPFW_L4_A_PROTO] = { .type = NLA_U8 },
+	[COMPFW_L4_A_PORT_MIN] = { .type = NLA_U16 },
+	[COMPFW_L4_A_PORT_MAX] = { .type = NLA_U16 },
+	[COMPFW_L4_A_ICMP_TYPE] = { .type = NLA_U8 },
+};
+
+static const struct nla_policy compfw_rule_policy[COMPFW_RULE_A_MAX + 1] = {
+	[COMPFW_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[COMPFW_RULE_A_PEER_COMPONENT] = { .type = NLA_NUL_STRING,
+					   .len = COMPFW_NAME_MAX - 1 },
+	[COMPFW_RULE_A_PEER_CIDR] = NLA_POLICY_NESTED(compfw_cidr_policy),
+	[COMPFW_RULE_A_EXCEPT] = NLA_POLICY_NESTED(compfw_cidr_policy),
+	[COMPFW_RULE_A_L4] = NLA_POLICY_NESTED(compfw_l4_policy),
+};
+
+static const struct nla_policy compfw_manifest_policy[COMPFW_MANIFEST_A_MAX + 1] = {
+	[COMPFW_MANIFEST_A_COMPONENT] = { .type = NLA_NUL_STRING,
+					  .len = COMPFW_NAME_MAX - 1 },
+	[COMPFW_MANIFEST_A_VERSION] = { .type = NLA_NUL_STRING,
+					.len = COMPFW_VERSION_MAX - 1 },
+	[COMPFW_MANIFEST_A_MODE] = NLA_POLICY_MAX(NLA_U8, COMPFW_MODE_AUDIT),
+	[COMPFW_MANIFEST_A_LIMIT_CPU] = { .type = NLA_NUL_STRING,
+					  .len = COMPFW_LIMIT_MAX - 1 },
+	[COMPFW_MANIFEST_A_LIMIT_MEMORY] = { .type = NLA_NUL_STRING,
+					     .len = COMPFW_LIMIT_MAX - 1 },
+	[COMPFW_MANIFEST_A_LIMIT_IO] = { .type = NLA_NUL_STRING,
+					 .len = COMPFW_LIMIT_MAX - 1 },
+	[COMPFW_MANIFEST_A_RULES] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy compfw_apply_policy[COMPFW_APPLY_A_MAX + 1] = {
+	[COMPFW_APPLY_A_MANIFEST] = NLA_POLICY_NESTED(compfw_manifest_policy),
+	[COMPFW_APPLY_A_EXPOSURE] = NLA_POLICY_NESTED(compfw_l4_policy),
+	[COMPFW_APPLY_A_INGRESS] = NLA_POLICY_NESTED(compfw_rule_policy),
+	[COMPFW_APPLY_A_EGRESS] = NLA_POLICY_NESTED(compfw_rule_policy),
+};
+
+/* Reply-only attributes are refused in requests. */
+static const struct nla_policy compfw_component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
+	[COMPFW_COMPONENT_A_PAD] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_CGROUP_ID] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_MANIFEST] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_GENERATION] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_HAS_PREVIOUS] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_STATS] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_EXPOSURE] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_INGRESS] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING,
+				      .len = COMPFW_NAME_MAX - 1 },
+	[COMPFW_COMPONENT_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[COMPFW_COMPONENT_A_CGROUP] = { .type = NLA_NUL_STRING,
+					.len = PATH_MAX - 1 },
+	[COMPFW_COMPONENT_A_ADDRESS] = NLA_POLICY_NESTED(compfw_cidr_policy),
+};
+
+static struct genl_family compfw_genl_family;
 
 static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 {
@@ -37,7 +109,502 @@ static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 	return ret;
 }
 
-static int compfw_get_status_doit(struct sk_buff *skb, struct genl_info *info);
+/* A reply of @size bytes to @info, with the header of @cmd put. */
+static struct sk_buff *compfw_reply_new(struct genl_info *info, u8 cmd,
+					size_t size, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &compfw_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int compfw_get_status_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = compfw_reply_new(info, COMPFW_CMD_GET_STATUS, NLMSG_GOODSIZE, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	ret = compfw_fill_status(msg, genl_info_net(info));
+	if (ret) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_MOD(info->extack, "status does not fit in a message");
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component *comp)
+{
+	struct nlattr *nest;
+	u64 c[4];
+
+	compfw_component_read_stats(comp, c);
+	nest = nla_nest_start(skb, COMPFW_COMPONENT_A_STATS);
+	if (!nest ||
+	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_PACKETS, c[0]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_BYTES, c[1]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_PACKETS, c[2]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_BYTES, c[3]))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The component's own attributes, its counters and its manifest's header. */
+static int compfw_fill_component(struct sk_buff *skb, struct compfw_net *cnet,
+				 const struct compfw_component *comp)
+{
+	const struct compfw_manifest *m;
+	u32 i;
+
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	if (nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name) ||
+	    nla_put_u32(skb, COMPFW_COMPONENT_A_ID, comp->id) ||
+	    nla_put_u32(skb, COMPFW_COMPONENT_A_GENERATION, comp->generation) ||
+	    (comp->cgroup_path &&
+	     (nla_put_string(skb, COMPFW_COMPONENT_A_CGROUP, comp->cgroup_path) ||
+	      nla_put_u64_64bit(skb, COMPFW_COMPONENT_A_CGROUP_ID, comp->cgroup_id,
+				COMPFW_COMPONENT_A_PAD))) ||
+	    (comp->has_previous && nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)))
+		return -EMSGSIZE;
+	for (i = 0; i < comp->n_addresses; i++)
+		if (compfw_put_cidr(skb, COMPFW_COMPONENT_A_ADDRESS, &comp->addresses[i]))
+			return -EMSGSIZE;
+	if (compfw_fill_stats(skb, comp))
+		return -EMSGSIZE;
+	if (m && compfw_manifest_fill(skb, cnet, comp->name, m, NULL))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Room for one component with its whole manifest. */
+static size_t compfw_component_size(struct compfw_net *cnet,
+				    const struct compfw_component *comp)
+{
+	const struct compfw_manifest *m;
+	size_t size = NLMSG_GOODSIZE + comp->n_addresses * 48;
+
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	if (m)
+		size += m->spec.n_exposure * 48 + m->n_rules * 224 +
+			m->n_excepts * 48;
+	return size;
+}
+
+static struct compfw_component *compfw_named(struct compfw_net *cnet,
+					     struct genl_info *info)
+{
+	struct compfw_component *comp;
+
+	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "a component name is required");
+		return ERR_PTR(-EINVAL);
+	}
+	comp = compfw_component_by_name(cnet, nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]));
+	if (!comp) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME],
+				    "unknown component");
+		return ERR_PTR(-ENOENT);
+	}
+	return comp;
+}
+
+static int compfw_reply_component(struct genl_info *info, struct compfw_net *cnet,
+				  const struct compfw_component *comp, u8 cmd)
+{
+	const struct compfw_manifest *m;
+	struct sk_buff *msg;
+	u32 cursor = 0;
+	void *hdr;
+
+	msg = compfw_reply_new(info, cmd, compfw_component_size(cnet, comp), &hdr);
+	if (!msg)
+		return -ENOMEM;
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	if (compfw_fill_component(msg, cnet, comp) ||
+	    (m && compfw_manifest_fill(msg, cnet, comp->name, m, &cursor))) {
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "component does not fit in a message; dump it by name");
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int compfw_parse_addresses(struct genl_info *info,
+				  struct compfw_component_spec *spec)
+{
+	struct cfw_cidr *addresses;
+	const struct nlattr *attr;
+	int rem, n = 0, ret;
+
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem)
+		n += nla_type(attr) == COMPFW_COMPONENT_A_ADDRESS;
+	if (!n)
+		return 0;
+	addresses = kvcalloc(n, sizeof(*addresses), GFP_KERNEL);
+	if (!addresses)
+		return -ENOMEM;
+	spec->addresses = addresses;
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != COMPFW_COMPONENT_A_ADDRESS)
+			continue;
+		ret = compfw_parse_cidr(attr, &addresses[spec->n_addresses], info->extack);
+		if (ret)
+			return ret;
+		spec->n_addresses++;
+	}
+	return 0;
+}
+
+static int compfw_component_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct compfw_component_spec spec = {};
+	struct compfw_component *comp;
+	const char *why = NULL;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "a component name is required");
+		return -EINVAL;
+	}
+	spec.name = nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]);
+	if (!*spec.name) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME],
+				    "a component name may not be empty");
+		return -EINVAL;
+	}
+	if (info->attrs[COMPFW_COMPONENT_A_ID])
+		spec.id = nla_get_u32(info->attrs[COMPFW_COMPONENT_A_ID]);
+	if (info->attrs[COMPFW_COMPONENT_A_CGROUP])
+		spec.cgroup_path = nla_data(info->attrs[COMPFW_COMPONENT_A_CGROUP]);
+	ret = compfw_parse_addresses(info, &spec);
+	if (ret)
+		goto out;
+
+	mutex_lock(&cnet->lock);
+	comp = compfw_component_add(cnet, &spec, &why);
+	if (IS_ERR(comp)) {
+		ret = PTR_ERR(comp);
+		compfw_extack(info->extack, NULL, why ?: "cannot add the component");
+	} else {
+		ret = compfw_reply_component(info, cnet, comp, COMPFW_CMD_COMPONENT_NEW);
+	}
+	mutex_unlock(&cnet->lock);
+out:
+	kvfree(spec.addresses);
+	return ret;
+}
+
+static int compfw_component_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct compfw_component *comp;
+	const char *why = NULL;
+	int ret;
+
+	mutex_lock(&cnet->lock);
+	comp = compfw_named(cnet, info);
+	ret = PTR_ERR_OR_ZERO(comp);
+	if (!ret) {
+		ret = compfw_component_del(cnet, comp, &why);
+		if (ret)
+			compfw_extack(info->extack,
+				      info->attrs[COMPFW_COMPONENT_A_NAME], why);
+	}
+	mutex_unlock(&cnet->lock);
+	if (!ret)
+		compfw_flows_recheck(cnet);
+	return ret;
+}
+
+static int compfw_component_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct compfw_component *comp;
+	int ret;
+
+	mutex_lock(&cnet->lock);
+	comp = compfw_named(cnet, info);
+	ret = PTR_ERR_OR_ZERO(comp);
+	if (!ret)
+		ret = compfw_reply_component(info, cnet, comp, COMPFW_CMD_COMPONENT_GET);
+	mutex_unlock(&cnet->lock);
+	return ret;
+}
+
+/* One component, its rules spread over as many messages as they need. */
+static int compfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct compfw_net *cnet, const char *name)
+{
+	struct compfw_component *comp = compfw_component_by_name(cnet, name);
+	const struct compfw_manifest *m;
+	u32 cursor = cb->args[1];
+	bool first = !cb->args[2];
+	void *hdr;
+	int ret;
+
+	if (!comp) {
+		NL_SET_ERR_MSG_MOD(cb->extack, "unknown component");
+		return -ENOENT;
+	}
+	if (cb->args[0])	/* everything sent */
+		return 0;
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &compfw_genl_family, NLM_F_MULTI, COMPFW_CMD_COMPONENT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	/* The first message has the component, later ones only its name. */
+	ret = first ? compfw_fill_component(skb, cnet, comp) :
+		      nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name);
+	if (ret) {
+		genlmsg_cancel(skb, hdr);
+		return ret;
+	}
+	cb->args[2] = 1;
+	ret = m ? compfw_manifest_fill(skb, cnet, comp->name, m, &cursor) : 0;
+	genlmsg_end(skb, hdr);
+	cb->args[1] = cursor;
+	if (!ret)
+		cb->args[0] = 1;
+	return skb->len;
+}
+
+/*
+ * A dump lists components without their rules, cb->args[0] the cursor; with
+ * a name, it answers for that component alone, rules and all.
+ */
+static int compfw_component_get_dumpit(struct sk_buff *skb,
+				       struct netlink_callback *cb)
+{
+	struct compfw_net *cnet = compfw_net(sock_net(skb->sk));
+	struct nlattr **attrs = compfw_dump_attrs(cb);
+	struct compfw_component *comp;
+	long skip = cb->args[0], i = 0;
+	void *hdr;
+	int ret;
+
+	mutex_lock(&cnet->lock);
+	cb->seq = cnet->dump_seq;
+	if (attrs && attrs[COMPFW_COMPONENT_A_NAME]) {
+		ret = compfw_dump_one(skb, cb, cnet, nla_data(attrs[COMPFW_COMPONENT_A_NAME]));
+		mutex_unlock(&cnet->lock);
+		return ret;
+	}
+	list_for_each_entry(comp, &cnet->components_list, list) {
+		if (i++ < skip)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &compfw_genl_family, NLM_F_MULTI,
+				  COMPFW_CMD_COMPONENT_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (compfw_fill_component(skb, cnet, comp)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = i;
+	}
+	mutex_unlock(&cnet->lock);
+	return skb->len;
+}
+
+struct compfw_change {
+	struct compfw_rules_span span;
+	struct compfw_component *comp;
+	struct compfw_manifest *m;
+};
+
+static int compfw_change_cmp(const void *a, const void *b)
+{
+	const struct compfw_component *x = ((const struct compfw_change *)a)->comp;
+	const struct compfw_component *y = ((const struct compfw_change *)b)->comp;
+
+	return x < y ? -1 : x > y;
+}
+
+static void compfw_install(struct compfw_net *cnet, struct compfw_component *comp,
+			   struct compfw_manifest *m)
+{
+	struct compfw_manifest *old;
+
+	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
+	cnet->rules += m->n_rules - (old ? old->n_rules : 0);
+	compfw_manifest_free_rcu(comp->previous);
+	comp->previous = old;
+	comp->has_previous = true;
+	WRITE_ONCE(comp->generation, comp->generation + 1);
+}
+
+/* Where the attribute after @attr starts. */
+static const struct nlattr *attr_end(const struct nlattr *attr)
+{
+	return (const struct nlattr *)((const char *)attr + nla_total_size(nla_len(attr)));
+}
+
+/*
+ * Cut the request into manifests: each MANIFEST header owns the rule
+ * attributes up to the next header. Returns how many, or an error.
+ */
+static int compfw_split_batch(struct genl_info *info, struct compfw_change *changes)
+{
+	const struct nlattr *attr;
+	int rem, n = 0;
+
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) == COMPFW_APPLY_A_MANIFEST) {
+			if (changes) {
+				changes[n].span.header = attr;
+				changes[n].span.head = attr_end(attr);
+			}
+			n++;
+		} else if (!n) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "a rule comes before any manifest");
+			return -EINVAL;
+		}
+		if (changes)
+			changes[n - 1].span.len = (const char *)attr_end(attr) -
+						  (const char *)changes[n - 1].span.head;
+	}
+	if (!n)
+		NL_SET_ERR_MSG_MOD(info->extack, "nothing to apply");
+	return n ?: -EINVAL;
+}
+
+/* Every manifest of a batch is built before any is installed. */
+static int compfw_build_batch(struct compfw_net *cnet, struct genl_info *info,
+			      struct compfw_change *changes, int n)
+{
+	long rules = cnet->rules;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		changes[i].m = compfw_manifest_build(cnet, &changes[i].span,
+						     &changes[i].comp, info->extack);
+		if (IS_ERR(changes[i].m)) {
+			int ret = PTR_ERR(changes[i].m);
+
+			changes[i].m = NULL;
+			return ret;
+		}
+	}
+
+	sort(changes, n, sizeof(*changes), compfw_change_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		const struct compfw_manifest *old =
+			rcu_dereference_protected(changes[i].comp->manifest,
+						  lockdep_is_held(&cnet->lock));
+
+		if (i && changes[i].comp == changes[i - 1].comp) {
+			NL_SET_ERR_MSG_ATTR(info->extack, changes[i].span.header,
+					    "a component appears twice in one apply");
+			return -EINVAL;
+		}
+		rules += changes[i].m->n_rules - (old ? old->n_rules : 0);
+	}
+	if (rules > compfw_max_rules) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "too many rules in this namespace (module parameter max_rules)");
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static int compfw_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct compfw_change *changes;
+	int n, i, ret;
+
+	n = compfw_split_batch(info, NULL);
+	if (n < 0)
+		return n;
+	changes = kvcalloc(n, sizeof(*changes), GFP_KERNEL);
+	if (!changes)
+		return -ENOMEM;
+	compfw_split_batch(info, changes);
+
+	mutex_lock(&cnet->lock);
+	ret = compfw_build_batch(cnet, info, changes, n);
+	for (i = 0; i < n; i++) {
+		if (ret)
+			compfw_manifest_free(changes[i].m);
+		else
+			compfw_install(cnet, changes[i].comp, changes[i].m);
+	}
+	if (!ret)
+		cnet->dump_seq++;
+	mutex_unlock(&cnet->lock);
+	kvfree(changes);
+
+	if (!ret)
+		compfw_flows_recheck(cnet);
+	return ret;
+}
+
+static int compfw_rollback(struct compfw_net *cnet, struct compfw_component *comp,
+			   const char **why)
+{
+	struct compfw_manifest *cur;
+
+	if (!comp->has_previous) {
+		*why = "no previous manifest to roll back to";
+		return -ENOENT;
+	}
+	if (comp->previous && !compfw_manifest_peers_exist(cnet, comp->previous)) {
+		*why = "the previous manifest names a component that no longer exists";
+		return -ENOENT;
+	}
+	/* The two versions swap: a second rollback undoes the first. */
+	cur = rcu_replace_pointer(comp->manifest, comp->previous,
+				  lockdep_is_held(&cnet->lock));
+	cnet->rules += (comp->previous ? comp->previous->n_rules : 0) -
+		       (cur ? cur->n_rules : 0);
+	comp->previous = cur;
+	WRITE_ONCE(comp->generation, comp->generation + 1);
+	cnet->dump_seq++;
+	return 0;
+}
+
+static int compfw_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct compfw_component *comp;
+	const char *why = NULL;
+	int ret;
+
+	mutex_lock(&cnet->lock);
+	comp = compfw_named(cnet, info);
+	ret = PTR_ERR_OR_ZERO(comp);
+	if (!ret) {
+		ret = compfw_rollback(cnet, comp, &why);
+		if (ret)
+			compfw_extack(info->extack,
+				      info->attrs[COMPFW_COMPONENT_A_NAME], why);
+	}
+	mutex_unlock(&cnet->lock);
+	if (!ret)
+		compfw_flows_recheck(cnet);
+	return ret;
+}
 
 static const struct genl_ops compfw_genl_ops[] = {
 	{
@@ -45,6 +612,42 @@ static const struct genl_ops compfw_genl_ops[] = {
 		.doit = compfw_get_status_doit,
 		.policy = compfw_status_policy,
 		.maxattr = COMPFW_STATUS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = COMPFW_CMD_COMPONENT_NEW,
+		.doit = compfw_component_new_doit,
+		.policy = compfw_component_policy,
+		.maxattr = COMPFW_COMPONENT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = COMPFW_CMD_COMPONENT_DEL,
+		.doit = compfw_component_del_doit,
+		.policy = compfw_component_policy,
+		.maxattr = COMPFW_COMPONENT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = COMPFW_CMD_COMPONENT_GET,
+		.doit = compfw_component_get_doit,
+		.dumpit = compfw_component_get_dumpit,
+		.policy = compfw_component_policy,
+		.maxattr = COMPFW_COMPONENT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = COMPFW_CMD_MANIFEST_APPLY,
+		.doit = compfw_manifest_apply_doit,
+		.policy = compfw_apply_policy,
+		.maxattr = COMPFW_APPLY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = COMPFW_CMD_COMPONENT_ROLLBACK,
+		.doit = compfw_component_rollback_doit,
+		.policy = compfw_component_policy,
+		.maxattr = COMPFW_COMPONENT_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
@@ -57,45 +660,14 @@ static struct genl_family compfw_genl_family __ro_after_init = {
 	.name = COMPFW_GENL_NAME,
 	.version = COMPFW_GENL_VERSION,
 	.netnsok = true,
-	.parallel_ops = false,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = compfw_genl_ops,
 	.n_ops = ARRAY_SIZE(compfw_genl_ops),
-	.resv_start_op = COMPFW_CMD_GET_STATUS + 1,
+	.resv_start_op = COMPFW_CMD_COMPONENT_ROLLBACK + 1,
 	.mcgrps = compfw_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(compfw_genl_mcgrps),
 };
-
-static int compfw_get_status_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct sk_buff *msg;
-	void *hdr;
-	int ret;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &compfw_genl_family, 0,
-				COMPFW_CMD_GET_STATUS);
-	if (!hdr) {
-		ret = -EMSGSIZE;
-		goto err_free;
-	}
-
-	ret = compfw_fill_status(msg, genl_info_net(info));
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(info->extack, "status does not fit in a message");
-		goto err_free;
-	}
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return ret;
-}
 
 int __init compfw_genl_init(void)
 {

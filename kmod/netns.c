@@ -4,9 +4,28 @@
  * container's policy is its own and dies with its namespace.
  */
 
+#include <linux/module.h>
+#include <linux/workqueue.h>
+
+#include "addrmap.h"
+#include "component.h"
+#include "hooks.h"
 #include "netns.h"
 
 unsigned int compfw_net_id __read_mostly;
+struct workqueue_struct *compfw_wq;
+
+unsigned int compfw_max_components = 65536;
+module_param_named(max_components, compfw_max_components, uint, 0644);
+MODULE_PARM_DESC(max_components, "Most components in one network namespace");
+
+unsigned int compfw_max_rules = 1000000;
+module_param_named(max_rules, compfw_max_rules, uint, 0644);
+MODULE_PARM_DESC(max_rules, "Most rules in force in one network namespace");
+
+unsigned int compfw_max_component_rules = 65536;
+module_param_named(max_component_rules, compfw_max_component_rules, uint, 0644);
+MODULE_PARM_DESC(max_component_rules, "Most rules in one manifest");
 
 static int __net_init compfw_net_init(struct net *net)
 {
@@ -14,13 +33,18 @@ static int __net_init compfw_net_init(struct net *net)
 
 	cnet->net = net;
 	mutex_init(&cnet->lock);
-	return 0;
+	return compfw_components_init(cnet);
 }
 
 static void __net_exit compfw_net_exit(struct net *net)
 {
 	struct compfw_net *cnet = compfw_net(net);
 
+	mutex_lock(&cnet->lock);
+	compfw_hooks_unregister(cnet);
+	compfw_addrmap_destroy(cnet);
+	compfw_components_destroy(cnet);
+	mutex_unlock(&cnet->lock);
 	mutex_destroy(&cnet->lock);
 }
 
@@ -33,10 +57,22 @@ static struct pernet_operations compfw_net_ops = {
 
 int compfw_netns_init(void)
 {
-	return register_pernet_subsys(&compfw_net_ops);
+	int ret;
+
+	/* Objects are freed here, in process context, after a grace period. */
+	compfw_wq = alloc_workqueue("compfw", 0, 0);
+	if (!compfw_wq)
+		return -ENOMEM;
+	ret = register_pernet_subsys(&compfw_net_ops);
+	if (ret)
+		destroy_workqueue(compfw_wq);
+	return ret;
 }
 
 void compfw_netns_exit(void)
 {
 	unregister_pernet_subsys(&compfw_net_ops);
+	/* Let queued frees run: call_rcu first, then the work they queue. */
+	rcu_barrier();
+	destroy_workqueue(compfw_wq);
 }

@@ -3,29 +3,58 @@
 #define _COMPFW_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rhashtable.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+
+struct compfw_addrmap;
+
+/* IPv4 and IPv6, each at LOCAL_OUT, LOCAL_IN and FORWARD. */
+#define COMPFW_NUM_HOOKS	6
 
 /**
  * struct compfw_net - compfw's state in one network namespace
  * @net: the namespace this state belongs to
  * @lock: serialises every control-plane change in this namespace; the packet
  *	path never takes it
+ * @by_name: components by name; changed under @lock, read under @lock
+ * @by_id: components by ID; changed under @lock, read under RCU
+ * @by_cgroup: components by cgroup ID; changed under @lock, read under RCU
+ * @components_list: every component in creation order, under @lock
+ * @addrmap: owned addresses to components, rebuilt whole on change; RCU
+ * @next_id: where the search for a free component ID starts, under @lock
+ * @hooks_on: netfilter hooks are registered, under @lock
+ * @hook_ops: the hooks, registered with this state as their private data
  * @components: number of components defined, under @lock
- * @rules: number of compiled rules, under @lock
+ * @rules: number of rules in the manifests in force, under @lock
  * @personas: number of personas defined, under @lock
  * @fabrics: number of live fabrics, under @lock
+ * @dump_seq: bumped by every change, so that a dump racing one is flagged
  */
 struct compfw_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;	/* see above: control path only */
+	struct rhashtable by_name;
+	struct rhashtable by_id;
+	struct rhashtable by_cgroup;
+	struct list_head components_list;
+	struct compfw_addrmap __rcu *addrmap;
+	u32 next_id;
+	bool hooks_on;
+	struct nf_hook_ops hook_ops[COMPFW_NUM_HOOKS];
 	u32 components;
 	u32 rules;
 	u32 personas;
 	u32 fabrics;
+	u32 dump_seq;
 };
 
 extern unsigned int compfw_net_id;
+extern struct workqueue_struct *compfw_wq;
+extern unsigned int compfw_max_components;
+extern unsigned int compfw_max_rules;
+extern unsigned int compfw_max_component_rules;
 
 static inline struct compfw_net *compfw_net(const struct net *net)
 {

@@ -51,6 +51,7 @@ selftests() {
 
 suite cli tests/tools/run.sh
 suite kunit tests/kunit/run.sh
+suite lint tests/lib/lint.sh
 suite runner tests/vm/selftest.sh --kernel "${kernels%% *}"
 for ver in $kernels; do
 	suite "build-$ver" build_module "$ver"

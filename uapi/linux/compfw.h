@@ -13,16 +13,48 @@
 #define COMPFW_GENL_VERSION		1
 #define COMPFW_MCGRP_EVENTS		"events"
 
+#define COMPFW_NAME_MAX			64	/* with the NUL */
+#define COMPFW_VERSION_MAX		64	/* manifest version, with the NUL */
+#define COMPFW_LIMIT_MAX		128	/* a resource limit, with the NUL */
+
+/**
+ * enum compfw_mode - what a component's manifest does with a denied packet
+ * @COMPFW_MODE_ENFORCE: drop it
+ * @COMPFW_MODE_AUDIT: let it pass, but count, trace and report it
+ */
+enum compfw_mode {
+	COMPFW_MODE_ENFORCE,
+	COMPFW_MODE_AUDIT,
+};
+
 /**
  * enum compfw_cmd - commands of the compfw generic netlink family
  * @COMPFW_CMD_UNSPEC: unused, so that 0 is never a valid command
  * @COMPFW_CMD_GET_STATUS: reply with the module version, the family version
  *	and the number of objects of each kind in the caller's network
  *	namespace (&enum compfw_status_attrs)
+ * @COMPFW_CMD_COMPONENT_NEW: define a component (&enum compfw_component_attrs):
+ *	a name, an optional ID, a cgroup v2 path and the addresses it owns. It
+ *	is unmanaged until a manifest is applied to it.
+ * @COMPFW_CMD_COMPONENT_DEL: remove a component, by name; refused while
+ *	another component's manifest in force names it as a peer
+ * @COMPFW_CMD_COMPONENT_GET: one component by name, or a dump of all, with
+ *	the installed manifest and the counters
+ * @COMPFW_CMD_MANIFEST_APPLY: install one or more manifests
+ *	(&enum compfw_apply_attrs), all of them or none
+ * @COMPFW_CMD_COMPONENT_ROLLBACK: reinstate a component's previous manifest
+ *	(after its first manifest: unmanaged again). The two swap, so a second
+ *	rollback undoes the first. Refused when the previous manifest names a
+ *	component that no longer exists.
  */
 enum compfw_cmd {
 	COMPFW_CMD_UNSPEC,
 	COMPFW_CMD_GET_STATUS,
+	COMPFW_CMD_COMPONENT_NEW,
+	COMPFW_CMD_COMPONENT_DEL,
+	COMPFW_CMD_COMPONENT_GET,
+	COMPFW_CMD_MANIFEST_APPLY,
+	COMPFW_CMD_COMPONENT_ROLLBACK,
 
 	/* private: */
 	__COMPFW_CMD_MAX,
@@ -59,5 +91,206 @@ enum compfw_status_attrs {
 };
 
 #define COMPFW_STATUS_A_MAX (__COMPFW_STATUS_A_MAX - 1)
+
+/**
+ * enum compfw_component_attrs - a component
+ * @COMPFW_COMPONENT_A_UNSPEC: unused
+ * @COMPFW_COMPONENT_A_PAD: padding for 64-bit attributes
+ * @COMPFW_COMPONENT_A_NAME: string, unique in the namespace, at most 63 bytes
+ * @COMPFW_COMPONENT_A_ID: u32, unique and non-zero; allocated when not given
+ * @COMPFW_COMPONENT_A_CGROUP: string, cgroup v2 path from the root of the
+ *	caller's cgroup namespace, e.g. "/app/web"; the component covers that
+ *	cgroup and its descendants, the nearest component's ancestor winning.
+ *	The cgroup must exist.
+ * @COMPFW_COMPONENT_A_CGROUP_ID: u64, reply only: the cgroup's ID
+ * @COMPFW_COMPONENT_A_ADDRESS: nest, multi-attr (&enum compfw_cidr_attrs):
+ *	addresses the component owns, so that other components' rules may name
+ *	it and traffic to them without a socket (ICMP, SCTP) is its ingress
+ * @COMPFW_COMPONENT_A_MANIFEST: nest (&enum compfw_manifest_attrs), reply
+ *	only: the header of the manifest in force
+ * @COMPFW_COMPONENT_A_GENERATION: u32, reply only: bumped by every manifest
+ *	applied or rolled back; 0 while unmanaged
+ * @COMPFW_COMPONENT_A_HAS_PREVIOUS: flag, reply only: a rollback is possible
+ * @COMPFW_COMPONENT_A_STATS: nest (&enum compfw_stats_attrs), reply only
+ * @COMPFW_COMPONENT_A_EXPOSURE: nest (&enum compfw_l4_attrs), multi-attr,
+ *	reply only: the manifest's exposure
+ * @COMPFW_COMPONENT_A_INGRESS: nest (&enum compfw_rule_attrs), multi-attr,
+ *	reply only: the manifest's ingress rules
+ * @COMPFW_COMPONENT_A_EGRESS: nest (&enum compfw_rule_attrs), multi-attr,
+ *	reply only: the manifest's egress rules
+ *
+ * A GET of one component (by NAME) answers with its manifest's rules; a
+ * dump of all components lists them without. A dump with NAME set answers
+ * for that component only, with its rules spread over as many messages as
+ * they need (each message names the component again): use it for manifests
+ * too large for one message.
+ */
+enum compfw_component_attrs {
+	COMPFW_COMPONENT_A_UNSPEC,
+	COMPFW_COMPONENT_A_PAD,
+	COMPFW_COMPONENT_A_NAME,
+	COMPFW_COMPONENT_A_ID,
+	COMPFW_COMPONENT_A_CGROUP,
+	COMPFW_COMPONENT_A_CGROUP_ID,
+	COMPFW_COMPONENT_A_ADDRESS,
+	COMPFW_COMPONENT_A_MANIFEST,
+	COMPFW_COMPONENT_A_GENERATION,
+	COMPFW_COMPONENT_A_HAS_PREVIOUS,
+	COMPFW_COMPONENT_A_STATS,
+	COMPFW_COMPONENT_A_EXPOSURE,
+	COMPFW_COMPONENT_A_INGRESS,
+	COMPFW_COMPONENT_A_EGRESS,
+
+	/* private: */
+	__COMPFW_COMPONENT_A_MAX,
+};
+
+#define COMPFW_COMPONENT_A_MAX (__COMPFW_COMPONENT_A_MAX - 1)
+
+/**
+ * enum compfw_cidr_attrs - an IPv4 or IPv6 prefix
+ * @COMPFW_CIDR_A_UNSPEC: unused
+ * @COMPFW_CIDR_A_ADDR4: u32 in network byte order; exclusive with ADDR6
+ * @COMPFW_CIDR_A_ADDR6: 16 bytes, network byte order
+ * @COMPFW_CIDR_A_PREFIX_LEN: u8, up to 32 or 128; host bits must be clear
+ */
+enum compfw_cidr_attrs {
+	COMPFW_CIDR_A_UNSPEC,
+	COMPFW_CIDR_A_ADDR4,
+	COMPFW_CIDR_A_ADDR6,
+	COMPFW_CIDR_A_PREFIX_LEN,
+
+	/* private: */
+	__COMPFW_CIDR_A_MAX,
+};
+
+#define COMPFW_CIDR_A_MAX (__COMPFW_CIDR_A_MAX - 1)
+
+/**
+ * enum compfw_apply_attrs - a MANIFEST_APPLY request
+ * @COMPFW_APPLY_A_UNSPEC: unused
+ * @COMPFW_APPLY_A_MANIFEST: nest (&enum compfw_manifest_attrs): starts a
+ *	manifest; each names an existing component, at most once per request
+ * @COMPFW_APPLY_A_EXPOSURE: nest (&enum compfw_l4_attrs), multi-attr: what
+ *	the component of the last MANIFEST before it may serve
+ * @COMPFW_APPLY_A_INGRESS: nest (&enum compfw_rule_attrs), multi-attr: an
+ *	ingress rule of the last MANIFEST before it
+ * @COMPFW_APPLY_A_EGRESS: nest (&enum compfw_rule_attrs), multi-attr: an
+ *	egress rule of the last MANIFEST before it
+ *
+ * Rules are top-level attributes, not nested in their manifest, because an
+ * attribute holds at most 64 KiB and a manifest may hold 65,536 rules.
+ */
+enum compfw_apply_attrs {
+	COMPFW_APPLY_A_UNSPEC,
+	COMPFW_APPLY_A_MANIFEST,
+	COMPFW_APPLY_A_EXPOSURE,
+	COMPFW_APPLY_A_INGRESS,
+	COMPFW_APPLY_A_EGRESS,
+
+	/* private: */
+	__COMPFW_APPLY_A_MAX,
+};
+
+#define COMPFW_APPLY_A_MAX (__COMPFW_APPLY_A_MAX - 1)
+
+/**
+ * enum compfw_manifest_attrs - a manifest's header
+ * @COMPFW_MANIFEST_A_UNSPEC: unused
+ * @COMPFW_MANIFEST_A_COMPONENT: string, the component's name
+ * @COMPFW_MANIFEST_A_VERSION: string, the author's version, at most 63 bytes
+ * @COMPFW_MANIFEST_A_MODE: u8, &enum compfw_mode
+ * @COMPFW_MANIFEST_A_LIMIT_CPU: string, as written to cgroup v2 cpu.max;
+ *	compfwctl applies it, the module keeps it so that it is shown back
+ * @COMPFW_MANIFEST_A_LIMIT_MEMORY: string, as written to memory.max
+ * @COMPFW_MANIFEST_A_LIMIT_IO: string, as written to io.max
+ * @COMPFW_MANIFEST_A_RULES: uint, reply only: ingress plus egress rules
+ */
+enum compfw_manifest_attrs {
+	COMPFW_MANIFEST_A_UNSPEC,
+	COMPFW_MANIFEST_A_COMPONENT,
+	COMPFW_MANIFEST_A_VERSION,
+	COMPFW_MANIFEST_A_MODE,
+	COMPFW_MANIFEST_A_LIMIT_CPU,
+	COMPFW_MANIFEST_A_LIMIT_MEMORY,
+	COMPFW_MANIFEST_A_LIMIT_IO,
+	COMPFW_MANIFEST_A_RULES,
+
+	/* private: */
+	__COMPFW_MANIFEST_A_MAX,
+};
+
+#define COMPFW_MANIFEST_A_MAX (__COMPFW_MANIFEST_A_MAX - 1)
+
+/**
+ * enum compfw_l4_attrs - a protocol and a port or ICMP type range
+ * @COMPFW_L4_A_UNSPEC: unused
+ * @COMPFW_L4_A_PROTO: u8, IPPROTO_TCP, _UDP, _SCTP, _ICMP, _ICMPV6; absent
+ *	or 0 for any protocol (then no ports or types)
+ * @COMPFW_L4_A_PORT_MIN: u16, TCP/UDP/SCTP only; with PORT_MAX a range
+ * @COMPFW_L4_A_PORT_MAX: u16, at least PORT_MIN; defaults to PORT_MIN
+ * @COMPFW_L4_A_ICMP_TYPE: u8, ICMP/ICMPv6 only; absent for every type
+ */
+enum compfw_l4_attrs {
+	COMPFW_L4_A_UNSPEC,
+	COMPFW_L4_A_PROTO,
+	COMPFW_L4_A_PORT_MIN,
+	COMPFW_L4_A_PORT_MAX,
+	COMPFW_L4_A_ICMP_TYPE,
+
+	/* private: */
+	__COMPFW_L4_A_MAX,
+};
+
+#define COMPFW_L4_A_MAX (__COMPFW_L4_A_MAX - 1)
+
+/**
+ * enum compfw_rule_attrs - one allow rule
+ * @COMPFW_RULE_A_UNSPEC: unused
+ * @COMPFW_RULE_A_ID: u32, non-zero, unique within the manifest; the lowest
+ *	matching ID is the rule reported as deciding
+ * @COMPFW_RULE_A_PEER_COMPONENT: string, a peer component's name; exclusive
+ *	with PEER_CIDR. With neither, the peer is anyone.
+ * @COMPFW_RULE_A_PEER_CIDR: nest (&enum compfw_cidr_attrs)
+ * @COMPFW_RULE_A_EXCEPT: nest, multi-attr (&enum compfw_cidr_attrs): prefixes
+ *	inside PEER_CIDR that this rule does not cover
+ * @COMPFW_RULE_A_L4: nest (&enum compfw_l4_attrs); absent for any protocol
+ */
+enum compfw_rule_attrs {
+	COMPFW_RULE_A_UNSPEC,
+	COMPFW_RULE_A_ID,
+	COMPFW_RULE_A_PEER_COMPONENT,
+	COMPFW_RULE_A_PEER_CIDR,
+	COMPFW_RULE_A_EXCEPT,
+	COMPFW_RULE_A_L4,
+
+	/* private: */
+	__COMPFW_RULE_A_MAX,
+};
+
+#define COMPFW_RULE_A_MAX (__COMPFW_RULE_A_MAX - 1)
+
+/**
+ * enum compfw_stats_attrs - a component's counters, summed over CPUs
+ * @COMPFW_STATS_A_UNSPEC: unused
+ * @COMPFW_STATS_A_PAD: padding
+ * @COMPFW_STATS_A_ACCEPTED_PACKETS: uint, new flows' packets accepted
+ * @COMPFW_STATS_A_ACCEPTED_BYTES: uint
+ * @COMPFW_STATS_A_DROPPED_PACKETS: uint
+ * @COMPFW_STATS_A_DROPPED_BYTES: uint
+ */
+enum compfw_stats_attrs {
+	COMPFW_STATS_A_UNSPEC,
+	COMPFW_STATS_A_PAD,
+	COMPFW_STATS_A_ACCEPTED_PACKETS,
+	COMPFW_STATS_A_ACCEPTED_BYTES,
+	COMPFW_STATS_A_DROPPED_PACKETS,
+	COMPFW_STATS_A_DROPPED_BYTES,
+
+	/* private: */
+	__COMPFW_STATS_A_MAX,
+};
+
+#define COMPFW_STATS_A_MAX (__COMPFW_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_COMPFW_H */

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Components: created, found and destroyed here. The packet path finds a
+ * component by its cgroup under RCU; everything else happens under the
+ * namespace's lock, and a component is freed only after a grace period.
+ */
+
+#include <linux/cgroup.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "account.h"
+#include "addrmap.h"
+#include "component.h"
+#include "hooks.h"
+#include "manifest.h"
+#include "netns.h"
+
+static const struct rhashtable_params by_name_params = {
+	.head_offset = offsetof(struct compfw_component, by_name),
+	.key_offset = offsetof(struct compfw_component, name),
+	.key_len = COMPFW_NAME_MAX,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params by_id_params = {
+	.head_offset = offsetof(struct compfw_component, by_id),
+	.key_offset = offsetof(struct compfw_component, id),
+	.key_len = sizeof(u32),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params by_cgroup_params = {
+	.head_offset = offsetof(struct compfw_component, by_cgroup),
+	.key_offset = offsetof(struct compfw_component, cgroup_id),
+	.key_len = sizeof(u64),
+	.automatic_shrinking = true,
+};
+
+int compfw_components_init(struct compfw_net *cnet)
+{
+	int ret;
+
+	INIT_LIST_HEAD(&cnet->components_list);
+	cnet->next_id = 1;
+	ret = rhashtable_init(&cnet->by_name, &by_name_params);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&cnet->by_id, &by_id_params);
+	if (ret)
+		goto err_id;
+	ret = rhashtable_init(&cnet->by_cgroup, &by_cgroup_params);
+	if (ret)
+		goto err_cgroup;
+	return 0;
+
+err_cgroup:
+	rhashtable_destroy(&cnet->by_id);
+err_id:
+	rhashtable_destroy(&cnet->by_name);
+	return ret;
+}
+
+static void compfw_component_free(struct compfw_component *comp)
+{
+	compfw_manifest_free(rcu_dereference_protected(comp->manifest, true));
+	compfw_manifest_free(comp->previous);
+	free_percpu(comp->stats);
+	compfw_kvfree(comp->addresses, comp->n_addresses * sizeof(*comp->addresses));
+	if (comp->cgroup_path)
+		compfw_kvfree(comp->cgroup_path, strlen(comp->cgroup_path) + 1);
+	compfw_kvfree(comp, sizeof(*comp));
+}
+
+static void compfw_component_free_work(struct work_struct *work)
+{
+	compfw_component_free(container_of(to_rcu_work(work),
+					   struct compfw_component, free_work));
+}
+
+/* Called when the namespace goes: its hooks are gone, no reader is left. */
+void compfw_components_destroy(struct compfw_net *cnet)
+{
+	struct compfw_component *comp, *tmp;
+
+	list_for_each_entry_safe(comp, tmp, &cnet->components_list, list) {
+		list_del(&comp->list);
+		compfw_component_free(comp);
+	}
+	rhashtable_destroy(&cnet->by_cgroup);
+	rhashtable_destroy(&cnet->by_id);
+	rhashtable_destroy(&cnet->by_name);
+}
+
+struct compfw_component *compfw_component_by_name(struct compfw_net *cnet,
+						  const char *name)
+{
+	char key[COMPFW_NAME_MAX] = {};
+
+	if (strscpy(key, name, sizeof(key)) < 0)
+		return NULL;
+	return rhashtable_lookup_fast(&cnet->by_name, key, by_name_params);
+}
+
+struct compfw_component *compfw_component_by_id(struct compfw_net *cnet, u32 id)
+{
+	return rhashtable_lookup_fast(&cnet->by_id, &id, by_id_params);
+}
+
+/* The nearest ancestor (or the cgroup itself) that is a component wins. */
+struct compfw_component *compfw_component_of_cgroup(struct compfw_net *cnet,
+						    struct cgroup *cgrp)
+{
+	struct compfw_component *comp;
+	int level;
+	u64 id;
+
+	if (!atomic_read(&cnet->by_cgroup.nelems))
+		return NULL;
+	for (level = cgrp->level; level >= 0; level--) {
+		id = cgroup_id(cgroup_ancestor(cgrp, level));
+		comp = rhashtable_lookup(&cnet->by_cgroup, &id, by_cgroup_params);
+		if (comp)
+			return comp;
+	}
+	return NULL;
+}
+
+static u32 compfw_free_id(struct compfw_net *cnet)
+{
+	u32 id = cnet->next_id;
+
+	while (!id || compfw_component_by_id(cnet, id))
+		id++;
+	cnet->next_id = id + 1;
+	return id;
+}
+
+static int compfw_resolve_cgroup(const char *path, u64 *id, const char **why)
+{
+	struct cgroup *cgrp = cgroup_get_from_path(path);
+
+	if (IS_ERR(cgrp)) {
+		*why = "cgroup does not exist (create it first)";
+		return PTR_ERR(cgrp) == -ENOTDIR ? -ENOTDIR : -ENOENT;
+	}
+	*id = cgroup_id(cgrp);
+	cgroup_put(cgrp);
+	return 0;
+}
+
+static int compfw_component_check(struct compfw_net *cnet,
+				  const struct compfw_component_spec *spec,
+				  const char **why)
+{
+	if (cnet->components >= compfw_max_components) {
+		*why = "too many components (module parameter max_components)";
+		return -ENOSPC;
+	}
+	if (compfw_component_by_name(cnet, spec->name)) {
+		*why = "a component with this name exists";
+		return -EEXIST;
+	}
+	if (spec->id && compfw_component_by_id(cnet, spec->id)) {
+		*why = "component ID in use";
+		return -EEXIST;
+	}
+	return 0;
+}
+
+static struct compfw_component *
+compfw_component_alloc(const struct compfw_component_spec *spec)
+{
+	size_t addr_bytes = spec->n_addresses * sizeof(*spec->addresses);
+	struct compfw_component *comp;
+
+	comp = compfw_kvzalloc(sizeof(*comp));
+	if (!comp)
+		return NULL;
+	strscpy(comp->name, spec->name, sizeof(comp->name));
+	comp->stats = alloc_percpu(struct compfw_stats);
+	if (!comp->stats)
+		goto err;
+	if (spec->cgroup_path) {
+		comp->cgroup_path = compfw_kvzalloc(strlen(spec->cgroup_path) + 1);
+		if (!comp->cgroup_path)
+			goto err;
+		strcpy(comp->cgroup_path, spec->cgroup_path);
+	}
+	if (spec->n_addresses) {
+		comp->addresses = compfw_kvzalloc(addr_bytes);
+		if (!comp->addresses)
+			goto err;
+		memcpy(comp->addresses, spec->addresses, addr_bytes);
+		comp->n_addresses = spec->n_addresses;
+	}
+	INIT_RCU_WORK(&comp->free_work, compfw_component_free_work);
+	return comp;
+
+err:
+	compfw_component_free(comp);
+	return NULL;
+}
+
+static int compfw_component_hash(struct compfw_net *cnet,
+				 struct compfw_component *comp, const char **why)
+{
+	int ret;
+
+	ret = rhashtable_insert_fast(&cnet->by_name, &comp->by_name, by_name_params);
+	if (ret)
+		goto err_name;
+	ret = rhashtable_insert_fast(&cnet->by_id, &comp->by_id, by_id_params);
+	if (ret)
+		goto err_id;
+	if (comp->cgroup_id) {
+		ret = rhashtable_lookup_insert_fast(&cnet->by_cgroup, &comp->by_cgroup,
+						    by_cgroup_params);
+		if (ret == -EEXIST)
+			*why = "the cgroup belongs to another component";
+		if (ret)
+			goto err_cgroup;
+	}
+	return 0;
+
+err_cgroup:
+	rhashtable_remove_fast(&cnet->by_id, &comp->by_id, by_id_params);
+err_id:
+	rhashtable_remove_fast(&cnet->by_name, &comp->by_name, by_name_params);
+err_name:
+	if (!*why)
+		*why = "cannot index the component";
+	return ret;
+}
+
+static void compfw_component_unhash(struct compfw_net *cnet,
+				    struct compfw_component *comp)
+{
+	if (comp->cgroup_id)
+		rhashtable_remove_fast(&cnet->by_cgroup, &comp->by_cgroup,
+				       by_cgroup_params);
+	rhashtable_remove_fast(&cnet->by_id, &comp->by_id, by_id_params);
+	rhashtable_remove_fast(&cnet->by_name, &comp->by_name, by_name_params);
+}
+
+struct compfw_component *compfw_component_add(struct compfw_net *cnet,
+					      const struct compfw_component_spec *spec,
+					      const char **why)
+{
+	struct compfw_component *comp;
+	u64 cgroup_id = 0;
+	int ret;
+
+	lockdep_assert_held(&cnet->lock);
+	ret = compfw_component_check(cnet, spec, why);
+	if (!ret && spec->cgroup_path)
+		ret = compfw_resolve_cgroup(spec->cgroup_path, &cgroup_id, why);
+	if (ret)
+		return ERR_PTR(ret);
+
+	comp = compfw_component_alloc(spec);
+	if (!comp)
+		return ERR_PTR(-ENOMEM);
+	comp->id = spec->id ?: compfw_free_id(cnet);
+	comp->cgroup_id = cgroup_id;
+
+	ret = compfw_hooks_register(cnet);
+	if (ret) {
+		*why = "cannot register netfilter hooks";
+		goto err_free;
+	}
+	ret = compfw_component_hash(cnet, comp, why);
+	if (ret)
+		goto err_hooks;
+	if (comp->n_addresses) {
+		ret = compfw_addrmap_rebuild(cnet, comp, NULL, why);
+		if (ret)
+			goto err_unhash;
+	}
+	list_add_tail(&comp->list, &cnet->components_list);
+	cnet->components++;
+	cnet->dump_seq++;
+	return comp;
+
+err_unhash:
+	compfw_component_unhash(cnet, comp);
+err_hooks:
+	if (!cnet->components)
+		compfw_hooks_unregister(cnet);
+err_free:
+	/* Never published to the packet path (the hash insert was undone
+	 * under RCU-safe removal), but a lookup may still be walking past it.
+	 */
+	queue_rcu_work(compfw_wq, &comp->free_work);
+	return ERR_PTR(ret);
+}
+
+static struct compfw_component *compfw_component_referrer(struct compfw_net *cnet,
+							  u32 id)
+{
+	struct compfw_component *comp;
+	struct compfw_manifest *m;
+
+	/* Previous manifests do not count: rolling back to one is refused. */
+	list_for_each_entry(comp, &cnet->components_list, list) {
+		m = rcu_dereference_protected(comp->manifest,
+					      lockdep_is_held(&cnet->lock));
+		if (comp->id != id && m && compfw_manifest_names(m, id))
+			return comp;
+	}
+	return NULL;
+}
+
+int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
+			 const char **why)
+{
+	struct compfw_manifest *m;
+	int ret;
+
+	lockdep_assert_held(&cnet->lock);
+	if (compfw_component_referrer(cnet, comp->id)) {
+		*why = "another component's manifest names this component as a peer";
+		return -EBUSY;
+	}
+	if (comp->n_addresses) {
+		ret = compfw_addrmap_rebuild(cnet, NULL, comp, why);
+		if (ret)
+			return ret;
+	}
+	compfw_component_unhash(cnet, comp);
+	list_del(&comp->list);
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	if (m)
+		cnet->rules -= m->n_rules;
+	cnet->components--;
+	cnet->dump_seq++;
+	if (!cnet->components)
+		compfw_hooks_unregister(cnet);
+	queue_rcu_work(compfw_wq, &comp->free_work);
+	return 0;
+}
+
+void compfw_component_count(struct compfw_component *comp, bool accepted,
+			    unsigned int bytes)
+{
+	struct compfw_stats *stats = this_cpu_ptr(comp->stats);
+
+	u64_stats_update_begin(&stats->syncp);
+	if (accepted) {
+		u64_stats_inc(&stats->accepted_packets);
+		u64_stats_add(&stats->accepted_bytes, bytes);
+	} else {
+		u64_stats_inc(&stats->dropped_packets);
+		u64_stats_add(&stats->dropped_bytes, bytes);
+	}
+	u64_stats_update_end(&stats->syncp);
+}
+
+void compfw_component_read_stats(const struct compfw_component *comp,
+				 u64 counters[4])
+{
+	const struct compfw_stats *stats;
+	unsigned int start;
+	u64 c[4];
+	int cpu;
+
+	memset(counters, 0, 4 * sizeof(u64));
+	for_each_possible_cpu(cpu) {
+		stats = per_cpu_ptr(comp->stats, cpu);
+		do {
+			start = u64_stats_fetch_begin(&stats->syncp);
+			c[0] = u64_stats_read(&stats->accepted_packets);
+			c[1] = u64_stats_read(&stats->accepted_bytes);
+			c[2] = u64_stats_read(&stats->dropped_packets);
+			c[3] = u64_stats_read(&stats->dropped_bytes);
+		} while (u64_stats_fetch_retry(&stats->syncp, start));
+		counters[0] += c[0];
+		counters[1] += c[1];
+		counters[2] += c[2];
+		counters[3] += c[3];
+	}
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _COMPFW_COMPONENT_H
+#define _COMPFW_COMPONENT_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/compfw.h>
+
+#include "classify.h"
+
+struct cgroup;
+struct compfw_net;
+struct compfw_manifest;
+
+/* Per-CPU, so that the packet path never shares a cache line to count. */
+struct compfw_stats {
+	u64_stats_t accepted_packets;
+	u64_stats_t accepted_bytes;
+	u64_stats_t dropped_packets;
+	u64_stats_t dropped_bytes;
+	struct u64_stats_sync syncp;
+};
+
+/**
+ * struct compfw_component - one software component and its firewall
+ * @by_name: node in compfw_net.by_name
+ * @by_id: node in compfw_net.by_id
+ * @by_cgroup: node in compfw_net.by_cgroup, when @cgroup_id is set
+ * @list: entry in compfw_net.components, in creation order, for dumps
+ * @name: unique name, NUL-padded: it is the by_name hash key
+ * @id: unique non-zero ID
+ * @cgroup_id: the cgroup v2 this component covers (with its descendants),
+ *	or 0
+ * @cgroup_path: the path it was given as, for show
+ * @addresses: prefixes the component owns
+ * @n_addresses: entries in @addresses
+ * @manifest: the policy in force, NULL while unmanaged; RCU
+ * @previous: the policy before it, for rollback, NULL for "unmanaged";
+ *	under compfw_net.lock
+ * @has_previous: a rollback is possible (to @previous), under the lock
+ * @generation: bumped by every apply and rollback
+ * @stats: per-CPU counters
+ * @free_work: frees the component after a grace period
+ */
+struct compfw_component {
+	struct rhash_head by_name;
+	struct rhash_head by_id;
+	struct rhash_head by_cgroup;
+	struct list_head list;
+	char name[COMPFW_NAME_MAX];
+	u32 id;
+	u64 cgroup_id;
+	char *cgroup_path;
+	struct cfw_cidr *addresses;
+	u32 n_addresses;
+	struct compfw_manifest __rcu *manifest;
+	struct compfw_manifest *previous;
+	bool has_previous;
+	u32 generation;
+	struct compfw_stats __percpu *stats;
+	struct rcu_work free_work;
+};
+
+/* What COMPONENT_NEW asks for. */
+struct compfw_component_spec {
+	const char *name;
+	u32 id;
+	const char *cgroup_path;
+	const struct cfw_cidr *addresses;
+	u32 n_addresses;
+};
+
+int compfw_components_init(struct compfw_net *cnet);
+void compfw_components_destroy(struct compfw_net *cnet);
+
+struct compfw_component *compfw_component_add(struct compfw_net *cnet,
+					      const struct compfw_component_spec *spec,
+					      const char **why);
+int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
+			 const char **why);
+
+struct compfw_component *compfw_component_by_name(struct compfw_net *cnet,
+						  const char *name);
+struct compfw_component *compfw_component_by_id(struct compfw_net *cnet, u32 id);
+struct compfw_component *compfw_component_of_cgroup(struct compfw_net *cnet,
+						    struct cgroup *cgrp);
+
+void compfw_component_count(struct compfw_component *comp, bool accepted,
+			    unsigned int bytes);
+void compfw_component_read_stats(const struct compfw_component *comp,
+				 u64 counters[4]);
+
+static inline bool compfw_component_managed(const struct compfw_component *comp)
+{
+	return comp && rcu_access_pointer(comp->manifest);
+}
+
+#endif /* _COMPFW_COMPONENT_H */

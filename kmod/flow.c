@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flows: what the first packet of a flow is, whose it is at each end, and
+ * whether both ends' manifests let it through. Identity comes from the
+ * socket's cgroup where a socket can be found (TCP and UDP, as nft_socket
+ * finds them), else from the addresses components declare they own.
+ */
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/inet6_hashtables.h>
+#include <net/inet_hashtables.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack_tuple.h>
+#include <net/sock.h>
+#include <net/udp.h>
+#include <linux/cgroup.h>
+
+#include "addrmap.h"
+#include "component.h"
+#include "flow.h"
+#include "manifest.h"
+#include "netns.h"
+
+static bool is_icmp(u8 l4proto)
+{
+	return l4proto == IPPROTO_ICMP || l4proto == IPPROTO_ICMPV6;
+}
+
+static bool has_ports(u8 l4proto)
+{
+	return l4proto == IPPROTO_TCP || l4proto == IPPROTO_UDP ||
+	       l4proto == IPPROTO_SCTP;
+}
+
+/* TCP, UDP and SCTP all start with the two ports; ICMP with its type. */
+static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
+{
+	__be16 buf[2];
+	const __be16 *ports;
+	const u8 *type;
+
+	if (has_ports(f->l4proto)) {
+		ports = skb_header_pointer(skb, thoff, sizeof(buf), buf);
+		if (!ports)
+			return -EINVAL;
+		f->sport = ports[0];
+		f->dport = ports[1];
+	} else if (is_icmp(f->l4proto)) {
+		type = skb_header_pointer(skb, thoff, sizeof(u8), buf);
+		if (!type)
+			return -EINVAL;
+		f->icmp_type = *type;
+	}
+	return 0;
+}
+
+int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f)
+{
+	unsigned short fragoff = 0;
+	int thoff = 0, proto;
+
+	memset(f, 0, sizeof(*f));
+	if (pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		/* Conntrack reassembles first; a fragment here has no ports. */
+		if (ntohs(iph->frag_off) & IP_OFFSET)
+			return -EINVAL;
+		f->family = AF_INET;
+		f->l4proto = iph->protocol;
+		f->saddr.ip = iph->saddr;
+		f->daddr.ip = iph->daddr;
+		thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	} else {
+		proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
+		if (proto < 0 || fragoff)
+			return -EINVAL;
+		f->family = AF_INET6;
+		f->l4proto = proto;
+		f->saddr.ip6 = ipv6_hdr(skb)->saddr;
+		f->daddr.ip6 = ipv6_hdr(skb)->daddr;
+	}
+	return read_l4(skb, thoff, f);
+}
+
+void compfw_flow_from_tuple(const struct nf_conntrack_tuple *t, u8 family,
+			    struct compfw_flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->family = family;
+	f->l4proto = t->dst.protonum;
+	memcpy(&f->saddr, &t->src.u3, sizeof(f->saddr));
+	memcpy(&f->daddr, &t->dst.u3, sizeof(f->daddr));
+	if (has_ports(f->l4proto)) {
+		f->sport = t->src.u.all;
+		f->dport = t->dst.u.all;
+	} else if (is_icmp(f->l4proto)) {
+		f->icmp_type = t->dst.u.icmp.type;
+	}
+}
+
+struct compfw_component *compfw_sock_owner(struct compfw_net *cnet,
+					   struct sock *sk)
+{
+	sk = sk ? sk_to_full_sk(sk) : NULL;
+	if (!sk || !sk_fullsock(sk) || !net_eq(sock_net(sk), cnet->net))
+		return NULL;
+	return compfw_component_of_cgroup(cnet, sock_cgroup_ptr(&sk->sk_cgrp_data));
+}
+
+/*
+ * The local socket at @local that talks to @remote: a connected or
+ * listening one for TCP, a connected or bound one for UDP. Takes a
+ * reference, as inet_lookup() and udp*_lib_lookup() do.
+ */
+static struct sock *find_sock(struct net *net, const struct compfw_flow *f,
+			      bool at_dst, int dif)
+{
+	const union cfw_addr *local = at_dst ? &f->daddr : &f->saddr;
+	const union cfw_addr *remote = at_dst ? &f->saddr : &f->daddr;
+	__be16 lport = at_dst ? f->dport : f->sport;
+	__be16 rport = at_dst ? f->sport : f->dport;
+	struct inet_hashinfo *tcp = net->ipv4.tcp_death_row.hashinfo;
+
+	if (f->l4proto == IPPROTO_TCP && f->family == AF_INET)
+		return inet_lookup(net, tcp, NULL, 0, remote->ip, rport,
+				   local->ip, lport, dif);
+	if (f->l4proto == IPPROTO_UDP && f->family == AF_INET)
+		return udp4_lib_lookup(net, remote->ip, rport, local->ip, lport, dif);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (f->l4proto == IPPROTO_TCP)
+		return inet6_lookup(net, tcp, NULL, 0, &remote->ip6, rport,
+				    &local->ip6, lport, dif);
+	if (f->l4proto == IPPROTO_UDP)
+		return udp6_lib_lookup(net, &remote->ip6, rport, &local->ip6,
+				       lport, dif);
+#endif
+	return NULL;
+}
+
+struct compfw_component *compfw_addr_owner(struct compfw_net *cnet,
+					   const struct compfw_flow *f, bool dst)
+{
+	return compfw_addrmap_lookup(cnet, f->family, dst ? &f->daddr : &f->saddr);
+}
+
+static struct compfw_component *end_owner(struct compfw_net *cnet,
+					  const struct compfw_flow *f,
+					  bool at_dst, int dif)
+{
+	struct compfw_component *comp = NULL;
+	struct sock *sk = find_sock(cnet->net, f, at_dst, dif);
+
+	if (sk) {
+		comp = compfw_sock_owner(cnet, sk);
+		sock_gen_put(sk);
+	}
+	return comp ?: compfw_addr_owner(cnet, f, at_dst);
+}
+
+/* Whose is the local socket that will receive @f? */
+struct compfw_component *compfw_receiver(struct compfw_net *cnet,
+					 const struct compfw_flow *f, int dif)
+{
+	return end_owner(cnet, f, true, dif);
+}
+
+/* Whose is the local socket that sent @f? Used when no skb carries it. */
+struct compfw_component *compfw_sender(struct compfw_net *cnet,
+				       const struct compfw_flow *f)
+{
+	return end_owner(cnet, f, false, 0);
+}
+
+static void tuple_for(const struct compfw_flow *f, enum cfw_dir dir,
+		      const struct compfw_component *peer, struct cfw_tuple *t)
+{
+	t->family = f->family;
+	t->l4proto = f->l4proto;
+	/* The server port, from either end: a new flow's destination. */
+	t->port = is_icmp(f->l4proto) ? f->icmp_type : ntohs(f->dport);
+	t->peer = dir == CFW_DIR_EGRESS ? f->daddr : f->saddr;
+	t->peer_component = peer ? peer->id : 0;
+}
+
+static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,
+		       const struct compfw_flow *f,
+		       const struct compfw_component *peer,
+		       unsigned int count_bytes)
+{
+	const struct compfw_manifest *m;
+	struct cfw_verdict v;
+	struct cfw_tuple t;
+
+	m = comp ? rcu_dereference(comp->manifest) : NULL;
+	if (!m)
+		return true;
+	tuple_for(f, dir, peer, &t);
+	v = cfw_classify(m->policy, dir, &t);
+	if (count_bytes)
+		compfw_component_count(comp, v.allow, count_bytes);
+	return v.allow || m->mode == COMPFW_MODE_AUDIT;
+}
+
+/**
+ * compfw_flow_allowed - may @f pass between its two ends?
+ * @f: the flow
+ * @ends: its source and destination components, NULL where unmanaged
+ * @count_bytes: the packet's length, to count it; 0 not to count
+ *
+ * The sender's egress and the receiver's ingress must both allow it. Under
+ * RCU; no lock, no allocation.
+ */
+bool compfw_flow_allowed(const struct compfw_flow *f,
+			 const struct compfw_ends *ends, unsigned int count_bytes)
+{
+	bool out = end_allows(ends->src, CFW_DIR_EGRESS, f, ends->dst, count_bytes);
+	bool in = end_allows(ends->dst, CFW_DIR_INGRESS, f, ends->src, count_bytes);
+
+	return out && in;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _COMPFW_FLOW_H
+#define _COMPFW_FLOW_H
+
+#include <linux/types.h>
+
+#include "classify.h"
+
+struct nf_conntrack_tuple;
+struct sk_buff;
+struct compfw_component;
+struct compfw_net;
+
+/**
+ * struct compfw_flow - the first packet of a flow, as the policy sees it
+ * @family: AF_INET or AF_INET6
+ * @l4proto: IPPROTO_*
+ * @icmp_type: for ICMP and ICMPv6
+ * @sport: source port, network order, for TCP, UDP and SCTP
+ * @dport: destination port, network order
+ * @saddr: source address
+ * @daddr: destination address
+ */
+struct compfw_flow {
+	u8 family;
+	u8 l4proto;
+	u8 icmp_type;
+	__be16 sport;
+	__be16 dport;
+	union cfw_addr saddr;
+	union cfw_addr daddr;
+};
+
+/* The two ends of a flow, each a component or NULL. */
+struct compfw_ends {
+	struct compfw_component *src;
+	struct compfw_component *dst;
+};
+
+int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f);
+void compfw_flow_from_tuple(const struct nf_conntrack_tuple *t, u8 family,
+			    struct compfw_flow *f);
+
+struct compfw_component *compfw_sock_owner(struct compfw_net *cnet,
+					   struct sock *sk);
+struct compfw_component *compfw_receiver(struct compfw_net *cnet,
+					 const struct compfw_flow *f, int dif);
+struct compfw_component *compfw_sender(struct compfw_net *cnet,
+				       const struct compfw_flow *f);
+struct compfw_component *compfw_addr_owner(struct compfw_net *cnet,
+					   const struct compfw_flow *f, bool dst);
+
+bool compfw_flow_allowed(const struct compfw_flow *f,
+			 const struct compfw_ends *ends, unsigned int count_bytes);
+
+#endif /* _COMPFW_FLOW_H */

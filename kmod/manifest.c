@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Manifests: built from netlink attributes (already validated by the
+ * operation's policy), compiled, and shown back. A manifest is immutable
+ * once built, so that the packet path can read it without a lock.
+ */
+
+#include <linux/in.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <net/genetlink.h>
+
+#include "account.h"
+#include "compat.h"
+#include "component.h"
+#include "manifest.h"
+#include "netlink.h"
+#include "netns.h"
+
+struct manifest_counts {
+	u32 exposure;
+	u32 rules[CFW_DIR_MAX];
+	u32 excepts;
+};
+
+static const int dir_attr[CFW_DIR_MAX] = {
+	[CFW_DIR_INGRESS] = COMPFW_APPLY_A_INGRESS,
+	[CFW_DIR_EGRESS] = COMPFW_APPLY_A_EGRESS,
+};
+
+/* The same rules, as they come back in a COMPONENT_GET reply. */
+static const int reply_dir_attr[CFW_DIR_MAX] = {
+	[CFW_DIR_INGRESS] = COMPFW_COMPONENT_A_INGRESS,
+	[CFW_DIR_EGRESS] = COMPFW_COMPONENT_A_EGRESS,
+};
+
+void compfw_manifest_free(struct compfw_manifest *m)
+{
+	if (!m)
+		return;
+	if (m->policy) {
+		compfw_account(-1, -(long)cfw_policy_bytes(m->policy));
+		cfw_policy_free(m->policy);
+	}
+	compfw_kvfree(m->exposure, m->spec.n_exposure * sizeof(*m->exposure));
+	compfw_kvfree(m->rules, m->n_rules * sizeof(*m->rules));
+	compfw_kvfree(m->excepts, m->n_excepts * sizeof(*m->excepts));
+	compfw_kvfree(m, sizeof(*m));
+}
+
+static void compfw_manifest_free_work(struct work_struct *work)
+{
+	compfw_manifest_free(container_of(to_rcu_work(work),
+					  struct compfw_manifest, free_work));
+}
+
+void compfw_manifest_free_rcu(struct compfw_manifest *m)
+{
+	if (m)
+		queue_rcu_work(compfw_wq, &m->free_work);
+}
+
+bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id)
+{
+	u32 i;
+
+	for (i = 0; i < m->n_rules; i++)
+		if (m->rules[i].peer_kind == CFW_PEER_COMPONENT &&
+		    m->rules[i].peer_component == component_id)
+			return true;
+	return false;
+}
+
+/* Every peer component the manifest names still exists. */
+bool compfw_manifest_peers_exist(struct compfw_net *cnet,
+				 const struct compfw_manifest *m)
+{
+	u32 i;
+
+	for (i = 0; i < m->n_rules; i++)
+		if (m->rules[i].peer_kind == CFW_PEER_COMPONENT &&
+		    !compfw_component_by_id(cnet, m->rules[i].peer_component))
+			return false;
+	return true;
+}
+
+static void count_attrs(const struct compfw_rules_span *span,
+			struct manifest_counts *n)
+{
+	const struct nlattr *attr, *inner;
+	int rem, rem2, dir;
+
+	nla_for_each_attr(attr, span->head, span->len, rem) {
+		if (nla_type(attr) == COMPFW_APPLY_A_EXPOSURE) {
+			n->exposure++;
+			continue;
+		}
+		for (dir = 0; dir < CFW_DIR_MAX; dir++) {
+			if (nla_type(attr) != dir_attr[dir])
+				continue;
+			n->rules[dir]++;
+			nla_for_each_nested(inner, attr, rem2)
+				if (nla_type(inner) == COMPFW_RULE_A_EXCEPT)
+					n->excepts++;
+		}
+	}
+}
+
+/* Prefix length within the family, and no bit set past it. */
+static bool cidr_valid(const struct cfw_cidr *c)
+{
+	int i, bits;
+
+	if (c->family == AF_INET)
+		return c->prefix_len <= 32 &&
+		       (c->prefix_len == 32 ||
+			!(ntohl(c->addr.ip) & (~0U >> c->prefix_len)));
+	if (c->prefix_len > 128)
+		return false;
+	for (i = 0; i < 4; i++) {
+		bits = clamp(c->prefix_len - 32 * i, 0, 32);
+		if (bits < 32 && (ntohl(c->addr.ip6.s6_addr32[i]) & (~0U >> bits)))
+			return false;
+	}
+	return true;
+}
+
+int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[COMPFW_CIDR_A_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, COMPFW_CIDR_A_MAX, nest, NULL, extack);
+	if (ret)
+		return ret;
+	if (!!tb[COMPFW_CIDR_A_ADDR4] == !!tb[COMPFW_CIDR_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a CIDR needs one address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (!tb[COMPFW_CIDR_A_PREFIX_LEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a CIDR needs a prefix length");
+		return -EINVAL;
+	}
+	memset(cidr, 0, sizeof(*cidr));
+	cidr->prefix_len = nla_get_u8(tb[COMPFW_CIDR_A_PREFIX_LEN]);
+	if (tb[COMPFW_CIDR_A_ADDR4]) {
+		cidr->family = AF_INET;
+		cidr->addr.ip = nla_get_be32(tb[COMPFW_CIDR_A_ADDR4]);
+	} else {
+		cidr->family = AF_INET6;
+		nla_memcpy(&cidr->addr.ip6, tb[COMPFW_CIDR_A_ADDR6],
+			   sizeof(cidr->addr.ip6));
+	}
+	if (!cidr_valid(cidr)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "prefix length out of range, or host bits set");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_l4(const struct nlattr *nest, struct cfw_l4match *l4,
+		    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[COMPFW_L4_A_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, COMPFW_L4_A_MAX, nest, NULL, extack);
+	if (ret)
+		return ret;
+	memset(l4, 0, sizeof(*l4));
+	l4->kind = CFW_L4_ALL;
+	if (tb[COMPFW_L4_A_PROTO])
+		l4->l4proto = nla_get_u8(tb[COMPFW_L4_A_PROTO]);
+	if (tb[COMPFW_L4_A_ICMP_TYPE] &&
+	    (tb[COMPFW_L4_A_PORT_MIN] || tb[COMPFW_L4_A_PORT_MAX])) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "ports and an ICMP type do not go together");
+		return -EINVAL;
+	}
+	if (tb[COMPFW_L4_A_PORT_MAX] && !tb[COMPFW_L4_A_PORT_MIN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[COMPFW_L4_A_PORT_MAX],
+				    "a port range needs its start");
+		return -EINVAL;
+	}
+	if (tb[COMPFW_L4_A_PORT_MIN]) {
+		l4->kind = CFW_L4_PORTS;
+		l4->lo = nla_get_u16(tb[COMPFW_L4_A_PORT_MIN]);
+		l4->hi = tb[COMPFW_L4_A_PORT_MAX] ?
+			 nla_get_u16(tb[COMPFW_L4_A_PORT_MAX]) : l4->lo;
+	} else if (tb[COMPFW_L4_A_ICMP_TYPE]) {
+		l4->kind = CFW_L4_ICMP_TYPE;
+		l4->lo = nla_get_u8(tb[COMPFW_L4_A_ICMP_TYPE]);
+		l4->hi = l4->lo;
+	}
+	return 0;
+}
+
+static int parse_peer(struct compfw_net *cnet, struct nlattr **tb,
+		      struct cfw_rule_spec *rule, struct netlink_ext_ack *extack)
+{
+	struct nlattr *name = tb[COMPFW_RULE_A_PEER_COMPONENT];
+	struct compfw_component *peer;
+
+	if (name && tb[COMPFW_RULE_A_PEER_CIDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "a peer is a component or a CIDR, not both");
+		return -EINVAL;
+	}
+	if (name) {
+		peer = compfw_component_by_name(cnet, nla_data(name));
+		if (!peer) {
+			NL_SET_ERR_MSG_ATTR(extack, name, "unknown peer component");
+			return -ENOENT;
+		}
+		rule->peer_kind = CFW_PEER_COMPONENT;
+		rule->peer_component = peer->id;
+		return 0;
+	}
+	if (tb[COMPFW_RULE_A_PEER_CIDR]) {
+		rule->peer_kind = CFW_PEER_CIDR;
+		return compfw_parse_cidr(tb[COMPFW_RULE_A_PEER_CIDR], &rule->cidr, extack);
+	}
+	rule->peer_kind = CFW_PEER_ANY;
+	return 0;
+}
+
+static int parse_rule(struct compfw_net *cnet, const struct nlattr *nest,
+		      struct cfw_rule_spec *rule, struct cfw_cidr **excepts,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[COMPFW_RULE_A_MAX + 1];
+	const struct nlattr *attr;
+	int ret, rem;
+
+	ret = nla_parse_nested(tb, COMPFW_RULE_A_MAX, nest, NULL, extack);
+	if (ret)
+		return ret;
+	memset(rule, 0, sizeof(*rule));
+	if (!tb[COMPFW_RULE_A_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a rule needs an ID");
+		return -EINVAL;
+	}
+	rule->id = nla_get_u32(tb[COMPFW_RULE_A_ID]);
+	ret = parse_peer(cnet, tb, rule, extack);
+	if (ret)
+		return ret;
+	rule->l4.kind = CFW_L4_ALL;
+	if (tb[COMPFW_RULE_A_L4]) {
+		ret = parse_l4(tb[COMPFW_RULE_A_L4], &rule->l4, extack);
+		if (ret)
+			return ret;
+	}
+
+	rule->except = *excepts;
+	nla_for_each_nested(attr, nest, rem) {
+		if (nla_type(attr) != COMPFW_RULE_A_EXCEPT)
+			continue;
+		ret = compfw_parse_cidr(attr, &(*excepts)[rule->n_except], extack);
+		if (ret)
+			return ret;
+		rule->n_except++;
+	}
+	*excepts += rule->n_except;
+	return 0;
+}
+
+/* The @index-th attribute of @type in a stream, for extack; NULL if none. */
+static const struct nlattr *nth_attr(const struct nlattr *head, int len,
+				     int type, int index)
+{
+	const struct nlattr *attr;
+	int rem;
+
+	nla_for_each_attr(attr, head, len, rem)
+		if (nla_type(attr) == type && index-- == 0)
+			return attr;
+	return NULL;
+}
+
+static const struct nlattr *compile_err_attr(const struct compfw_rules_span *span,
+					     const struct cfw_compile_err *err)
+{
+	const struct nlattr *rule, *except;
+
+	switch (err->section) {
+	case CFW_ERR_EXPOSURE:
+		rule = nth_attr(span->head, span->len, COMPFW_APPLY_A_EXPOSURE,
+				err->index);
+		break;
+	case CFW_ERR_INGRESS:
+	case CFW_ERR_EGRESS:
+		rule = nth_attr(span->head, span->len,
+				dir_attr[err->section == CFW_ERR_INGRESS ?
+					 CFW_DIR_INGRESS : CFW_DIR_EGRESS],
+				err->index);
+		if (rule && err->except_index >= 0) {
+			except = nth_attr(nla_data(rule), nla_len(rule),
+					  COMPFW_RULE_A_EXCEPT, err->except_index);
+			rule = except ?: rule;
+		}
+		break;
+	default:
+		rule = NULL;
+	}
+	return rule ?: span->header;
+}
+
+static int fill_entries(struct compfw_net *cnet, const struct compfw_rules_span *span,
+			struct compfw_manifest *m, const struct manifest_counts *n,
+			struct netlink_ext_ack *extack)
+{
+	u32 done[CFW_DIR_MAX] = {}, exposed = 0;
+	struct cfw_cidr *excepts = m->excepts;
+	const struct nlattr *attr;
+	int rem, dir, ret = 0;
+
+	nla_for_each_attr(attr, span->head, span->len, rem) {
+		if (nla_type(attr) == COMPFW_APPLY_A_EXPOSURE)
+			ret = parse_l4(attr, &m->exposure[exposed++], extack);
+		for (dir = 0; dir < CFW_DIR_MAX && !ret; dir++) {
+			if (nla_type(attr) != dir_attr[dir])
+				continue;
+			ret = parse_rule(cnet, attr,
+					 &m->rules[(dir ? n->rules[0] : 0) + done[dir]++],
+					 &excepts, extack);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int alloc_entries(struct compfw_manifest *m, const struct manifest_counts *n)
+{
+	m->n_rules = n->rules[CFW_DIR_INGRESS] + n->rules[CFW_DIR_EGRESS];
+	m->n_excepts = n->excepts;
+	m->spec.n_exposure = n->exposure;
+	m->exposure = compfw_kvcalloc(n->exposure, sizeof(*m->exposure));
+	m->rules = compfw_kvcalloc(m->n_rules, sizeof(*m->rules));
+	m->excepts = compfw_kvcalloc(n->excepts, sizeof(*m->excepts));
+	if ((n->exposure && !m->exposure) || (m->n_rules && !m->rules) ||
+	    (n->excepts && !m->excepts))
+		return -ENOMEM;
+
+	m->spec.exposure = m->exposure;
+	m->spec.rules[CFW_DIR_INGRESS] = m->rules;
+	m->spec.n_rules[CFW_DIR_INGRESS] = n->rules[CFW_DIR_INGRESS];
+	m->spec.rules[CFW_DIR_EGRESS] = m->rules + n->rules[CFW_DIR_INGRESS];
+	m->spec.n_rules[CFW_DIR_EGRESS] = n->rules[CFW_DIR_EGRESS];
+	m->spec.max_rules = compfw_max_component_rules;
+	return 0;
+}
+
+static void copy_strings(struct compfw_manifest *m, struct nlattr **tb)
+{
+	static const int limit_attr[COMPFW_LIMIT_KINDS] = {
+		[COMPFW_LIMIT_CPU] = COMPFW_MANIFEST_A_LIMIT_CPU,
+		[COMPFW_LIMIT_MEMORY] = COMPFW_MANIFEST_A_LIMIT_MEMORY,
+		[COMPFW_LIMIT_IO] = COMPFW_MANIFEST_A_LIMIT_IO,
+	};
+	int i;
+
+	if (tb[COMPFW_MANIFEST_A_VERSION])
+		nla_strscpy(m->version, tb[COMPFW_MANIFEST_A_VERSION],
+			    sizeof(m->version));
+	if (tb[COMPFW_MANIFEST_A_MODE])
+		m->mode = nla_get_u8(tb[COMPFW_MANIFEST_A_MODE]);
+	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
+		if (tb[limit_attr[i]])
+			nla_strscpy(m->limits[i], tb[limit_attr[i]],
+				    sizeof(m->limits[i]));
+}
+
+static int compile_policy(struct compfw_manifest *m,
+			  const struct compfw_rules_span *span,
+			  struct netlink_ext_ack *extack)
+{
+	struct cfw_compile_err err = {};
+	struct cfw_policy *policy;
+
+	policy = cfw_policy_compile(&m->spec, &err);
+	if (IS_ERR(policy)) {
+		compfw_extack(extack, compile_err_attr(span, &err),
+			      err.msg ?: "cannot compile the manifest");
+		return PTR_ERR(policy);
+	}
+	m->policy = policy;
+	compfw_account(1, cfw_policy_bytes(policy));
+	return 0;
+}
+
+/**
+ * compfw_manifest_build - build and compile one manifest of an APPLY request
+ * @cnet: the namespace, locked
+ * @span: its COMPFW_APPLY_A_MANIFEST header and the rule attributes after it
+ * @comp: set to the component the manifest is for
+ * @extack: where a rejection is explained
+ *
+ * Return: the manifest, not yet installed, or an ERR_PTR.
+ */
+struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
+					      const struct compfw_rules_span *span,
+					      struct compfw_component **comp,
+					      struct netlink_ext_ack *extack)
+{
+	const struct nlattr *nest = span->header;
+	struct nlattr *tb[COMPFW_MANIFEST_A_MAX + 1];
+	struct manifest_counts n = {};
+	struct compfw_manifest *m;
+	int ret;
+
+	ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, nest, NULL, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!tb[COMPFW_MANIFEST_A_COMPONENT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a manifest names no component");
+		return ERR_PTR(-EINVAL);
+	}
+	*comp = compfw_component_by_name(cnet, nla_data(tb[COMPFW_MANIFEST_A_COMPONENT]));
+	if (!*comp) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[COMPFW_MANIFEST_A_COMPONENT],
+				    "unknown component");
+		return ERR_PTR(-ENOENT);
+	}
+	count_attrs(span, &n);
+	if (n.rules[0] + n.rules[1] > compfw_max_component_rules ||
+	    n.exposure > compfw_max_component_rules) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "too many rules in one manifest (module parameter max_component_rules)");
+		return ERR_PTR(-E2BIG);
+	}
+
+	m = compfw_kvzalloc(sizeof(*m));
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	INIT_RCU_WORK(&m->free_work, compfw_manifest_free_work);
+	ret = alloc_entries(m, &n);
+	if (!ret)
+		ret = fill_entries(cnet, span, m, &n, extack);
+	if (!ret)
+		ret = compile_policy(m, span, extack);
+	if (ret) {
+		compfw_manifest_free(m);
+		return ERR_PTR(ret);
+	}
+	copy_strings(m, tb);
+	return m;
+}
+
+int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (cidr->family == AF_INET ?
+	    nla_put_be32(skb, COMPFW_CIDR_A_ADDR4, cidr->addr.ip) :
+	    nla_put_in6_addr(skb, COMPFW_CIDR_A_ADDR6, &cidr->addr.ip6))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, COMPFW_CIDR_A_PREFIX_LEN, cidr->prefix_len))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_l4(struct sk_buff *skb, int type, const struct cfw_l4match *l4)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (l4->l4proto && nla_put_u8(skb, COMPFW_L4_A_PROTO, l4->l4proto))
+		return -EMSGSIZE;
+	if (l4->kind == CFW_L4_PORTS &&
+	    (nla_put_u16(skb, COMPFW_L4_A_PORT_MIN, l4->lo) ||
+	     nla_put_u16(skb, COMPFW_L4_A_PORT_MAX, l4->hi)))
+		return -EMSGSIZE;
+	if (l4->kind == CFW_L4_ICMP_TYPE &&
+	    nla_put_u8(skb, COMPFW_L4_A_ICMP_TYPE, l4->lo))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_peer(struct sk_buff *skb, struct compfw_net *cnet,
+		    const struct cfw_rule_spec *rule)
+{
+	struct compfw_component *peer;
+	u32 i;
+
+	if (rule->peer_kind == CFW_PEER_COMPONENT) {
+		/* Deleting a component named by a manifest is refused. */
+		peer = compfw_component_by_id(cnet, rule->peer_component);
+		return peer ? nla_put_string(skb, COMPFW_RULE_A_PEER_COMPONENT,
+					     peer->name) : -ENOENT;
+	}
+	if (rule->peer_kind != CFW_PEER_CIDR)
+		return 0;
+	if (compfw_put_cidr(skb, COMPFW_RULE_A_PEER_CIDR, &rule->cidr))
+		return -EMSGSIZE;
+	for (i = 0; i < rule->n_except; i++)
+		if (compfw_put_cidr(skb, COMPFW_RULE_A_EXCEPT, &rule->except[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int put_rule(struct sk_buff *skb, int type, struct compfw_net *cnet,
+		    const struct cfw_rule_spec *rule)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest || nla_put_u32(skb, COMPFW_RULE_A_ID, rule->id) ||
+	    put_peer(skb, cnet, rule))
+		return -EMSGSIZE;
+	if ((rule->l4.l4proto || rule->l4.kind != CFW_L4_ALL) &&
+	    put_l4(skb, COMPFW_RULE_A_L4, &rule->l4))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_header(struct sk_buff *skb, const char *name,
+		      const struct compfw_manifest *m)
+{
+	static const int limit_attr[COMPFW_LIMIT_KINDS] = {
+		[COMPFW_LIMIT_CPU] = COMPFW_MANIFEST_A_LIMIT_CPU,
+		[COMPFW_LIMIT_MEMORY] = COMPFW_MANIFEST_A_LIMIT_MEMORY,
+		[COMPFW_LIMIT_IO] = COMPFW_MANIFEST_A_LIMIT_IO,
+	};
+	struct nlattr *nest = nla_nest_start(skb, COMPFW_COMPONENT_A_MANIFEST);
+	int i;
+
+	if (!nest || nla_put_string(skb, COMPFW_MANIFEST_A_COMPONENT, name) ||
+	    nla_put_string(skb, COMPFW_MANIFEST_A_VERSION, m->version) ||
+	    nla_put_u8(skb, COMPFW_MANIFEST_A_MODE, m->mode) ||
+	    nla_put_uint(skb, COMPFW_MANIFEST_A_RULES, m->n_rules))
+		return -EMSGSIZE;
+	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
+		if (m->limits[i][0] &&
+		    nla_put_string(skb, limit_attr[i], m->limits[i]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/**
+ * compfw_manifest_fill - put a manifest in a reply
+ * @skb: the reply
+ * @cnet: the namespace, locked, to name peer components
+ * @name: the component's name
+ * @m: the manifest
+ * @cursor: NULL for the header alone; else, for the entries alone (exposure,
+ *	then rules, as top-level attributes), the first entry to put, moved
+ *	past each entry put
+ *
+ * Return: 0 when everything asked for is in, -EMSGSIZE when @skb is full.
+ */
+int compfw_manifest_fill(struct sk_buff *skb, struct compfw_net *cnet,
+			 const char *name, const struct compfw_manifest *m,
+			 u32 *cursor)
+{
+	u32 n_exp = m->spec.n_exposure, n_in = m->spec.n_rules[CFW_DIR_INGRESS];
+	u32 i;
+	int ret;
+
+	if (!cursor)
+		return put_header(skb, name, m);
+	for (i = *cursor; i < n_exp + m->n_rules; i++) {
+		if (i < n_exp)
+			ret = put_l4(skb, COMPFW_COMPONENT_A_EXPOSURE, &m->exposure[i]);
+		else
+			ret = put_rule(skb, reply_dir_attr[i - n_exp < n_in ?
+							   CFW_DIR_INGRESS : CFW_DIR_EGRESS],
+				       cnet, &m->rules[i - n_exp]);
+		if (ret)
+			return -EMSGSIZE;
+		*cursor = i + 1;
+	}
+	return 0;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _COMPFW_MANIFEST_H
+#define _COMPFW_MANIFEST_H
+
+#include <linux/workqueue.h>
+#include <linux/compfw.h>
+
+#include "classify.h"
+
+struct genl_info;
+struct netlink_ext_ack;
+struct nlattr;
+struct sk_buff;
+struct compfw_component;
+struct compfw_net;
+
+enum compfw_limit {
+	COMPFW_LIMIT_CPU,
+	COMPFW_LIMIT_MEMORY,
+	COMPFW_LIMIT_IO,
+	COMPFW_LIMIT_KINDS,
+};
+
+/**
+ * struct compfw_manifest - a component's policy: immutable once published
+ * @policy: compiled tables the packet path reads
+ * @spec: the rules as applied, pointing into the arrays below; kept so that
+ *	the manifest can be shown back and recompiled
+ * @exposure: exposure entries
+ * @rules: ingress rules, then egress rules
+ * @excepts: every rule's except list, back to back
+ * @version: the author's version string
+ * @limits: resource limits, as compfwctl writes them to the cgroup
+ * @mode: &enum compfw_mode
+ * @n_rules: ingress plus egress rules
+ * @n_excepts: entries in @excepts
+ * @free_work: frees the manifest after a grace period
+ */
+struct compfw_manifest {
+	struct cfw_policy *policy;
+	struct cfw_policy_spec spec;
+	struct cfw_l4match *exposure;
+	struct cfw_rule_spec *rules;
+	struct cfw_cidr *excepts;
+	char version[COMPFW_VERSION_MAX];
+	char limits[COMPFW_LIMIT_KINDS][COMPFW_LIMIT_MAX];
+	u8 mode;
+	u32 n_rules;
+	u32 n_excepts;
+	struct rcu_work free_work;
+};
+
+/**
+ * struct compfw_rules_span - one manifest of an APPLY request
+ * @header: its COMPFW_APPLY_A_MANIFEST attribute
+ * @head: the first attribute after the header
+ * @len: bytes from @head to the next manifest's header, or the end
+ */
+struct compfw_rules_span {
+	const struct nlattr *header;
+	const struct nlattr *head;
+	int len;
+};
+
+struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
+					      const struct compfw_rules_span *span,
+					      struct compfw_component **comp,
+					      struct netlink_ext_ack *extack);
+int compfw_manifest_fill(struct sk_buff *skb, struct compfw_net *cnet,
+			 const char *name, const struct compfw_manifest *m,
+			 u32 *cursor);
+int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr);
+bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);
+bool compfw_manifest_peers_exist(struct compfw_net *cnet,
+				 const struct compfw_manifest *m);
+void compfw_manifest_free(struct compfw_manifest *m);
+void compfw_manifest_free_rcu(struct compfw_manifest *m);
+int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,
+		      struct netlink_ext_ack *extack);
+
+#endif /* _COMPFW_MANIFEST_H */

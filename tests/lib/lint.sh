@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make lint: kmod/ and the uapi header under checkpatch.pl --strict, sparse
+# and W=1, against both Debian kernels. One result line per check, as make
+# check counts them; exit 1 if any finds something.
+set -u -o pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/lint
+src=$top/build/cache/kunit/linux-source-6.1
+kernels=${KERNELS:-6.1 6.12}
+cd "$top"
+mkdir -p "$out"
+rc=0
+
+result() {
+	if [ "$1" = 0 ]; then echo "ok - lint: $2"; else echo "not ok - lint: $2"; rc=1; fi
+}
+
+"$top/tests/lib/deps.sh" lint >&2
+# checkpatch.pl comes with the kernel source KUnit builds from.
+[ -f "$top/build/cache/kunit/source.stamp" ] || "$top/tests/kunit/run.sh" >/dev/null
+
+# compat.h is the one place where versions are compared, on purpose.
+for f in kmod/*.[ch] uapi/linux/compfw.h; do
+	ignore=
+	[ "$f" = kmod/compat.h ] && ignore=--ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON
+	perl "$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		$ignore -f "$f" >"$out/checkpatch.log" 2>&1
+	status=$?
+	[ -s "$out/checkpatch.log" ] && status=1
+	result "$status" "checkpatch --strict $f"
+	[ "$status" = 0 ] || sed 's/^/# /' "$out/checkpatch.log"
+done
+
+# A full rebuild, so that W=1 and sparse see every file, not just changed ones.
+for ver in $kernels; do
+	rm -f "build/$ver/mod/kmod/"*.o
+	tests/lib/build-module.sh "$ver" C=2 >"$out/build-$ver.log" 2>&1
+	status=$?
+	result "$status" "compfw.ko builds for $ver"
+	grep -E '(warning|error):' "$out/build-$ver.log" |
+		grep -v '^/work/.*/include/' >"$out/findings-$ver.log"
+	result "$([ -s "$out/findings-$ver.log" ] && echo 1 || echo 0)" \
+		"sparse and W=1 clean for $ver"
+	sed 's/^/# /' "$out/findings-$ver.log"
+done
+exit $rc
