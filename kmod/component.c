@@ -342,43 +342,61 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 	return 0;
 }
 
-void compfw_component_count(struct compfw_component *comp, bool accepted,
-			    unsigned int bytes)
+void compfw_component_count(struct compfw_component *comp, int outcome,
+			    unsigned int bytes, u64 now)
 {
-	struct compfw_stats *stats = this_cpu_ptr(comp->stats);
+	/* LOCAL_OUT may run in process context: stay on this CPU. */
+	struct compfw_stats *stats = get_cpu_ptr(comp->stats);
 
 	u64_stats_update_begin(&stats->syncp);
-	if (accepted) {
-		u64_stats_inc(&stats->accepted_packets);
-		u64_stats_add(&stats->accepted_bytes, bytes);
-	} else {
-		u64_stats_inc(&stats->dropped_packets);
-		u64_stats_add(&stats->dropped_bytes, bytes);
-	}
+	u64_stats_inc(&stats->packets[outcome]);
+	u64_stats_add(&stats->bytes[outcome], bytes);
+	u64_stats_set(&stats->last_hit, now);
 	u64_stats_update_end(&stats->syncp);
+	put_cpu_ptr(comp->stats);
 }
 
 void compfw_component_read_stats(const struct compfw_component *comp,
-				 u64 counters[4])
+				 struct compfw_totals *t)
 {
 	const struct compfw_stats *stats;
+	struct compfw_totals c;
 	unsigned int start;
-	u64 c[4];
-	int cpu;
+	int cpu, i;
 
-	memset(counters, 0, 4 * sizeof(u64));
+	memset(t, 0, sizeof(*t));
 	for_each_possible_cpu(cpu) {
 		stats = per_cpu_ptr(comp->stats, cpu);
 		do {
 			start = u64_stats_fetch_begin(&stats->syncp);
-			c[0] = u64_stats_read(&stats->accepted_packets);
-			c[1] = u64_stats_read(&stats->accepted_bytes);
-			c[2] = u64_stats_read(&stats->dropped_packets);
-			c[3] = u64_stats_read(&stats->dropped_bytes);
+			for (i = 0; i < 3; i++) {
+				c.packets[i] = u64_stats_read(&stats->packets[i]);
+				c.bytes[i] = u64_stats_read(&stats->bytes[i]);
+			}
+			c.last_hit = u64_stats_read(&stats->last_hit);
 		} while (u64_stats_fetch_retry(&stats->syncp, start));
-		counters[0] += c[0];
-		counters[1] += c[1];
-		counters[2] += c[2];
-		counters[3] += c[3];
+		for (i = 0; i < 3; i++) {
+			t->packets[i] += c.packets[i];
+			t->bytes[i] += c.bytes[i];
+		}
+		t->last_hit = max(t->last_hit, c.last_hit);
+	}
+}
+
+/* Concurrent counting may survive a reset: counters are not transactions. */
+void compfw_component_reset_stats(struct compfw_component *comp)
+{
+	struct compfw_stats *stats;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		stats = per_cpu_ptr(comp->stats, cpu);
+		u64_stats_update_begin(&stats->syncp);
+		for (i = 0; i < 3; i++) {
+			u64_stats_set(&stats->packets[i], 0);
+			u64_stats_set(&stats->bytes[i], 0);
+		}
+		u64_stats_set(&stats->last_hit, 0);
+		u64_stats_update_end(&stats->syncp);
 	}
 }

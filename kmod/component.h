@@ -15,11 +15,27 @@ struct compfw_manifest;
 
 /* Per-CPU, so that the packet path never shares a cache line to count. */
 struct compfw_stats {
-	u64_stats_t accepted_packets;
-	u64_stats_t accepted_bytes;
-	u64_stats_t dropped_packets;
-	u64_stats_t dropped_bytes;
+	u64_stats_t packets[3];		/* by enum compfw_outcome */
+	u64_stats_t bytes[3];
+	u64_stats_t last_hit;
 	struct u64_stats_sync syncp;
+};
+
+/* What compfw_component_read_stats() sums up. */
+struct compfw_totals {
+	u64 packets[3];
+	u64 bytes[3];
+	u64 last_hit;
+};
+
+/*
+ * A token window per component, so that one noisy component cannot hide
+ * another's drops in the log. Lock-free: the packet path updates it.
+ */
+struct compfw_ratelimit {
+	atomic_long_t start;
+	atomic_t count;
+	atomic_t suppressed;
 };
 
 /**
@@ -41,6 +57,7 @@ struct compfw_stats {
  * @has_previous: a rollback is possible (to @previous), under the lock
  * @generation: bumped by every apply and rollback
  * @stats: per-CPU counters
+ * @log_limit: the kernel log's rate limit for this component
  * @free_work: frees the component after a grace period
  */
 struct compfw_component {
@@ -59,6 +76,7 @@ struct compfw_component {
 	bool has_previous;
 	u32 generation;
 	struct compfw_stats __percpu *stats;
+	struct compfw_ratelimit log_limit;
 	struct rcu_work free_work;
 };
 
@@ -86,10 +104,11 @@ struct compfw_component *compfw_component_by_id(struct compfw_net *cnet, u32 id)
 struct compfw_component *compfw_component_of_cgroup(struct compfw_net *cnet,
 						    struct cgroup *cgrp);
 
-void compfw_component_count(struct compfw_component *comp, bool accepted,
-			    unsigned int bytes);
+void compfw_component_count(struct compfw_component *comp, int outcome,
+			    unsigned int bytes, u64 now);
 void compfw_component_read_stats(const struct compfw_component *comp,
-				 u64 counters[4]);
+				 struct compfw_totals *t);
+void compfw_component_reset_stats(struct compfw_component *comp);
 
 static inline bool compfw_component_managed(const struct compfw_component *comp)
 {

@@ -19,6 +19,7 @@
 #include <linux/cgroup.h>
 
 #include "addrmap.h"
+#include "audit.h"
 #include "component.h"
 #include "flow.h"
 #include "manifest.h"
@@ -180,45 +181,64 @@ static void tuple_for(const struct compfw_flow *f, enum cfw_dir dir,
 {
 	t->family = f->family;
 	t->l4proto = f->l4proto;
-	/* The server port, from either end: a new flow's destination. */
-	t->port = is_icmp(f->l4proto) ? f->icmp_type : ntohs(f->dport);
+	t->port = compfw_flow_port(f);
 	t->peer = dir == CFW_DIR_EGRESS ? f->daddr : f->saddr;
 	t->peer_component = peer ? peer->id : 0;
+}
+
+/**
+ * compfw_flow_judge - what a manifest says of a flow, at one end
+ * @m: the manifest
+ * @dir: the end: CFW_DIR_INGRESS at the receiver, CFW_DIR_EGRESS at the sender
+ * @f: the flow
+ * @peer: the component at the other end, or NULL
+ *
+ * The packet path and the what-if query both ask this, and only this.
+ */
+struct cfw_verdict compfw_flow_judge(const struct compfw_manifest *m,
+				     enum cfw_dir dir, const struct compfw_flow *f,
+				     const struct compfw_component *peer)
+{
+	struct cfw_tuple t;
+
+	tuple_for(f, dir, peer, &t);
+	return cfw_classify(m->policy, dir, &t);
 }
 
 static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,
 		       const struct compfw_flow *f,
 		       const struct compfw_component *peer,
-		       unsigned int count_bytes)
+		       const struct compfw_pkt *pkt)
 {
-	const struct compfw_manifest *m;
-	struct cfw_verdict v;
-	struct cfw_tuple t;
+	struct compfw_decision d = { .comp = comp, .dir = dir, .f = f };
 
-	m = comp ? rcu_dereference(comp->manifest) : NULL;
-	if (!m)
+	d.m = comp ? rcu_dereference(comp->manifest) : NULL;
+	if (!d.m)
 		return true;
-	tuple_for(f, dir, peer, &t);
-	v = cfw_classify(m->policy, dir, &t);
-	if (count_bytes)
-		compfw_component_count(comp, v.allow, count_bytes);
-	return v.allow || m->mode == COMPFW_MODE_AUDIT;
+	d.verdict = compfw_flow_judge(d.m, dir, f, peer);
+	if (d.verdict.allow)
+		d.outcome = COMPFW_ACCEPT;
+	else
+		d.outcome = d.m->mode == COMPFW_MODE_AUDIT ? COMPFW_AUDIT : COMPFW_DROP;
+	if (pkt)
+		compfw_audit(&d, pkt);
+	return d.outcome != COMPFW_DROP;
 }
 
 /**
  * compfw_flow_allowed - may @f pass between its two ends?
  * @f: the flow
  * @ends: its source and destination components, NULL where unmanaged
- * @count_bytes: the packet's length, to count it; 0 not to count
+ * @pkt: the packet, to count and report the decisions; NULL to only ask
  *
  * The sender's egress and the receiver's ingress must both allow it. Under
  * RCU; no lock, no allocation.
  */
 bool compfw_flow_allowed(const struct compfw_flow *f,
-			 const struct compfw_ends *ends, unsigned int count_bytes)
+			 const struct compfw_ends *ends, const struct compfw_pkt *pkt)
 {
-	bool out = end_allows(ends->src, CFW_DIR_EGRESS, f, ends->dst, count_bytes);
-	bool in = end_allows(ends->dst, CFW_DIR_INGRESS, f, ends->src, count_bytes);
+	bool out = end_allows(ends->src, CFW_DIR_EGRESS, f, ends->dst, pkt);
+	bool in = end_allows(ends->dst, CFW_DIR_INGRESS, f, ends->src, pkt);
 
 	return out && in;
 }

@@ -2,6 +2,7 @@
 #ifndef _COMPFW_FLOW_H
 #define _COMPFW_FLOW_H
 
+#include <linux/in.h>
 #include <linux/types.h>
 
 #include "classify.h"
@@ -9,7 +10,9 @@
 struct nf_conntrack_tuple;
 struct sk_buff;
 struct compfw_component;
+struct compfw_manifest;
 struct compfw_net;
+struct compfw_pkt;
 
 /**
  * struct compfw_flow - the first packet of a flow, as the policy sees it
@@ -31,6 +34,14 @@ struct compfw_flow {
 	union cfw_addr daddr;
 };
 
+/* The port a policy sees: the server's, or the ICMP type. */
+static inline u16 compfw_flow_port(const struct compfw_flow *f)
+{
+	if (f->l4proto == IPPROTO_ICMP || f->l4proto == IPPROTO_ICMPV6)
+		return f->icmp_type;
+	return ntohs(f->dport);
+}
+
 /* The two ends of a flow, each a component or NULL. */
 struct compfw_ends {
 	struct compfw_component *src;
@@ -50,7 +61,10 @@ struct compfw_component *compfw_sender(struct compfw_net *cnet,
 struct compfw_component *compfw_addr_owner(struct compfw_net *cnet,
 					   const struct compfw_flow *f, bool dst);
 
+struct cfw_verdict compfw_flow_judge(const struct compfw_manifest *m,
+				     enum cfw_dir dir, const struct compfw_flow *f,
+				     const struct compfw_component *peer);
 bool compfw_flow_allowed(const struct compfw_flow *f,
-			 const struct compfw_ends *ends, unsigned int count_bytes);
+			 const struct compfw_ends *ends, const struct compfw_pkt *pkt);
 
 #endif /* _COMPFW_FLOW_H */

@@ -24,7 +24,7 @@ static int compfw_flow_denied(struct nf_conn *ct, void *data)
 	rcu_read_lock();
 	ends.src = compfw_sender(cnet, &f);
 	ends.dst = compfw_receiver(cnet, &f, 0);
-	allowed = (!ends.src && !ends.dst) || compfw_flow_allowed(&f, &ends, 0);
+	allowed = (!ends.src && !ends.dst) || compfw_flow_allowed(&f, &ends, NULL);
 	rcu_read_unlock();
 	return !allowed;
 }

@@ -15,6 +15,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 
+#include "audit.h"
 #include "component.h"
 #include "flow.h"
 #include "hooks.h"
@@ -31,12 +32,14 @@ static bool first_packet(const struct sk_buff *skb)
 }
 
 static unsigned int verdict(const struct compfw_flow *f,
-			    const struct compfw_ends *ends,
-			    const struct sk_buff *skb)
+			    const struct compfw_ends *ends, struct sk_buff *skb,
+			    const struct nf_hook_state *state)
 {
+	struct compfw_pkt pkt = { .skb = skb, .state = state };
+
 	if (!ends->src && !ends->dst)
 		return NF_ACCEPT;
-	return compfw_flow_allowed(f, ends, skb->len) ? NF_ACCEPT : NF_DROP;
+	return compfw_flow_allowed(f, ends, &pkt) ? NF_ACCEPT : NF_DROP;
 }
 
 static unsigned int compfw_local_out(void *priv, struct sk_buff *skb,
@@ -54,7 +57,7 @@ static unsigned int compfw_local_out(void *priv, struct sk_buff *skb,
 		ends.dst = compfw_receiver(cnet, &f, state->out->ifindex);
 	else
 		ends.dst = compfw_addr_owner(cnet, &f, true);
-	return verdict(&f, &ends, skb);
+	return verdict(&f, &ends, skb, state);
 }
 
 static unsigned int compfw_local_in(void *priv, struct sk_buff *skb,
@@ -71,7 +74,7 @@ static unsigned int compfw_local_in(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	ends.src = compfw_addr_owner(cnet, &f, false);
 	ends.dst = compfw_receiver(cnet, &f, state->in->ifindex);
-	return verdict(&f, &ends, skb);
+	return verdict(&f, &ends, skb, state);
 }
 
 static unsigned int compfw_forward(void *priv, struct sk_buff *skb,
@@ -85,7 +88,7 @@ static unsigned int compfw_forward(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	ends.src = compfw_addr_owner(cnet, &f, false);
 	ends.dst = compfw_addr_owner(cnet, &f, true);
-	return verdict(&f, &ends, skb);
+	return verdict(&f, &ends, skb, state);
 }
 
 static const struct nf_hook_ops compfw_hook_ops[] = {

@@ -8,7 +8,9 @@
 #include <linux/in.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <linux/sort.h>
 #include <net/genetlink.h>
+#include <net/netfilter/nf_log.h>
 
 #include "account.h"
 #include "compat.h"
@@ -45,6 +47,12 @@ void compfw_manifest_free(struct compfw_manifest *m)
 	compfw_kvfree(m->exposure, m->spec.n_exposure * sizeof(*m->exposure));
 	compfw_kvfree(m->rules, m->n_rules * sizeof(*m->rules));
 	compfw_kvfree(m->excepts, m->n_excepts * sizeof(*m->excepts));
+	compfw_kvfree(m->rule_stats, m->n_rules * sizeof(*m->rule_stats));
+	compfw_kvfree(m->by_id, m->n_rules * sizeof(*m->by_id));
+	if (m->nflog_group >= 0) {
+		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
+		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_ULOG);
+	}
 	compfw_kvfree(m, sizeof(*m));
 }
 
@@ -338,8 +346,10 @@ static int alloc_entries(struct compfw_manifest *m, const struct manifest_counts
 	m->exposure = compfw_kvcalloc(n->exposure, sizeof(*m->exposure));
 	m->rules = compfw_kvcalloc(m->n_rules, sizeof(*m->rules));
 	m->excepts = compfw_kvcalloc(n->excepts, sizeof(*m->excepts));
-	if ((n->exposure && !m->exposure) || (m->n_rules && !m->rules) ||
-	    (n->excepts && !m->excepts))
+	m->rule_stats = compfw_kvcalloc(m->n_rules, sizeof(*m->rule_stats));
+	m->by_id = compfw_kvcalloc(m->n_rules, sizeof(*m->by_id));
+	if ((n->exposure && !m->exposure) || (n->excepts && !m->excepts) ||
+	    (m->n_rules && (!m->rules || !m->rule_stats || !m->by_id)))
 		return -ENOMEM;
 
 	m->spec.exposure = m->exposure;
@@ -365,6 +375,9 @@ static void copy_strings(struct compfw_manifest *m, struct nlattr **tb)
 			    sizeof(m->version));
 	if (tb[COMPFW_MANIFEST_A_MODE])
 		m->mode = nla_get_u8(tb[COMPFW_MANIFEST_A_MODE]);
+	m->log = COMPFW_LOG_DROPS;
+	if (tb[COMPFW_MANIFEST_A_LOG])
+		m->log = nla_get_u8(tb[COMPFW_MANIFEST_A_LOG]);
 	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
 		if (tb[limit_attr[i]])
 			nla_strscpy(m->limits[i], tb[limit_attr[i]],
@@ -387,6 +400,75 @@ static int compile_policy(struct compfw_manifest *m,
 	m->policy = policy;
 	compfw_account(1, cfw_policy_bytes(policy));
 	return 0;
+}
+
+static int rule_ref_cmp(const void *a, const void *b)
+{
+	u32 x = ((const struct compfw_rule_ref *)a)->id;
+	u32 y = ((const struct compfw_rule_ref *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static void index_rules(struct compfw_manifest *m)
+{
+	u32 i;
+
+	for (i = 0; i < m->n_rules; i++) {
+		m->by_id[i].id = m->rules[i].id;
+		m->by_id[i].index = i;
+	}
+	sort(m->by_id, m->n_rules, sizeof(*m->by_id), rule_ref_cmp, NULL);
+}
+
+/* Denied packets go to nfnetlink_log too: hold its logger while we may. */
+static int get_nflog(struct compfw_manifest *m, u16 group,
+		     const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	if (nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_ULOG))
+		goto err;
+	if (nf_logger_find_get(NFPROTO_IPV6, NF_LOG_TYPE_ULOG)) {
+		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
+		goto err;
+	}
+	m->nflog_group = group;
+	return 0;
+err:
+	NL_SET_ERR_MSG_ATTR(extack, attr, "nfnetlink_log is not available");
+	return -EOPNOTSUPP;
+}
+
+/* Under RCU, on the packet path: no lock, a binary search. */
+void compfw_manifest_count_rule(const struct compfw_manifest *m, u32 rule_id,
+				unsigned int bytes, u64 now)
+{
+	u32 lo = 0, hi = m->n_rules, mid;
+	struct compfw_rule_stats *st;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->by_id[mid].id < rule_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->n_rules || m->by_id[lo].id != rule_id)
+		return;
+	st = &m->rule_stats[m->by_id[lo].index];
+	atomic64_inc(&st->packets);
+	atomic64_add(bytes, &st->bytes);
+	atomic64_set(&st->last_hit, now);
+}
+
+void compfw_manifest_reset_counters(const struct compfw_manifest *m)
+{
+	u32 i;
+
+	for (i = 0; i < m->n_rules; i++) {
+		atomic64_set(&m->rule_stats[i].packets, 0);
+		atomic64_set(&m->rule_stats[i].bytes, 0);
+		atomic64_set(&m->rule_stats[i].last_hit, 0);
+	}
 }
 
 /**
@@ -434,11 +516,17 @@ struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	INIT_RCU_WORK(&m->free_work, compfw_manifest_free_work);
+	m->nflog_group = -1;
 	ret = alloc_entries(m, &n);
 	if (!ret)
 		ret = fill_entries(cnet, span, m, &n, extack);
 	if (!ret)
 		ret = compile_policy(m, span, extack);
+	if (!ret)
+		index_rules(m);
+	if (!ret && tb[COMPFW_MANIFEST_A_NFLOG_GROUP])
+		ret = get_nflog(m, nla_get_u16(tb[COMPFW_MANIFEST_A_NFLOG_GROUP]),
+				tb[COMPFW_MANIFEST_A_NFLOG_GROUP], extack);
 	if (ret) {
 		compfw_manifest_free(m);
 		return ERR_PTR(ret);
@@ -505,12 +593,18 @@ static int put_peer(struct sk_buff *skb, struct compfw_net *cnet,
 }
 
 static int put_rule(struct sk_buff *skb, int type, struct compfw_net *cnet,
-		    const struct cfw_rule_spec *rule)
+		    const struct compfw_manifest *m, u32 index)
 {
+	const struct compfw_rule_stats *st = &m->rule_stats[index];
+	const struct cfw_rule_spec *rule = &m->rules[index];
 	struct nlattr *nest = nla_nest_start(skb, type);
 
 	if (!nest || nla_put_u32(skb, COMPFW_RULE_A_ID, rule->id) ||
-	    put_peer(skb, cnet, rule))
+	    put_peer(skb, cnet, rule) ||
+	    nla_put_uint(skb, COMPFW_RULE_A_PACKETS, atomic64_read(&st->packets)) ||
+	    nla_put_uint(skb, COMPFW_RULE_A_BYTES, atomic64_read(&st->bytes)) ||
+	    nla_put_u64_64bit(skb, COMPFW_RULE_A_LAST_HIT,
+			      atomic64_read(&st->last_hit), COMPFW_RULE_A_PAD))
 		return -EMSGSIZE;
 	if ((rule->l4.l4proto || rule->l4.kind != CFW_L4_ALL) &&
 	    put_l4(skb, COMPFW_RULE_A_L4, &rule->l4))
@@ -533,7 +627,10 @@ static int put_header(struct sk_buff *skb, const char *name,
 	if (!nest || nla_put_string(skb, COMPFW_MANIFEST_A_COMPONENT, name) ||
 	    nla_put_string(skb, COMPFW_MANIFEST_A_VERSION, m->version) ||
 	    nla_put_u8(skb, COMPFW_MANIFEST_A_MODE, m->mode) ||
-	    nla_put_uint(skb, COMPFW_MANIFEST_A_RULES, m->n_rules))
+	    nla_put_uint(skb, COMPFW_MANIFEST_A_RULES, m->n_rules) ||
+	    nla_put_u8(skb, COMPFW_MANIFEST_A_LOG, m->log) ||
+	    (m->nflog_group >= 0 &&
+	     nla_put_u16(skb, COMPFW_MANIFEST_A_NFLOG_GROUP, m->nflog_group)))
 		return -EMSGSIZE;
 	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
 		if (m->limits[i][0] &&
@@ -571,7 +668,7 @@ int compfw_manifest_fill(struct sk_buff *skb, struct compfw_net *cnet,
 		else
 			ret = put_rule(skb, reply_dir_attr[i - n_exp < n_in ?
 							   CFW_DIR_INGRESS : CFW_DIR_EGRESS],
-				       cnet, &m->rules[i - n_exp]);
+				       cnet, m, i - n_exp);
 		if (ret)
 			return -EMSGSIZE;
 		*cursor = i + 1;

@@ -2,6 +2,7 @@
 #ifndef _COMPFW_MANIFEST_H
 #define _COMPFW_MANIFEST_H
 
+#include <linux/atomic.h>
 #include <linux/workqueue.h>
 #include <linux/compfw.h>
 
@@ -21,6 +22,19 @@ enum compfw_limit {
 	COMPFW_LIMIT_KINDS,
 };
 
+/* Counters of one rule: atomic, since only first packets count. */
+struct compfw_rule_stats {
+	atomic64_t packets;
+	atomic64_t bytes;
+	atomic64_t last_hit;
+};
+
+/* A rule's ID and its index in compfw_manifest.rules, sorted by ID. */
+struct compfw_rule_ref {
+	u32 id;
+	u32 index;
+};
+
 /**
  * struct compfw_manifest - a component's policy: immutable once published
  * @policy: compiled tables the packet path reads
@@ -32,8 +46,12 @@ enum compfw_limit {
  * @version: the author's version string
  * @limits: resource limits, as compfwctl writes them to the cgroup
  * @mode: &enum compfw_mode
+ * @log: &enum compfw_log
+ * @nflog_group: nfnetlink_log group denied packets also go to, or -1
  * @n_rules: ingress plus egress rules
  * @n_excepts: entries in @excepts
+ * @rule_stats: counters, indexed as @rules; the only mutable part
+ * @by_id: @rules' IDs, sorted, to find a deciding rule's counters
  * @free_work: frees the manifest after a grace period
  */
 struct compfw_manifest {
@@ -45,8 +63,12 @@ struct compfw_manifest {
 	char version[COMPFW_VERSION_MAX];
 	char limits[COMPFW_LIMIT_KINDS][COMPFW_LIMIT_MAX];
 	u8 mode;
+	u8 log;
+	int nflog_group;
 	u32 n_rules;
 	u32 n_excepts;
+	struct compfw_rule_stats *rule_stats;
+	struct compfw_rule_ref *by_id;
 	struct rcu_work free_work;
 };
 
@@ -73,6 +95,9 @@ int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr);
 bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);
 bool compfw_manifest_peers_exist(struct compfw_net *cnet,
 				 const struct compfw_manifest *m);
+void compfw_manifest_count_rule(const struct compfw_manifest *m, u32 rule_id,
+				unsigned int bytes, u64 now);
+void compfw_manifest_reset_counters(const struct compfw_manifest *m);
 void compfw_manifest_free(struct compfw_manifest *m);
 void compfw_manifest_free_rcu(struct compfw_manifest *m);
 int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,

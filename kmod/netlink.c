@@ -12,8 +12,11 @@
 #include <linux/compfw.h>
 
 #include "account.h"
+#include "addrmap.h"
+#include "audit.h"
 #include "compat.h"
 #include "component.h"
+#include "flow.h"
 #include "flows.h"
 #include "manifest.h"
 #include "netlink.h"
@@ -45,6 +48,10 @@ static const struct nla_policy compfw_rule_policy[COMPFW_RULE_A_MAX + 1] = {
 	[COMPFW_RULE_A_PEER_CIDR] = NLA_POLICY_NESTED(compfw_cidr_policy),
 	[COMPFW_RULE_A_EXCEPT] = NLA_POLICY_NESTED(compfw_cidr_policy),
 	[COMPFW_RULE_A_L4] = NLA_POLICY_NESTED(compfw_l4_policy),
+	[COMPFW_RULE_A_PAD] = { .type = NLA_REJECT },
+	[COMPFW_RULE_A_PACKETS] = { .type = NLA_REJECT },
+	[COMPFW_RULE_A_BYTES] = { .type = NLA_REJECT },
+	[COMPFW_RULE_A_LAST_HIT] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy compfw_manifest_policy[COMPFW_MANIFEST_A_MAX + 1] = {
@@ -60,6 +67,8 @@ static const struct nla_policy compfw_manifest_policy[COMPFW_MANIFEST_A_MAX + 1]
 	[COMPFW_MANIFEST_A_LIMIT_IO] = { .type = NLA_NUL_STRING,
 					 .len = COMPFW_LIMIT_MAX - 1 },
 	[COMPFW_MANIFEST_A_RULES] = { .type = NLA_REJECT },
+	[COMPFW_MANIFEST_A_LOG] = NLA_POLICY_MAX(NLA_U8, COMPFW_LOG_ALL),
+	[COMPFW_MANIFEST_A_NFLOG_GROUP] = { .type = NLA_U16 },
 };
 
 static const struct nla_policy compfw_apply_policy[COMPFW_APPLY_A_MAX + 1] = {
@@ -88,7 +97,50 @@ static const struct nla_policy compfw_component_policy[COMPFW_COMPONENT_A_MAX + 
 	[COMPFW_COMPONENT_A_ADDRESS] = NLA_POLICY_NESTED(compfw_cidr_policy),
 };
 
+static const struct nla_policy compfw_query_policy[COMPFW_QUERY_A_MAX + 1] = {
+	[COMPFW_QUERY_A_COMPONENT] = { .type = NLA_NUL_STRING,
+				       .len = COMPFW_NAME_MAX - 1 },
+	[COMPFW_QUERY_A_DIRECTION] = NLA_POLICY_MAX(NLA_U8, COMPFW_DIR_EGRESS),
+	[COMPFW_QUERY_A_PROTO] = { .type = NLA_U8 },
+	[COMPFW_QUERY_A_ADDR4] = { .type = NLA_BE32 },
+	[COMPFW_QUERY_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[COMPFW_QUERY_A_PORT] = { .type = NLA_U16 },
+	[COMPFW_QUERY_A_PEER] = { .type = NLA_NUL_STRING,
+				  .len = COMPFW_NAME_MAX - 1 },
+	[COMPFW_QUERY_A_ALLOW] = { .type = NLA_REJECT },
+	[COMPFW_QUERY_A_RULE_ID] = { .type = NLA_REJECT },
+	[COMPFW_QUERY_A_BY_EXPOSURE] = { .type = NLA_REJECT },
+	[COMPFW_QUERY_A_GENERATION] = { .type = NLA_REJECT },
+	[COMPFW_QUERY_A_MODE] = { .type = NLA_REJECT },
+};
+
 static struct genl_family compfw_genl_family;
+
+/* Events: a message for the events group, sent to this namespace only. */
+struct sk_buff *compfw_event_new(u8 cmd, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &compfw_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+void compfw_event_send(struct net *net, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&compfw_genl_family, net, msg, 0, 0, GFP_KERNEL);
+}
+
+bool compfw_event_listeners(struct net *net)
+{
+	return genl_has_listeners(&compfw_genl_family, net, 0);
+}
 
 static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 {
@@ -103,7 +155,9 @@ static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 	    nla_put_uint(skb, COMPFW_STATUS_A_COMPONENTS, cnet->components) ||
 	    nla_put_uint(skb, COMPFW_STATUS_A_RULES, cnet->rules) ||
 	    nla_put_uint(skb, COMPFW_STATUS_A_PERSONAS, cnet->personas) ||
-	    nla_put_uint(skb, COMPFW_STATUS_A_FABRICS, cnet->fabrics))
+	    nla_put_uint(skb, COMPFW_STATUS_A_FABRICS, cnet->fabrics) ||
+	    nla_put_uint(skb, COMPFW_STATUS_A_MEMORY, compfw_bytes_alive()) ||
+	    nla_put_uint(skb, COMPFW_STATUS_A_OBJECTS, compfw_objects_alive()))
 		ret = -EMSGSIZE;
 	mutex_unlock(&cnet->lock);
 	return ret;
@@ -146,16 +200,20 @@ static int compfw_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component *comp)
 {
+	struct compfw_totals t;
 	struct nlattr *nest;
-	u64 c[4];
 
-	compfw_component_read_stats(comp, c);
+	compfw_component_read_stats(comp, &t);
 	nest = nla_nest_start(skb, COMPFW_COMPONENT_A_STATS);
 	if (!nest ||
-	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_PACKETS, c[0]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_BYTES, c[1]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_PACKETS, c[2]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_BYTES, c[3]))
+	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_PACKETS, t.packets[COMPFW_ACCEPT]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_BYTES, t.bytes[COMPFW_ACCEPT]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_PACKETS, t.packets[COMPFW_DROP]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_BYTES, t.bytes[COMPFW_DROP]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_AUDITED_PACKETS, t.packets[COMPFW_AUDIT]) ||
+	    nla_put_uint(skb, COMPFW_STATS_A_AUDITED_BYTES, t.bytes[COMPFW_AUDIT]) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_LAST_HIT, t.last_hit,
+			      COMPFW_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -320,6 +378,8 @@ static int compfw_component_del_doit(struct sk_buff *skb, struct genl_info *info
 	comp = compfw_named(cnet, info);
 	ret = PTR_ERR_OR_ZERO(comp);
 	if (!ret) {
+		compfw_audit_policy_change(cnet->net, comp, comp->generation,
+					   COMPFW_CHANGE_DELETE);
 		ret = compfw_component_del(cnet, comp, &why);
 		if (ret)
 			compfw_extack(info->extack,
@@ -426,7 +486,7 @@ static int compfw_component_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-struct compfw_change {
+struct compfw_batch_entry {
 	struct compfw_rules_span span;
 	struct compfw_component *comp;
 	struct compfw_manifest *m;
@@ -434,8 +494,8 @@ struct compfw_change {
 
 static int compfw_change_cmp(const void *a, const void *b)
 {
-	const struct compfw_component *x = ((const struct compfw_change *)a)->comp;
-	const struct compfw_component *y = ((const struct compfw_change *)b)->comp;
+	const struct compfw_component *x = ((const struct compfw_batch_entry *)a)->comp;
+	const struct compfw_component *y = ((const struct compfw_batch_entry *)b)->comp;
 
 	return x < y ? -1 : x > y;
 }
@@ -451,6 +511,8 @@ static void compfw_install(struct compfw_net *cnet, struct compfw_component *com
 	comp->previous = old;
 	comp->has_previous = true;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
+	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
+				   COMPFW_CHANGE_APPLY);
 }
 
 /* Where the attribute after @attr starts. */
@@ -463,7 +525,7 @@ static const struct nlattr *attr_end(const struct nlattr *attr)
  * Cut the request into manifests: each MANIFEST header owns the rule
  * attributes up to the next header. Returns how many, or an error.
  */
-static int compfw_split_batch(struct genl_info *info, struct compfw_change *changes)
+static int compfw_split_batch(struct genl_info *info, struct compfw_batch_entry *changes)
 {
 	const struct nlattr *attr;
 	int rem, n = 0;
@@ -491,7 +553,7 @@ static int compfw_split_batch(struct genl_info *info, struct compfw_change *chan
 
 /* Every manifest of a batch is built before any is installed. */
 static int compfw_build_batch(struct compfw_net *cnet, struct genl_info *info,
-			      struct compfw_change *changes, int n)
+			      struct compfw_batch_entry *changes, int n)
 {
 	long rules = cnet->rules;
 	int i;
@@ -531,7 +593,7 @@ static int compfw_build_batch(struct compfw_net *cnet, struct genl_info *info,
 static int compfw_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
-	struct compfw_change *changes;
+	struct compfw_batch_entry *changes;
 	int n, i, ret;
 
 	n = compfw_split_batch(info, NULL);
@@ -581,6 +643,8 @@ static int compfw_rollback(struct compfw_net *cnet, struct compfw_component *com
 	comp->previous = cur;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
 	cnet->dump_seq++;
+	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
+				   COMPFW_CHANGE_ROLLBACK);
 	return 0;
 }
 
@@ -603,6 +667,127 @@ static int compfw_component_rollback_doit(struct sk_buff *skb, struct genl_info 
 	mutex_unlock(&cnet->lock);
 	if (!ret)
 		compfw_flows_recheck(cnet);
+	return ret;
+}
+
+static void compfw_reset_one(struct compfw_net *cnet, struct compfw_component *comp)
+{
+	const struct compfw_manifest *m;
+
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	compfw_component_reset_stats(comp);
+	if (m)
+		compfw_manifest_reset_counters(m);
+}
+
+static int compfw_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct compfw_component *comp;
+	int ret = 0;
+
+	mutex_lock(&cnet->lock);
+	if (info->attrs[COMPFW_COMPONENT_A_NAME]) {
+		comp = compfw_named(cnet, info);
+		ret = PTR_ERR_OR_ZERO(comp);
+		if (!ret)
+			compfw_reset_one(cnet, comp);
+	} else {
+		list_for_each_entry(comp, &cnet->components_list, list)
+			compfw_reset_one(cnet, comp);
+	}
+	mutex_unlock(&cnet->lock);
+	return ret;
+}
+
+/* The flow a query describes, as the packet path would see it. */
+static int compfw_query_flow(struct genl_info *info, struct compfw_flow *f)
+{
+	struct nlattr **tb = info->attrs;
+	union cfw_addr *peer;
+
+	memset(f, 0, sizeof(*f));
+	f->l4proto = nla_get_u8(tb[COMPFW_QUERY_A_PROTO]);
+	peer = nla_get_u8(tb[COMPFW_QUERY_A_DIRECTION]) == COMPFW_DIR_EGRESS ?
+	       &f->daddr : &f->saddr;
+	if (!!tb[COMPFW_QUERY_A_ADDR4] == !!tb[COMPFW_QUERY_A_ADDR6]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "a query needs one address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (tb[COMPFW_QUERY_A_ADDR4]) {
+		f->family = AF_INET;
+		peer->ip = nla_get_be32(tb[COMPFW_QUERY_A_ADDR4]);
+	} else {
+		f->family = AF_INET6;
+		nla_memcpy(&peer->ip6, tb[COMPFW_QUERY_A_ADDR6], sizeof(peer->ip6));
+	}
+	if (tb[COMPFW_QUERY_A_PORT]) {
+		f->dport = htons(nla_get_u16(tb[COMPFW_QUERY_A_PORT]));
+		f->icmp_type = nla_get_u16(tb[COMPFW_QUERY_A_PORT]);
+	}
+	return 0;
+}
+
+static int compfw_query_reply(struct genl_info *info, const struct compfw_component *comp,
+			      const struct compfw_manifest *m, const struct cfw_verdict *v)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = compfw_reply_new(info, COMPFW_CMD_QUERY, NLMSG_GOODSIZE, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u8(msg, COMPFW_QUERY_A_ALLOW, v->allow) ||
+	    nla_put_u32(msg, COMPFW_QUERY_A_RULE_ID, v->rule_id) ||
+	    (v->by_exposure && nla_put_flag(msg, COMPFW_QUERY_A_BY_EXPOSURE)) ||
+	    nla_put_u32(msg, COMPFW_QUERY_A_GENERATION, comp->generation) ||
+	    (m && nla_put_u8(msg, COMPFW_QUERY_A_MODE, m->mode))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int compfw_query_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct compfw_component *comp, *peer = NULL;
+	struct cfw_verdict v = { .allow = true };
+	const struct compfw_manifest *m;
+	struct nlattr **tb = info->attrs;
+	struct compfw_flow f;
+	int dir, ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, COMPFW_QUERY_A_COMPONENT) ||
+	    GENL_REQ_ATTR_CHECK(info, COMPFW_QUERY_A_DIRECTION) ||
+	    GENL_REQ_ATTR_CHECK(info, COMPFW_QUERY_A_PROTO))
+		return -EINVAL;
+	ret = compfw_query_flow(info, &f);
+	if (ret)
+		return ret;
+	dir = nla_get_u8(tb[COMPFW_QUERY_A_DIRECTION]);
+
+	mutex_lock(&cnet->lock);
+	comp = compfw_component_by_name(cnet, nla_data(tb[COMPFW_QUERY_A_COMPONENT]));
+	if (tb[COMPFW_QUERY_A_PEER])
+		peer = compfw_component_by_name(cnet, nla_data(tb[COMPFW_QUERY_A_PEER]));
+	else if (comp)
+		peer = compfw_addr_owner(cnet, &f, dir == COMPFW_DIR_EGRESS);
+	if (!comp || (tb[COMPFW_QUERY_A_PEER] && !peer)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, comp ? tb[COMPFW_QUERY_A_PEER] :
+				    tb[COMPFW_QUERY_A_COMPONENT], "unknown component");
+		ret = -ENOENT;
+		goto out;
+	}
+	/* The same question the packet path asks, of the same tables. */
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	if (m)
+		v = compfw_flow_judge(m, dir == COMPFW_DIR_EGRESS ? CFW_DIR_EGRESS :
+				      CFW_DIR_INGRESS, &f, peer);
+	ret = compfw_query_reply(info, comp, m, &v);
+out:
+	mutex_unlock(&cnet->lock);
 	return ret;
 }
 
@@ -650,6 +835,20 @@ static const struct genl_ops compfw_genl_ops[] = {
 		.maxattr = COMPFW_COMPONENT_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = COMPFW_CMD_STATS_RESET,
+		.doit = compfw_stats_reset_doit,
+		.policy = compfw_component_policy,
+		.maxattr = COMPFW_COMPONENT_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = COMPFW_CMD_QUERY,
+		.doit = compfw_query_doit,
+		.policy = compfw_query_policy,
+		.maxattr = COMPFW_QUERY_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group compfw_genl_mcgrps[] = {
@@ -664,7 +863,7 @@ static struct genl_family compfw_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = compfw_genl_ops,
 	.n_ops = ARRAY_SIZE(compfw_genl_ops),
-	.resv_start_op = COMPFW_CMD_COMPONENT_ROLLBACK + 1,
+	.resv_start_op = COMPFW_CMD_QUERY + 1,
 	.mcgrps = compfw_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(compfw_genl_mcgrps),
 };

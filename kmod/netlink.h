@@ -18,6 +18,13 @@ static inline void compfw_extack(struct netlink_ext_ack *extack,
 		extack->bad_attr = attr;
 }
 
+struct net;
+struct sk_buff;
+
+struct sk_buff *compfw_event_new(u8 cmd, void **hdr);
+void compfw_event_send(struct net *net, struct sk_buff *msg, void *hdr);
+bool compfw_event_listeners(struct net *net);
+
 int compfw_genl_init(void);
 void compfw_genl_exit(void);
 

@@ -9,6 +9,7 @@
 
 #include "addrmap.h"
 #include "component.h"
+#include "events.h"
 #include "hooks.h"
 #include "netns.h"
 
@@ -33,6 +34,7 @@ static int __net_init compfw_net_init(struct net *net)
 
 	cnet->net = net;
 	mutex_init(&cnet->lock);
+	compfw_events_init(cnet);
 	return compfw_components_init(cnet);
 }
 
@@ -42,6 +44,7 @@ static void __net_exit compfw_net_exit(struct net *net)
 
 	mutex_lock(&cnet->lock);
 	compfw_hooks_unregister(cnet);
+	compfw_events_exit(cnet);
 	compfw_addrmap_destroy(cnet);
 	compfw_components_destroy(cnet);
 	mutex_unlock(&cnet->lock);

@@ -8,6 +8,8 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "events.h"
+
 struct compfw_addrmap;
 
 /* IPv4 and IPv6, each at LOCAL_OUT, LOCAL_IN and FORWARD. */
@@ -31,6 +33,7 @@ struct compfw_addrmap;
  * @personas: number of personas defined, under @lock
  * @fabrics: number of live fabrics, under @lock
  * @dump_seq: bumped by every change, so that a dump racing one is flagged
+ * @events: drop events on their way to the events group
  */
 struct compfw_net {
 	struct net *net;
@@ -48,6 +51,7 @@ struct compfw_net {
 	u32 personas;
 	u32 fabrics;
 	u32 dump_seq;
+	struct compfw_events events;
 };
 
 extern unsigned int compfw_net_id;

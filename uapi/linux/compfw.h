@@ -28,6 +28,31 @@ enum compfw_mode {
 };
 
 /**
+ * enum compfw_log - which of a component's decisions go to the kernel log
+ * @COMPFW_LOG_OFF: none
+ * @COMPFW_LOG_DROPS: drops and, in audit mode, would-be drops (the default)
+ * @COMPFW_LOG_ALL: every decision on a flow's first packet
+ *
+ * Lines are rate-limited per component; a line says how many before it were
+ * suppressed.
+ */
+enum compfw_log {
+	COMPFW_LOG_OFF,
+	COMPFW_LOG_DROPS,
+	COMPFW_LOG_ALL,
+};
+
+/**
+ * enum compfw_dir - the side of a component a flow is judged on
+ * @COMPFW_DIR_INGRESS: the flow comes to the component
+ * @COMPFW_DIR_EGRESS: the flow leaves the component
+ */
+enum compfw_dir {
+	COMPFW_DIR_INGRESS,
+	COMPFW_DIR_EGRESS,
+};
+
+/**
  * enum compfw_cmd - commands of the compfw generic netlink family
  * @COMPFW_CMD_UNSPEC: unused, so that 0 is never a valid command
  * @COMPFW_CMD_GET_STATUS: reply with the module version, the family version
@@ -46,6 +71,15 @@ enum compfw_mode {
  *	(after its first manifest: unmanaged again). The two swap, so a second
  *	rollback undoes the first. Refused when the previous manifest names a
  *	component that no longer exists.
+ * @COMPFW_CMD_STATS_RESET: zero the counters of one component (by NAME), or
+ *	of all (&enum compfw_component_attrs)
+ * @COMPFW_CMD_QUERY: what would the component's manifest decide for this
+ *	flow? Answered by the classifier the packet path uses
+ *	(&enum compfw_query_attrs)
+ * @COMPFW_CMD_EVENT_POLICY: notification on the events group: a component's
+ *	manifest changed (&enum compfw_event_attrs)
+ * @COMPFW_CMD_EVENT_DROP: notification on the events group: a flow was
+ *	dropped, or would have been in audit mode; sampled and rate-limited
  */
 enum compfw_cmd {
 	COMPFW_CMD_UNSPEC,
@@ -55,6 +89,10 @@ enum compfw_cmd {
 	COMPFW_CMD_COMPONENT_GET,
 	COMPFW_CMD_MANIFEST_APPLY,
 	COMPFW_CMD_COMPONENT_ROLLBACK,
+	COMPFW_CMD_STATS_RESET,
+	COMPFW_CMD_QUERY,
+	COMPFW_CMD_EVENT_POLICY,
+	COMPFW_CMD_EVENT_DROP,
 
 	/* private: */
 	__COMPFW_CMD_MAX,
@@ -74,6 +112,8 @@ enum compfw_cmd {
  * @COMPFW_STATUS_A_RULES: u32, compiled rules in this namespace
  * @COMPFW_STATUS_A_PERSONAS: u32, personas defined in this namespace
  * @COMPFW_STATUS_A_FABRICS: u32, live ephemeral fabrics in this namespace
+ * @COMPFW_STATUS_A_MEMORY: uint, bytes the module holds, all namespaces
+ * @COMPFW_STATUS_A_OBJECTS: uint, objects the module holds, all namespaces
  */
 enum compfw_status_attrs {
 	COMPFW_STATUS_A_UNSPEC,
@@ -85,6 +125,8 @@ enum compfw_status_attrs {
 	COMPFW_STATUS_A_RULES,
 	COMPFW_STATUS_A_PERSONAS,
 	COMPFW_STATUS_A_FABRICS,
+	COMPFW_STATUS_A_MEMORY,
+	COMPFW_STATUS_A_OBJECTS,
 
 	/* private: */
 	__COMPFW_STATUS_A_MAX,
@@ -205,6 +247,9 @@ enum compfw_apply_attrs {
  * @COMPFW_MANIFEST_A_LIMIT_MEMORY: string, as written to memory.max
  * @COMPFW_MANIFEST_A_LIMIT_IO: string, as written to io.max
  * @COMPFW_MANIFEST_A_RULES: uint, reply only: ingress plus egress rules
+ * @COMPFW_MANIFEST_A_LOG: u8, &enum compfw_log
+ * @COMPFW_MANIFEST_A_NFLOG_GROUP: u16: also send denied (and audited)
+ *	packets to this nfnetlink_log group, as the NFLOG target does
  */
 enum compfw_manifest_attrs {
 	COMPFW_MANIFEST_A_UNSPEC,
@@ -215,6 +260,8 @@ enum compfw_manifest_attrs {
 	COMPFW_MANIFEST_A_LIMIT_MEMORY,
 	COMPFW_MANIFEST_A_LIMIT_IO,
 	COMPFW_MANIFEST_A_RULES,
+	COMPFW_MANIFEST_A_LOG,
+	COMPFW_MANIFEST_A_NFLOG_GROUP,
 
 	/* private: */
 	__COMPFW_MANIFEST_A_MAX,
@@ -255,6 +302,11 @@ enum compfw_l4_attrs {
  * @COMPFW_RULE_A_EXCEPT: nest, multi-attr (&enum compfw_cidr_attrs): prefixes
  *	inside PEER_CIDR that this rule does not cover
  * @COMPFW_RULE_A_L4: nest (&enum compfw_l4_attrs); absent for any protocol
+ * @COMPFW_RULE_A_PAD: padding
+ * @COMPFW_RULE_A_PACKETS: uint, reply only: first packets this rule decided
+ * @COMPFW_RULE_A_BYTES: uint, reply only
+ * @COMPFW_RULE_A_LAST_HIT: u64, reply only: boot-time nanoseconds of the
+ *	last hit, 0 for never
  */
 enum compfw_rule_attrs {
 	COMPFW_RULE_A_UNSPEC,
@@ -263,6 +315,10 @@ enum compfw_rule_attrs {
 	COMPFW_RULE_A_PEER_CIDR,
 	COMPFW_RULE_A_EXCEPT,
 	COMPFW_RULE_A_L4,
+	COMPFW_RULE_A_PAD,
+	COMPFW_RULE_A_PACKETS,
+	COMPFW_RULE_A_BYTES,
+	COMPFW_RULE_A_LAST_HIT,
 
 	/* private: */
 	__COMPFW_RULE_A_MAX,
@@ -278,6 +334,10 @@ enum compfw_rule_attrs {
  * @COMPFW_STATS_A_ACCEPTED_BYTES: uint
  * @COMPFW_STATS_A_DROPPED_PACKETS: uint
  * @COMPFW_STATS_A_DROPPED_BYTES: uint
+ * @COMPFW_STATS_A_AUDITED_PACKETS: uint, packets audit mode let through that
+ *	enforce mode would have dropped
+ * @COMPFW_STATS_A_AUDITED_BYTES: uint
+ * @COMPFW_STATS_A_LAST_HIT: u64, boot-time nanoseconds of the last decision
  */
 enum compfw_stats_attrs {
 	COMPFW_STATS_A_UNSPEC,
@@ -286,11 +346,106 @@ enum compfw_stats_attrs {
 	COMPFW_STATS_A_ACCEPTED_BYTES,
 	COMPFW_STATS_A_DROPPED_PACKETS,
 	COMPFW_STATS_A_DROPPED_BYTES,
+	COMPFW_STATS_A_AUDITED_PACKETS,
+	COMPFW_STATS_A_AUDITED_BYTES,
+	COMPFW_STATS_A_LAST_HIT,
 
 	/* private: */
 	__COMPFW_STATS_A_MAX,
 };
 
 #define COMPFW_STATS_A_MAX (__COMPFW_STATS_A_MAX - 1)
+
+/**
+ * enum compfw_query_attrs - a QUERY request and its reply
+ * @COMPFW_QUERY_A_UNSPEC: unused
+ * @COMPFW_QUERY_A_COMPONENT: string, the component whose manifest decides
+ * @COMPFW_QUERY_A_DIRECTION: u8, &enum compfw_dir
+ * @COMPFW_QUERY_A_PROTO: u8, IPPROTO_*
+ * @COMPFW_QUERY_A_ADDR4: u32, network order: the peer's address; exclusive
+ *	with ADDR6
+ * @COMPFW_QUERY_A_ADDR6: 16 bytes
+ * @COMPFW_QUERY_A_PORT: u16: the server port, or the ICMP type
+ * @COMPFW_QUERY_A_PEER: string, the peer component, if any
+ * @COMPFW_QUERY_A_ALLOW: u8, reply: 1 if the manifest allows the flow
+ * @COMPFW_QUERY_A_RULE_ID: u32, reply: the deciding rule, 0 for the default
+ * @COMPFW_QUERY_A_BY_EXPOSURE: flag, reply: denied because not exposed
+ * @COMPFW_QUERY_A_GENERATION: u32, reply: of the manifest that answered
+ * @COMPFW_QUERY_A_MODE: u8, reply: &enum compfw_mode of that manifest
+ */
+enum compfw_query_attrs {
+	COMPFW_QUERY_A_UNSPEC,
+	COMPFW_QUERY_A_COMPONENT,
+	COMPFW_QUERY_A_DIRECTION,
+	COMPFW_QUERY_A_PROTO,
+	COMPFW_QUERY_A_ADDR4,
+	COMPFW_QUERY_A_ADDR6,
+	COMPFW_QUERY_A_PORT,
+	COMPFW_QUERY_A_PEER,
+	COMPFW_QUERY_A_ALLOW,
+	COMPFW_QUERY_A_RULE_ID,
+	COMPFW_QUERY_A_BY_EXPOSURE,
+	COMPFW_QUERY_A_GENERATION,
+	COMPFW_QUERY_A_MODE,
+
+	/* private: */
+	__COMPFW_QUERY_A_MAX,
+};
+
+#define COMPFW_QUERY_A_MAX (__COMPFW_QUERY_A_MAX - 1)
+
+/**
+ * enum compfw_event_attrs - a notification on the events group
+ * @COMPFW_EVENT_A_UNSPEC: unused
+ * @COMPFW_EVENT_A_PAD: padding
+ * @COMPFW_EVENT_A_COMPONENT: string, the component's name
+ * @COMPFW_EVENT_A_COMPONENT_ID: u32
+ * @COMPFW_EVENT_A_OLD_GENERATION: u32, EVENT_POLICY: before the change
+ * @COMPFW_EVENT_A_GENERATION: u32: after the change; for EVENT_DROP, of the
+ *	manifest that decided
+ * @COMPFW_EVENT_A_PID: u32, EVENT_POLICY: who made the change
+ * @COMPFW_EVENT_A_COMM: string, EVENT_POLICY: its command name
+ * @COMPFW_EVENT_A_CHANGE: string, EVENT_POLICY: "apply", "rollback",
+ *	"delete"
+ * @COMPFW_EVENT_A_DIRECTION: u8, EVENT_DROP: &enum compfw_dir
+ * @COMPFW_EVENT_A_PROTO: u8, EVENT_DROP: IPPROTO_*
+ * @COMPFW_EVENT_A_SADDR4: u32, EVENT_DROP: network order
+ * @COMPFW_EVENT_A_DADDR4: u32, EVENT_DROP
+ * @COMPFW_EVENT_A_SADDR6: 16 bytes, EVENT_DROP
+ * @COMPFW_EVENT_A_DADDR6: 16 bytes, EVENT_DROP
+ * @COMPFW_EVENT_A_SPORT: u16, EVENT_DROP: host order
+ * @COMPFW_EVENT_A_DPORT: u16, EVENT_DROP: host order, or the ICMP type
+ * @COMPFW_EVENT_A_RULE_ID: u32, EVENT_DROP: 0, the default deny
+ * @COMPFW_EVENT_A_AUDIT: flag, EVENT_DROP: audit mode let it pass
+ * @COMPFW_EVENT_A_MISSED: u32, EVENT_DROP: events not sent since the last
+ *	one, by the rate limit
+ */
+enum compfw_event_attrs {
+	COMPFW_EVENT_A_UNSPEC,
+	COMPFW_EVENT_A_PAD,
+	COMPFW_EVENT_A_COMPONENT,
+	COMPFW_EVENT_A_COMPONENT_ID,
+	COMPFW_EVENT_A_OLD_GENERATION,
+	COMPFW_EVENT_A_GENERATION,
+	COMPFW_EVENT_A_PID,
+	COMPFW_EVENT_A_COMM,
+	COMPFW_EVENT_A_CHANGE,
+	COMPFW_EVENT_A_DIRECTION,
+	COMPFW_EVENT_A_PROTO,
+	COMPFW_EVENT_A_SADDR4,
+	COMPFW_EVENT_A_DADDR4,
+	COMPFW_EVENT_A_SADDR6,
+	COMPFW_EVENT_A_DADDR6,
+	COMPFW_EVENT_A_SPORT,
+	COMPFW_EVENT_A_DPORT,
+	COMPFW_EVENT_A_RULE_ID,
+	COMPFW_EVENT_A_AUDIT,
+	COMPFW_EVENT_A_MISSED,
+
+	/* private: */
+	__COMPFW_EVENT_A_MAX,
+};
+
+#define COMPFW_EVENT_A_MAX (__COMPFW_EVENT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_COMPFW_H */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _COMPFW_AUDIT_H
+#define _COMPFW_AUDIT_H
+
+#include <linux/types.h>
+
+#include "classify.h"
+
+struct net;
+struct nf_hook_state;
+struct sk_buff;
+struct compfw_component;
+struct compfw_flow;
+struct compfw_manifest;
+
+/* What became of a flow's first packet at one end. */
+enum compfw_outcome {
+	COMPFW_DROP,
+	COMPFW_ACCEPT,
+	COMPFW_AUDIT,		/* denied, let through by audit mode */
+};
+
+enum compfw_change {
+	COMPFW_CHANGE_APPLY,
+	COMPFW_CHANGE_ROLLBACK,
+	COMPFW_CHANGE_DELETE,
+};
+
+/**
+ * struct compfw_pkt - the packet being judged, for those who report on it
+ * @skb: the packet
+ * @state: the hook it is at
+ */
+struct compfw_pkt {
+	struct sk_buff *skb;
+	const struct nf_hook_state *state;
+};
+
+/**
+ * struct compfw_decision - one end's decision on a flow, to report
+ * @comp: the component whose manifest decided
+ * @m: that manifest
+ * @dir: COMPFW_DIR_INGRESS or COMPFW_DIR_EGRESS
+ * @f: the flow
+ * @verdict: what the classifier said
+ * @outcome: what becomes of the packet
+ */
+struct compfw_decision {
+	struct compfw_component *comp;
+	const struct compfw_manifest *m;
+	int dir;
+	const struct compfw_flow *f;
+	struct cfw_verdict verdict;
+	enum compfw_outcome outcome;
+};
+
+void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt);
+void compfw_audit_policy_change(struct net *net, struct compfw_component *comp,
+				u32 old_generation,
+				enum compfw_change change);
+
+#endif /* _COMPFW_AUDIT_H */
