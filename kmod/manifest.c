@@ -6,6 +6,7 @@
  */
 
 #include <linux/in.h>
+#include <linux/kmod.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/sort.h>
@@ -421,13 +422,22 @@ static void index_rules(struct compfw_manifest *m)
 	sort(m->by_id, m->n_rules, sizeof(*m->by_id), rule_ref_cmp, NULL);
 }
 
+/* The logger of @pf, loading nfnetlink_log by its alias if need be. */
+static int get_logger(int pf)
+{
+	if (!nf_logger_find_get(pf, NF_LOG_TYPE_ULOG))
+		return 0;
+	request_module("nf-logger-%u-%u", pf, NF_LOG_TYPE_ULOG);
+	return nf_logger_find_get(pf, NF_LOG_TYPE_ULOG);
+}
+
 /* Denied packets go to nfnetlink_log too: hold its logger while we may. */
 static int get_nflog(struct compfw_manifest *m, u16 group,
 		     const struct nlattr *attr, struct netlink_ext_ack *extack)
 {
-	if (nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_ULOG))
+	if (get_logger(NFPROTO_IPV4))
 		goto err;
-	if (nf_logger_find_get(NFPROTO_IPV6, NF_LOG_TYPE_ULOG)) {
+	if (get_logger(NFPROTO_IPV6)) {
 		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
 		goto err;
 	}

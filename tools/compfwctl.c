@@ -13,6 +13,11 @@
 
 static const struct ctl_cmd objects[] = {
 	{ "status", cmd_status, "status                  module version and object counts" },
+	{ "component", cmd_component, "component COMMAND       add, del, list, show, rollback components ('component help')" },
+	{ "apply", cmd_apply, "apply FILE              install the manifests in FILE (JSON; - for stdin), all or none" },
+	{ "stats", cmd_stats, "stats [show|reset] [COMPONENT]  counters per component and per rule" },
+	{ "query", cmd_query, "query COMPONENT ingress|egress PROTO ADDR [PORT] [--peer NAME]  what would it decide?" },
+	{ "monitor", cmd_monitor, "monitor                 print policy changes and drops as they happen" },
 	{ NULL, NULL, NULL },
 };
 

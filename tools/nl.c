@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/compfw.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -20,11 +21,13 @@
 #define SOL_NETLINK 270
 #endif
 
+/* Dump replies come in many messages; leave room for a burst of them. */
+#define CTL_RCVBUF (4 << 20)
+
 struct transaction {
 	int (*parse)(struct nl_msg *msg, void *arg);
 	void *arg;
-	int err;
-	char extack[256];
+	struct ctl_reply *reply;
 	bool done;
 };
 
@@ -124,7 +127,14 @@ void ctl_disconnect(struct ctl *ctl)
 
 struct nl_msg *ctl_msg(struct ctl *ctl, unsigned char cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	return ctl_msg_size(ctl, cmd, flags, 0);
+}
+
+/* A request of up to @size bytes (0: a page); libnl never grows one. */
+struct nl_msg *ctl_msg_size(struct ctl *ctl, unsigned char cmd, int flags,
+			    size_t size)
+{
+	struct nl_msg *msg = size ? nlmsg_alloc_size(size) : nlmsg_alloc();
 
 	if (!msg)
 		return NULL;
@@ -136,11 +146,29 @@ struct nl_msg *ctl_msg(struct ctl *ctl, unsigned char cmd, int flags)
 	return msg;
 }
 
-static void copy_extack(struct transaction *t, struct nlmsghdr *hdr)
+static void parse_ack_tlvs(struct ctl_reply *reply, struct nlattr *tlvs,
+			   int len)
 {
 	struct nlattr *attrs[NLMSGERR_ATTR_MAX + 1];
-	struct nlattr *tlvs;
-	int offset, len;
+
+	if (len <= 0 || nla_parse(attrs, NLMSGERR_ATTR_MAX, tlvs, len, NULL) < 0)
+		return;
+	if (attrs[NLMSGERR_ATTR_MSG] && nla_len(attrs[NLMSGERR_ATTR_MSG]) > 0)
+		snprintf(reply->extack, sizeof(reply->extack), "%.*s",
+			 nla_len(attrs[NLMSGERR_ATTR_MSG]),
+			 (char *)nla_data(attrs[NLMSGERR_ATTR_MSG]));
+	/* The attribute to blame; for a missing one, the nest it is missing from. */
+	if (attrs[NLMSGERR_ATTR_OFFS] &&
+	    nla_len(attrs[NLMSGERR_ATTR_OFFS]) >= 4)
+		reply->offset = nla_get_u32(attrs[NLMSGERR_ATTR_OFFS]);
+	else if (attrs[NLMSGERR_ATTR_MISS_NEST] &&
+		 nla_len(attrs[NLMSGERR_ATTR_MISS_NEST]) >= 4)
+		reply->offset = nla_get_u32(attrs[NLMSGERR_ATTR_MISS_NEST]);
+}
+
+static void copy_extack(struct ctl_reply *reply, struct nlmsghdr *hdr)
+{
+	int offset;
 
 	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
@@ -149,15 +177,8 @@ static void copy_extack(struct transaction *t, struct nlmsghdr *hdr)
 	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
 		offset += ((struct nlmsgerr *)nlmsg_data(hdr))->msg.nlmsg_len -
 			  NLMSG_HDRLEN;
-	len = (int)hdr->nlmsg_len - offset;
-	if (len <= 0)
-		return;
-	tlvs = (struct nlattr *)((char *)hdr + offset);
-	if (nla_parse(attrs, NLMSGERR_ATTR_MAX, tlvs, len, NULL) < 0)
-		return;
-	if (attrs[NLMSGERR_ATTR_MSG])
-		snprintf(t->extack, sizeof(t->extack), "%s",
-			 nla_get_string(attrs[NLMSGERR_ATTR_MSG]));
+	parse_ack_tlvs(reply, (struct nlattr *)((char *)hdr + offset),
+		       (int)hdr->nlmsg_len - offset);
 }
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
@@ -166,8 +187,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 	struct transaction *t = arg;
 
 	(void)nla;
-	t->err = -err->error;
-	copy_extack(t, hdr);
+	t->reply->err = -err->error;
+	copy_extack(t->reply, hdr);
 	t->done = true;
 	return NL_STOP;
 }
@@ -181,45 +202,137 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* A dump ends with NLMSG_DONE, which carries the dump's own error, if any. */
+static int on_done(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct transaction *t = arg;
+	int err;
+
+	if (hdr->nlmsg_len >= NLMSG_HDRLEN + sizeof(err)) {
+		memcpy(&err, nlmsg_data(hdr), sizeof(err));
+		if (err < 0 && !t->reply->err) {
+			t->reply->err = -err;
+			if (hdr->nlmsg_flags & NLM_F_ACK_TLVS)
+				parse_ack_tlvs(t->reply, (struct nlattr *)
+					       ((char *)nlmsg_data(hdr) + sizeof(err)),
+					       hdr->nlmsg_len - NLMSG_HDRLEN - sizeof(err));
+		}
+	}
+	t->done = true;
+	return NL_STOP;
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct transaction *t = arg;
 
-	if (t->parse && t->parse(msg, t->arg) < 0 && !t->err)
-		t->err = EPROTO;
+	if (t->parse && t->parse(msg, t->arg) < 0 && !t->reply->err)
+		t->reply->err = EPROTO;
 	return NL_OK;
 }
 
-int ctl_transact(struct ctl *ctl, struct nl_msg *msg, const char *what,
-		 int (*parse)(struct nl_msg *msg, void *arg), void *arg)
+/*
+ * Room in the socket for a request of @len bytes: netlink refuses one larger
+ * than the send buffer. SO_SNDBUFFORCE passes wmem_max with CAP_NET_ADMIN,
+ * which the request needs anyway; SO_SNDBUF is the fallback without it.
+ */
+static void fit_sndbuf(struct ctl *ctl, size_t len)
 {
-	struct transaction t = { .parse = parse, .arg = arg };
+	int fd = nl_socket_get_fd(ctl->sock), size;
+	socklen_t optlen = sizeof(size);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, &optlen) == 0 &&
+	    (size_t)size > len + 4096)
+		return;
+	size = len + 65536 > INT_MAX / 2 ? INT_MAX / 2 : (int)(len + 65536);
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
+static void fit_rcvbuf(struct ctl *ctl)
+{
+	int fd = nl_socket_get_fd(ctl->sock), size = CTL_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+/**
+ * ctl_request() - send one request and collect its replies, printing nothing
+ * @ctl: connected
+ * @msg: the request, consumed
+ * @parse: called for each reply message, or NULL
+ * @arg: passed to @parse
+ * @reply: the outcome: errno, the kernel's extack message and the offset
+ *	of the attribute it blames (NLMSGERR_ATTR_OFFS), or -1
+ *
+ * Return: 0 when the kernel acknowledged, else -1 with @reply filled in.
+ */
+int ctl_request(struct ctl *ctl, struct nl_msg *msg,
+		int (*parse)(struct nl_msg *msg, void *arg), void *arg,
+		struct ctl_reply *reply)
+{
+	struct transaction t = { .parse = parse, .arg = arg, .reply = reply };
 	struct nl_cb *cb;
 	int ret;
 
+	memset(reply, 0, sizeof(*reply));
+	reply->offset = -1;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
-		return ctl_error("out of memory");
+		reply->err = ENOMEM;
+		return -1;
 	}
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &t);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &t);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &t);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &t);
 
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	fit_sndbuf(ctl, nlmsg_hdr(msg)->nlmsg_len);
+	if (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP)
+		fit_rcvbuf(ctl);
+	/* Replies as large as the manifests they carry: let libnl size them. */
+	nl_socket_enable_msg_peek(ctl->sock);
 	ret = nl_send_auto(ctl->sock, msg);
 	nlmsg_free(msg);
 	while (ret >= 0 && !t.done)
 		ret = nl_recvmsgs(ctl->sock, cb);
 	nl_cb_put(cb);
 
-	if (ret < 0 && !t.err)
-		return ctl_error("%s: %s", what, nl_geterror(ret));
-	if (!t.err)
+	if (ret == -NLE_DUMP_INTR)
+		reply->interrupted = true;
+	if (ret < 0 && !reply->err) {
+		reply->err = EIO;
+		reply->transport = nl_geterror(ret);
+	}
+	return reply->err ? -1 : 0;
+}
+
+/* "what: the kernel's reason (errno in words)", as one line. */
+const char *ctl_reply_text(const struct ctl_reply *reply, char *buf,
+			   size_t size)
+{
+	if (reply->transport)
+		snprintf(buf, size, "%s", reply->transport);
+	else if (reply->extack[0])
+		snprintf(buf, size, "%s (%s)", reply->extack,
+			 ctl_errno_text(reply->err));
+	else
+		snprintf(buf, size, "%s", ctl_errno_text(reply->err));
+	return buf;
+}
+
+int ctl_transact(struct ctl *ctl, struct nl_msg *msg, const char *what,
+		 int (*parse)(struct nl_msg *msg, void *arg), void *arg)
+{
+	struct ctl_reply reply;
+	char text[512];
+
+	if (!ctl_request(ctl, msg, parse, arg, &reply))
 		return 0;
-	if (t.extack[0])
-		return ctl_error("%s: %s (%s)", what, t.extack,
-				 ctl_errno_text(t.err));
-	return ctl_error("%s: %s", what, ctl_errno_text(t.err));
+	return ctl_error("%s: %s", what,
+			 ctl_reply_text(&reply, text, sizeof(text)));
 }

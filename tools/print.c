@@ -126,3 +126,35 @@ void print_text(const char *fmt, ...)
 	vfprintf(print_out, fmt, ap);
 	va_end(ap);
 }
+
+void print_bool(const char *key, const char *fmt, bool value)
+{
+	if (print_json)
+		print_add(key, json_boolean(value));
+	else if (fmt)
+		fprintf(print_out, fmt, value ? "yes" : "no");
+}
+
+/* A value that is not there: JSON null, @text in text mode. */
+void print_null(const char *key, const char *fmt, const char *text)
+{
+	if (print_json)
+		print_add(key, json_null());
+	else if (fmt)
+		fprintf(print_out, fmt, text);
+}
+
+/*
+ * A whole JSON document, such as a manifest: a member of the output in JSON
+ * mode, indented JSON in text mode. Takes the reference to @value.
+ */
+void print_json_value(const char *key, json_t *value)
+{
+	if (print_json) {
+		print_add(key, value);
+		return;
+	}
+	json_dumpf(value, print_out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', print_out);
+	json_decref(value);
+}

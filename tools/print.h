@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
 
 void print_start(FILE *out, bool json);
 void print_end(void);
@@ -22,6 +23,10 @@ void print_close_array(void);
 /* @fmt is used in text mode only; @key names the field in JSON. */
 void print_string(const char *key, const char *fmt, const char *value);
 void print_uint(const char *key, const char *fmt, uint64_t value);
+/* @fmt gets "yes" or "no" in text mode. */
+void print_bool(const char *key, const char *fmt, bool value);
+void print_null(const char *key, const char *fmt, const char *text);
+void print_json_value(const char *key, json_t *value);
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* _COMPFWCTL_PRINT_H */

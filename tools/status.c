@@ -26,6 +26,8 @@ static const struct {
 	{ COMPFW_STATUS_A_RULES, "rules", "rules           %" PRIu64 "\n" },
 	{ COMPFW_STATUS_A_PERSONAS, "personas", "personas        %" PRIu64 "\n" },
 	{ COMPFW_STATUS_A_FABRICS, "fabrics", "fabrics         %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_MEMORY, "memory_bytes", "memory          %" PRIu64 " bytes\n" },
+	{ COMPFW_STATUS_A_OBJECTS, "objects", "objects         %" PRIu64 "\n" },
 };
 
 static int print_status(struct nl_msg *msg, void *arg)

@@ -17,13 +17,14 @@ tap_rename() {
 	sed -E -e "s/^(not )?ok [0-9]+ (- )?/\1ok - $1: /" -e '/^(not )?ok /!s/^/# /'
 }
 
-if gcc $CFLAGS -o "$out/test_cli" tests/tools/test_cli.c $srcs \
+if gcc $CFLAGS -o "$out/test_cli" tests/tools/test_*.c $srcs \
 	$(pkg-config --libs libnl-genl-3.0 jansson) 2>"$out/build.log"; then
-	"$out/test_cli" | tap_rename cli || rc=1
+	"$out/test_cli" tests/tools/manifests | tap_rename cli || rc=1
 else
 	echo "not ok - cli: unit tests build"
 	sed 's/^/# /' "$out/build.log"
 	rc=1
 fi
 /usr/bin/python3 tests/tools/test_spec.py | tap_rename spec || rc=1
+python3 tests/tools/test_schema.py | tap_rename schema || rc=1
 exit $rc

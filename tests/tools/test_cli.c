@@ -11,10 +11,11 @@
 
 #include "../../tools/compfwctl.h"
 #include "../../tools/print.h"
+#include "tap.h"
 
 static int tests, failures;
 
-static void result(int ok, const char *name, const char *got)
+void result(int ok, const char *name, const char *got)
 {
 	tests++;
 	printf("%sok %d %s\n", ok ? "" : "not ", tests, name);
@@ -24,15 +25,41 @@ static void result(int ok, const char *name, const char *got)
 	}
 }
 
-static void expect_has(const char *name, const char *got, const char *want)
+void expect_has(const char *name, const char *got, const char *want)
 {
 	result(got && strstr(got, want), name, got);
 }
 
-/* Run @fn with stdout or stderr sent to a buffer, and return the buffer. */
-static char *capture(FILE **stream, void (*fn)(void *), void *arg)
+void expect_str(const char *name, const char *got, const char *want)
 {
-	static char buf[4096];
+	result(got && !strcmp(got, want), name, got);
+	if (got && strcmp(got, want))
+		printf("# want: %s\n", want);
+}
+
+/* A whole file, NUL-terminated; NULL when it cannot be read. */
+char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long size;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	buf = malloc(size + 1);
+	*len = fread(buf, 1, size, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Run @fn with stdout or stderr sent to a buffer, and return the buffer. */
+char *capture(FILE **stream, void (*fn)(void *), void *arg)
+{
+	static char buf[65536];
 	FILE *saved = *stream, *tmp = tmpfile();
 	size_t n;
 
@@ -88,8 +115,9 @@ static void enter_bad_netns(void *ret)
 	*(int *)ret = ctl_enter_netns("../etc");
 }
 
-int main(void)
+int main(int main_argc, char **main_argv)
 {
+	const char *dir = main_argc > 1 ? main_argv[1] : "tests/tools/manifests";
 	char *argv[] = { "probe", "a", "b", NULL };
 	int json, ret;
 	char *out;
@@ -122,6 +150,11 @@ int main(void)
 	out = capture(&stderr, enter_bad_netns, &ret);
 	result(ret == 1 && !strcmp(out, "compfwctl: invalid network namespace name \"../etc\"\n"),
 	       "netns name with a slash is refused", out);
+
+	test_manifest(dir);
+	test_attrpath(dir);
+	test_component(dir);
+	test_cgroup();
 
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;

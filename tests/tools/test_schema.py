@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The JSON Schema of manifests accepts the sample manifests and the normal
+form compfwctl prints, and refuses what it can see is wrong. TAP on stdout;
+skipped (exit 0, no lines) when python3-jsonschema is missing."""
+
+import json
+import os
+import sys
+
+try:
+    import jsonschema
+except ImportError:
+    print("# SKIP: python3-jsonschema not installed")
+    sys.exit(0)
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+schema = json.load(open(os.path.join(TOP, "Documentation/userspace-api/compfw-manifest.schema.json")))
+manifests = os.path.join(TOP, "tests/tools/manifests")
+validator = jsonschema.Draft202012Validator(schema)
+n = 0
+failed = False
+
+
+def check(name, ok):
+    global n, failed
+    n += 1
+    failed |= not ok
+    print("%sok %d - %s" % ("" if ok else "not ", n, name))
+
+
+jsonschema.Draft202012Validator.check_schema(schema)
+check("the schema is a valid draft 2020-12 schema", True)
+for f in sorted(os.listdir(manifests)):
+    doc = json.load(open(os.path.join(manifests, f)))
+    check("%s is valid" % f, validator.is_valid(doc))
+
+bad = {
+    "unknown field": {"component": "web", "ingress": [{"prot": "tcp"}]},
+    "port out of range": {"component": "web", "ingress": [{"protocol": "tcp", "ports": 70000}]},
+    "ports without a port protocol": {"component": "web", "ingress": [{"ports": 80}]},
+    "icmp_type with tcp": {"component": "web", "exposure": [{"protocol": "tcp", "icmp_type": 8}]},
+    "missing component": {"mode": "audit"},
+    "unknown mode": {"component": "web", "mode": "strict"},
+    "peer with component and cidr": {"component": "web", "egress": [{"peer": {"component": "a", "cidr": "10.0.0.0/8"}}]},
+    "id 0": {"component": "web", "egress": [{"id": 0}]},
+    "empty array": [],
+    "bad cpu limit": {"component": "web", "limits": {"cpu": "abc"}},
+}
+for name, doc in bad.items():
+    check("refused: %s" % name, not validator.is_valid(doc))
+print("1..%d" % n)
+sys.exit(1 if failed else 0)

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compfwctl apply FILE: install a file's manifests, in the kernel and in the
+ * cgroup limit files, all of them or none.
+ *
+ *   1. parse and check the whole file (manifest.c): bad input sends nothing;
+ *   2. find each limited component's cgroup and read the files' old values;
+ *   3. MANIFEST_APPLY, the kernel's all-or-nothing step: each manifest a
+ *      header nest followed by its rules as top-level attributes, so that
+ *      its size is the kernel's to limit (manifest_nl.c);
+ *   4. write the limits; if one fails, put back the files already written
+ *      and roll back every component of the batch.
+ *
+ * Every error is one line naming the file and, when it can, the JSON path.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/compfw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attrpath.h"
+#include "cgroup.h"
+#include "compfwctl.h"
+#include "manifest.h"
+
+#define APPLY_USAGE "apply FILE"
+
+/**
+ * struct apply - one `compfwctl apply`
+ * @file: the name errors start with
+ * @set: the manifests
+ * @writes: limit files to write, in file order
+ * @n_writes: their number
+ */
+struct apply {
+	const char *file;
+	struct manifest_set set;
+	struct limit_write *writes;
+	unsigned int n_writes;
+};
+
+/* The whole of @name, or stdin for "-". */
+static char *read_all(const char *name, size_t *len)
+{
+	FILE *f = strcmp(name, "-") ? fopen(name, "re") : stdin;
+	size_t cap = 65536, n;
+	char *buf = NULL, *grown;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		grown = realloc(buf, cap);
+		if (!grown) {
+			errno = ENOMEM;
+			break;
+		}
+		buf = grown;
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+		if (*len < cap) {
+			if (ferror(f))
+				break;
+			if (f != stdin)
+				fclose(f);
+			return buf;
+		}
+		cap *= 2;
+	}
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	return NULL;
+}
+
+/* "[1]." for a member of the second manifest of an array, "" for a lone one. */
+static const char *mpath(const struct apply *a, unsigned int i, char *buf,
+			 size_t size)
+{
+	if (a->set.is_array)
+		snprintf(buf, size, "[%u].", i);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+static int prepare_manifest(struct ctl *ctl, struct apply *a, unsigned int i,
+			    const char *mnt)
+{
+	const struct manifest *m = &a->set.m[i];
+	char cgroup[PATH_MAX], text[512], p[32];
+	struct ctl_reply reply;
+	struct limit_write *w;
+	int which, err;
+
+	if (component_cgroup(ctl, m->component, cgroup, sizeof(cgroup), &reply))
+		return ctl_error("%s: %scomponent: %s", a->file,
+				 mpath(a, i, p, sizeof(p)),
+				 ctl_reply_text(&reply, text, sizeof(text)));
+	if (!cgroup[0])
+		return ctl_error("%s: %slimits: component \"%s\" has no cgroup",
+				 a->file, mpath(a, i, p, sizeof(p)), m->component);
+	if (!mnt)
+		return ctl_error("%s: %slimits: no cgroup2 file system is mounted",
+				 a->file, mpath(a, i, p, sizeof(p)));
+	for (which = 0; which < MF_LIMIT_COUNT; which++) {
+		if (!m->limit[which])
+			continue;
+		w = &a->writes[a->n_writes++];
+		w->which = which;
+		w->value = m->limit[which];
+		w->manifest = i;
+		err = limit_prepare(w, mnt, cgroup);
+		if (err)
+			return ctl_error("%s: %slimits.%s: cannot read %s: %s",
+					 a->file, mpath(a, i, p, sizeof(p)),
+					 mf_limit_key[which], w->path,
+					 strerror(-err));
+	}
+	return 0;
+}
+
+/* Step 2: everything the limits need, read before anything changes. */
+static int prepare_limits(struct ctl *ctl, struct apply *a)
+{
+	char mnt[PATH_MAX];
+	bool mounted = !cgroup_mount(CGROUP_MOUNTS, mnt, sizeof(mnt));
+	unsigned int i, n = 0;
+	int which;
+
+	for (i = 0; i < a->set.n; i++)
+		for (which = 0; which < MF_LIMIT_COUNT; which++)
+			n += !!a->set.m[i].limit[which];
+	if (!n)
+		return 0;
+	a->writes = calloc(n, sizeof(*a->writes));
+	if (!a->writes)
+		return ctl_error("out of memory");
+	for (i = 0; i < a->set.n; i++) {
+		for (which = 0; which < MF_LIMIT_COUNT; which++)
+			if (a->set.m[i].limit[which])
+				break;
+		if (which < MF_LIMIT_COUNT &&
+		    prepare_manifest(ctl, a, i, mounted ? mnt : NULL))
+			return 1;
+	}
+	return 0;
+}
+
+/* Step 3, with the kernel's complaint mapped back to the file. */
+static int send_manifests(struct ctl *ctl, struct apply *a)
+{
+	struct attr_paths paths = { 0 };
+	char text[512], path[256], line[1024];
+	struct ctl_reply reply;
+	struct mf_error err;
+	size_t size = manifest_msg_size(&a->set);
+	struct nl_msg *msg;
+	int ret = 0;
+
+	/* A manifest's rules are attributes of the request, not of one nest. */
+	if (size > UINT32_MAX)
+		return ctl_error("%s: request too large: %zu bytes, a netlink message holds at most %u",
+				 a->file, size, UINT32_MAX);
+	msg = ctl_msg_size(ctl, COMPFW_CMD_MANIFEST_APPLY, 0, size);
+	if (!msg)
+		return ctl_error("out of memory");
+	if (manifest_put_set(msg, &a->set, &paths, &err)) {
+		nlmsg_free(msg);
+		attr_paths_free(&paths);
+		return ctl_error("%s", manifest_error_format(a->file, &err, line,
+							     sizeof(line)));
+	}
+	if (ctl_request(ctl, msg, NULL, NULL, &reply)) {
+		attr_paths_format(&paths, reply.offset < 0 ? -1 :
+				  attr_paths_find(&paths, reply.offset),
+				  path, sizeof(path));
+		ret = ctl_error("%s: %s%s%s", a->file, path, path[0] ? ": " : "",
+				ctl_reply_text(&reply, text, sizeof(text)));
+	}
+	attr_paths_free(&paths);
+	return ret;
+}
+
+/* Undo step 3 for the whole batch; "" or what went wrong. */
+static const char *rollback_all(struct ctl *ctl, struct apply *a, char *buf,
+				size_t size)
+{
+	char text[512];
+	struct ctl_reply reply;
+	struct nl_msg *msg;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->set.n; i++) {
+		msg = ctl_msg(ctl, COMPFW_CMD_COMPONENT_ROLLBACK, 0);
+		if (!msg || nla_put_string(msg, COMPFW_COMPONENT_A_NAME,
+					   a->set.m[i].component) < 0) {
+			nlmsg_free(msg);
+			snprintf(buf, size, "; rollback of \"%s\" failed: out of memory",
+				 a->set.m[i].component);
+			continue;
+		}
+		if (ctl_request(ctl, msg, NULL, NULL, &reply) && !buf[0])
+			snprintf(buf, size, "; rollback of \"%s\" failed: %s",
+				 a->set.m[i].component,
+				 ctl_reply_text(&reply, text, sizeof(text)));
+	}
+	return buf;
+}
+
+/* Step 4: the limit files, undoing everything if one write fails. */
+static int write_limits(struct ctl *ctl, struct apply *a)
+{
+	char p[32], undo[600], restore[PATH_MAX + 64];
+	const struct limit_write *w;
+	unsigned int failed;
+	int err, unrestored;
+
+	err = limits_write_all(a->writes, a->n_writes, &failed, &unrestored);
+	if (!err)
+		return 0;
+	w = &a->writes[failed];
+	restore[0] = '\0';
+	if (unrestored >= 0)
+		snprintf(restore, sizeof(restore), "; cannot restore %s",
+			 a->writes[unrestored].path);
+	return ctl_error("%s: %slimits.%s: cannot write %s: %s; manifests rolled back%s%s",
+			 a->file, mpath(a, w->manifest, p, sizeof(p)),
+			 mf_limit_key[w->which], w->path, strerror(-err),
+			 restore, rollback_all(ctl, a, undo, sizeof(undo)));
+}
+
+static int apply_file(struct ctl *ctl, struct apply *a)
+{
+	char line[1024];
+	struct mf_error err;
+	size_t len;
+	char *buf;
+	int ret;
+
+	buf = read_all(a->file, &len);
+	if (!buf)
+		return ctl_error("%s: %s", a->file, strerror(errno));
+	ret = manifest_parse(buf, len, &a->set, &err);
+	free(buf);
+	if (ret)
+		return ctl_error("%s", manifest_error_format(a->file, &err, line,
+							     sizeof(line)));
+	if (ctl_connect(ctl) || prepare_limits(ctl, a) ||
+	    send_manifests(ctl, a))
+		return 1;
+	return write_limits(ctl, a);
+}
+
+int cmd_apply(struct ctl *ctl, int argc, char **argv)
+{
+	struct apply a = { 0 };
+	int ret;
+
+	if (ctl_wants_help(argc, argv, APPLY_USAGE))
+		return 0;
+	if (argc != 1)
+		return ctl_error("usage: compfwctl " APPLY_USAGE);
+	a.file = argv[0];
+	ret = apply_file(ctl, &a);
+	manifest_set_free(&a.set);
+	free(a.writes);
+	return ret;
+}

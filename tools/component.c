@@ -1,0 +1,662 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compfwctl component add|del|list|show|rollback: the components the kernel
+ * knows, with their manifests, counters and cgroup limits.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/compfw.h>
+#include <netlink/attr.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "compfwctl.h"
+#include "component.h"
+#include "manifest.h"
+#include "print.h"
+
+#define ADD_USAGE "add NAME [id ID] [cgroup PATH] [address CIDR]..."
+#define DEL_USAGE "del NAME"
+#define LIST_USAGE "list"
+#define SHOW_USAGE "show NAME"
+#define ROLLBACK_USAGE "rollback NAME"
+
+static struct nla_policy component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
+	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_STRING },
+	[COMPFW_COMPONENT_A_ID] = { .type = NLA_U32 },
+	[COMPFW_COMPONENT_A_CGROUP] = { .type = NLA_STRING },
+	[COMPFW_COMPONENT_A_CGROUP_ID] = { .type = NLA_U64 },
+	[COMPFW_COMPONENT_A_MANIFEST] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_GENERATION] = { .type = NLA_U32 },
+	[COMPFW_COMPONENT_A_HAS_PREVIOUS] = { .type = NLA_FLAG },
+	[COMPFW_COMPONENT_A_STATS] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_ADDRESS] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_EXPOSURE] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_INGRESS] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_NESTED },
+};
+
+/* A kernel `uint` attribute: a u32 when the value fits, else a u64. */
+static uint64_t get_uint(const struct nlattr *attr)
+{
+	if (!attr)
+		return 0;
+	if (nla_len(attr) == sizeof(uint64_t))
+		return nla_get_u64((struct nlattr *)attr);
+	return nla_get_u32((struct nlattr *)attr);
+}
+
+static int parse_component(struct nl_msg *msg,
+			   struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1])
+{
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_COMPONENT_A_MAX,
+			  component_policy) ||
+	    !tb[COMPFW_COMPONENT_A_NAME] || !tb[COMPFW_COMPONENT_A_ID])
+		return -1;
+	return 0;
+}
+
+static int check_name(const char *name)
+{
+	if (!*name || strlen(name) >= COMPFW_NAME_MAX)
+		return ctl_error("component name \"%s\" must be 1 to %d bytes",
+				 name, COMPFW_NAME_MAX - 1);
+	return 0;
+}
+
+/* A request naming one component, for del, show and rollback. */
+static struct nl_msg *name_msg(struct ctl *ctl, int cmd, const char *name)
+{
+	struct nl_msg *msg = ctl_msg(ctl, cmd, 0);
+
+	if (msg && nla_put_string(msg, COMPFW_COMPONENT_A_NAME, name) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+#define ADD_MAX_ADDRESSES 256
+
+/**
+ * struct add_args - `component add` as checked before anything is sent
+ * @id: 0 when the kernel picks it
+ * @cgroup: root-relative, or "" for none
+ * @addr: the addresses the component owns
+ */
+struct add_args {
+	uint32_t id;
+	char cgroup[PATH_MAX];
+	struct cidr addr[ADD_MAX_ADDRESSES];
+	unsigned int n_addr;
+};
+
+static int add_address(struct add_args *args, const char *text)
+{
+	char good[CIDR_TEXT_MAX];
+	struct cidr masked;
+
+	if (args->n_addr == ADD_MAX_ADDRESSES)
+		return ctl_error("at most %d addresses", ADD_MAX_ADDRESSES);
+	if (cidr_parse(text, &args->addr[args->n_addr]))
+		return ctl_error("bad CIDR \"%s\"", text);
+	if (cidr_host_bits(&args->addr[args->n_addr], &masked))
+		return ctl_error("\"%s\" has host bits set (did you mean %s?)",
+				 text, cidr_format(&masked, good));
+	args->n_addr++;
+	return 0;
+}
+
+static int add_cgroup(struct add_args *args, const char *path)
+{
+	char mnt[PATH_MAX];
+	const char *why;
+	bool mounted = !cgroup_mount(CGROUP_MOUNTS, mnt, sizeof(mnt));
+
+	if (cgroup_normalise(mounted ? mnt : NULL, path, args->cgroup,
+			     sizeof(args->cgroup), &why))
+		return ctl_error("cgroup path \"%s\" %s", path, why);
+	return 0;
+}
+
+static int add_id(struct add_args *args, const char *text)
+{
+	unsigned long long id;
+	char *end;
+
+	errno = 0;
+	id = strtoull(text, &end, 10);
+	if (errno || *end || !*text || text[0] == '-' || !id || id > UINT32_MAX)
+		return ctl_error("bad component id \"%s\" (1-%u)", text,
+				 UINT32_MAX);
+	args->id = id;
+	return 0;
+}
+
+/* The keywords after NAME, iproute2 style: each takes one value. */
+static int add_keywords(struct add_args *args, int argc, char **argv)
+{
+	bool have_id = false, have_cgroup = false;
+	int i, ret;
+
+	for (i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return ctl_error("\"%s\" needs a value; try 'compfwctl component add help'",
+					 argv[i]);
+		if (!strcmp(argv[i], "id") && !have_id) {
+			have_id = true;
+			ret = add_id(args, argv[i + 1]);
+		} else if (!strcmp(argv[i], "cgroup") && !have_cgroup) {
+			have_cgroup = true;
+			ret = add_cgroup(args, argv[i + 1]);
+		} else if (!strcmp(argv[i], "address")) {
+			ret = add_address(args, argv[i + 1]);
+		} else {
+			return ctl_error("unexpected \"%s\"; try 'compfwctl component add help'",
+					 argv[i]);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int put_add_args(struct nl_msg *msg, const struct add_args *args)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if ((args->id && nla_put_u32(msg, COMPFW_COMPONENT_A_ID, args->id) < 0) ||
+	    (args->cgroup[0] &&
+	     nla_put_string(msg, COMPFW_COMPONENT_A_CGROUP, args->cgroup) < 0))
+		return -1;
+	for (i = 0; i < args->n_addr; i++) {
+		const struct cidr *c = &args->addr[i];
+
+		nest = nla_nest_start(msg, COMPFW_COMPONENT_A_ADDRESS);
+		if (!nest ||
+		    nla_put(msg, c->family == AF_INET ? COMPFW_CIDR_A_ADDR4 :
+			    COMPFW_CIDR_A_ADDR6, cidr_addr_len(c), c->addr) < 0 ||
+		    nla_put_u8(msg, COMPFW_CIDR_A_PREFIX_LEN, c->prefix_len) < 0)
+			return -1;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
+static int component_add(struct ctl *ctl, int argc, char **argv)
+{
+	struct add_args *args;
+	struct nl_msg *msg;
+	int ret = 1;
+
+	if (ctl_wants_help(argc, argv, "component " ADD_USAGE))
+		return 0;
+	if (argc < 1)
+		return ctl_error("usage: compfwctl component " ADD_USAGE);
+	args = calloc(1, sizeof(*args));
+	if (!args)
+		return ctl_error("out of memory");
+	if (check_name(argv[0]) || add_keywords(args, argc - 1, argv + 1) ||
+	    ctl_connect(ctl))
+		goto out;
+	msg = name_msg(ctl, COMPFW_CMD_COMPONENT_NEW, argv[0]);
+	if (!msg || put_add_args(msg, args)) {
+		nlmsg_free(msg);
+		ret = ctl_error("out of memory");
+		goto out;
+	}
+	ret = ctl_transact(ctl, msg, "component add", NULL, NULL);
+out:
+	free(args);
+	return ret;
+}
+
+/* del, rollback: a name, nothing back but the acknowledgement. */
+static int name_only(struct ctl *ctl, int cmd, const char *what,
+		     const char *usage, int argc, char **argv)
+{
+	struct nl_msg *msg;
+
+	if (ctl_wants_help(argc, argv, usage))
+		return 0;
+	if (argc != 1)
+		return ctl_error("usage: compfwctl %s", usage);
+	if (check_name(argv[0]) || ctl_connect(ctl))
+		return 1;
+	msg = name_msg(ctl, cmd, argv[0]);
+	if (!msg)
+		return ctl_error("out of memory");
+	return ctl_transact(ctl, msg, what, NULL, NULL);
+}
+
+static int component_del(struct ctl *ctl, int argc, char **argv)
+{
+	return name_only(ctl, COMPFW_CMD_COMPONENT_DEL, "component del",
+			 "component " DEL_USAGE, argc, argv);
+}
+
+/* The version and mode of the manifest nest, without decoding its rules. */
+static void print_manifest_summary(const struct nlattr *manifest)
+{
+	struct nlattr *version = NULL, *mode = NULL;
+
+	if (manifest) {
+		version = nla_find(nla_data(manifest), nla_len(manifest),
+				   COMPFW_MANIFEST_A_VERSION);
+		mode = nla_find(nla_data(manifest), nla_len(manifest),
+				COMPFW_MANIFEST_A_MODE);
+	}
+	if (version && nla_len(version) > 0)
+		print_string("version", "%-12s ", nla_get_string(version));
+	else
+		print_null("version", "%-12s ", "-");
+	print_string("mode", "%s\n", !manifest ? "unmanaged" :
+		     mode && nla_get_u8(mode) == COMPFW_MODE_AUDIT ?
+		     "audit" : "enforce");
+}
+
+static int print_row(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1];
+
+	(void)arg;
+	if (parse_component(msg, tb))
+		return -1;
+	print_open_object(NULL);
+	print_string("name", "%-20s ", nla_get_string(tb[COMPFW_COMPONENT_A_NAME]));
+	print_uint("id", "%-8" PRIu64 " ", nla_get_u32(tb[COMPFW_COMPONENT_A_ID]));
+	if (tb[COMPFW_COMPONENT_A_CGROUP])
+		print_string("cgroup", "%-24s ",
+			     nla_get_string(tb[COMPFW_COMPONENT_A_CGROUP]));
+	else
+		print_null("cgroup", "%-24s ", "-");
+	print_uint("generation", "%-10" PRIu64 " ",
+		   get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
+	print_manifest_summary(tb[COMPFW_COMPONENT_A_MANIFEST]);
+	print_close_object();
+	return 0;
+}
+
+static int component_list(struct ctl *ctl, int argc, char **argv)
+{
+	struct nl_msg *msg;
+
+	if (ctl_wants_help(argc, argv, "component " LIST_USAGE))
+		return 0;
+	if (argc)
+		return ctl_error("usage: compfwctl component " LIST_USAGE);
+	if (ctl_connect(ctl))
+		return 1;
+	msg = ctl_msg(ctl, COMPFW_CMD_COMPONENT_GET, NLM_F_DUMP);
+	if (!msg)
+		return ctl_error("out of memory");
+	print_text("%-20s %-8s %-24s %-10s %-12s %s\n", "NAME", "ID", "CGROUP",
+		   "GENERATION", "VERSION", "MODE");
+	print_open_array(NULL);
+	if (ctl_transact(ctl, msg, "component list", print_row, NULL))
+		return 1;
+	print_close_array();
+	print_end();
+	return 0;
+}
+
+static void print_stats(const struct nlattr *nest)
+{
+	struct nlattr *tb[COMPFW_STATS_A_MAX + 1] = { NULL };
+
+	if (nest)
+		nla_parse_nested(tb, COMPFW_STATS_A_MAX, (struct nlattr *)nest,
+				 NULL);
+	print_open_object("stats");
+	print_uint("accepted_packets", "accepted      %" PRIu64 " packets, ",
+		   get_uint(tb[COMPFW_STATS_A_ACCEPTED_PACKETS]));
+	print_uint("accepted_bytes", "%" PRIu64 " bytes\n",
+		   get_uint(tb[COMPFW_STATS_A_ACCEPTED_BYTES]));
+	print_uint("dropped_packets", "dropped       %" PRIu64 " packets, ",
+		   get_uint(tb[COMPFW_STATS_A_DROPPED_PACKETS]));
+	print_uint("dropped_bytes", "%" PRIu64 " bytes\n",
+		   get_uint(tb[COMPFW_STATS_A_DROPPED_BYTES]));
+	print_close_object();
+}
+
+/* A file's lines, indented to the value column in text mode. */
+static void print_limit_value(const char *key, const char *file,
+			      const char *value)
+{
+	char fmt[64];
+	const char *p;
+
+	snprintf(fmt, sizeof(fmt), "%-13s %%s\n", file);
+	if (print_is_json() || !strchr(value, '\n')) {
+		print_string(key, fmt, value);
+		return;
+	}
+	print_text("%-13s ", file);
+	for (p = value; *p; p++)
+		print_text(*p == '\n' ? "\n              " : "%c", *p);
+	print_text("\n");
+}
+
+/* The limits as the cgroup files hold them now, not as the manifest says. */
+static void print_limits(const struct nlattr *cgroup)
+{
+	char mnt[PATH_MAX], path[PATH_MAX], value[CGROUP_VALUE_MAX];
+	bool mounted = !cgroup_mount(CGROUP_MOUNTS, mnt, sizeof(mnt));
+	const char *dir = cgroup ? nla_get_string((struct nlattr *)cgroup) : "";
+	int i;
+
+	print_open_object("limits");
+	for (i = 0; i < MF_LIMIT_COUNT; i++) {
+		if (cgroup && mounted &&
+		    !cgroup_limit_path(path, sizeof(path), mnt, dir, i) &&
+		    !cgroup_read(path, value, sizeof(value)))
+			print_limit_value(mf_limit_key[i], mf_limit_file[i],
+					  value);
+		else
+			print_null(mf_limit_key[i], "%-13s -\n",
+				   mf_limit_file[i]);
+	}
+	print_close_object();
+}
+
+static void print_manifest(const struct component_reply *c)
+{
+	if (!c->managed) {
+		print_null("manifest", "manifest      %s\n", "none (unmanaged)");
+		return;
+	}
+	print_text("manifest\n");
+	print_json_value("manifest", manifest_to_json(&c->m));
+}
+
+/* `component show`: the component of @c, its counters, limits and manifest. */
+void component_print(const struct component_reply *c)
+{
+	struct nlattr *const *tb = c->tb;
+	struct nlattr *cgroup = tb[COMPFW_COMPONENT_A_CGROUP];
+
+	print_open_object(NULL);
+	print_string("name", "name          %s\n",
+		     nla_get_string(tb[COMPFW_COMPONENT_A_NAME]));
+	print_uint("id", "id            %" PRIu64 "\n",
+		   nla_get_u32(tb[COMPFW_COMPONENT_A_ID]));
+	if (cgroup)
+		print_string("cgroup", "cgroup        %s\n", nla_get_string(cgroup));
+	else
+		print_null("cgroup", "cgroup        %s\n", "-");
+	if (tb[COMPFW_COMPONENT_A_CGROUP_ID])
+		print_uint("cgroup_id", "cgroup id     %" PRIu64 "\n",
+			   nla_get_u64(tb[COMPFW_COMPONENT_A_CGROUP_ID]));
+	else
+		print_null("cgroup_id", "cgroup id     %s\n", "-");
+	print_uint("generation", "generation    %" PRIu64 "\n",
+		   get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
+	print_bool("rollback_available", "rollback      %s\n",
+		   !!tb[COMPFW_COMPONENT_A_HAS_PREVIOUS]);
+	print_stats(tb[COMPFW_COMPONENT_A_STATS]);
+	print_limits(cgroup);
+	print_manifest(c);
+	print_close_object();
+}
+
+static int reply_problem(struct component_reply *c, const char *problem)
+{
+	if (!c->problem)
+		c->problem = problem;
+	return -1;
+}
+
+static int part_of(int type, enum mf_part *part)
+{
+	switch (type) {
+	case COMPFW_COMPONENT_A_EXPOSURE:
+		*part = MF_PART_EXPOSURE;
+		return 1;
+	case COMPFW_COMPONENT_A_INGRESS:
+		*part = MF_PART_INGRESS;
+		return 1;
+	case COMPFW_COMPONENT_A_EGRESS:
+		*part = MF_PART_EGRESS;
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * component_reply_msg() - take in one message of a COMPONENT_GET dump by name
+ * @msg: the message
+ * @arg: a &struct component_reply, zeroed but for @name and @want_rules
+ *
+ * The first message holds the component, the manifest's header (with the
+ * number of rules) and the counters; each message, the first included, may
+ * hold more of the manifest's exposure and rules, in order.
+ *
+ * Return: 0, or -1 with @arg's problem set.
+ */
+int component_reply_msg(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1], *a;
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct component_reply *c = arg;
+	enum mf_part part;
+	int rem;
+
+	if (c->problem)
+		return -1;
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_COMPONENT_A_MAX,
+			  component_policy))
+		return reply_problem(c, "a message with a malformed attribute");
+	if (!tb[COMPFW_COMPONENT_A_NAME])
+		return reply_problem(c, "a message without the component's name");
+	if (c->name && strcmp(nla_get_string(tb[COMPFW_COMPONENT_A_NAME]),
+			      c->name))
+		return reply_problem(c, "a message about another component");
+	if (!c->first) {
+		if (!tb[COMPFW_COMPONENT_A_ID])
+			return reply_problem(c, "the first message has no component ID");
+		nlmsg_get(msg);
+		c->first = msg;
+		memcpy(c->tb, tb, sizeof(tb));
+		c->n_rules = -1;
+		if (tb[COMPFW_COMPONENT_A_MANIFEST]) {
+			c->managed = true;
+			if (manifest_header_from_attr(tb[COMPFW_COMPONENT_A_MANIFEST],
+						      &c->m, &c->n_rules))
+				return reply_problem(c, "a malformed manifest header");
+		}
+	}
+	if (!c->want_rules)
+		return 0;
+	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0),
+			  rem) {
+		if (!part_of(nla_type(a), &part))
+			continue;
+		if (!c->managed)
+			return reply_problem(c, "rules of an unmanaged component");
+		if (manifest_part_from_attr(a, part, &c->m))
+			return reply_problem(c, "a malformed rule");
+	}
+	return 0;
+}
+
+/* After the last message: NULL, or why they do not make one component. */
+const char *component_reply_check(struct component_reply *c)
+{
+	static char text[96];
+	unsigned int got = c->m.n_ingress + c->m.n_egress;
+
+	if (c->problem)
+		return c->problem;
+	if (!c->first)
+		return c->problem = "no reply";
+	if (c->want_rules && c->managed && c->n_rules >= 0 &&
+	    got != (uint64_t)c->n_rules) {
+		snprintf(text, sizeof(text), "%u rules of the %" PRId64 " announced",
+			 got, c->n_rules);
+		return c->problem = text;
+	}
+	return NULL;
+}
+
+void component_reply_free(struct component_reply *c)
+{
+	nlmsg_free(c->first);
+	manifest_free(&c->m);
+	c->first = NULL;
+	memset(c->tb, 0, sizeof(c->tb));
+	c->managed = false;
+	c->problem = NULL;
+}
+
+/*
+ * One component by a dump filtered by name, which carries a manifest of any
+ * size over as many messages as it needs. A dump the kernel marks as
+ * interrupted (the manifest changed while it was read) is asked for again.
+ */
+static int fetch_component(struct ctl *ctl, const char *name, bool want_rules,
+			   struct component_reply *c, struct ctl_reply *reply)
+{
+	static char text[160];
+	const char *problem;
+	struct nl_msg *msg;
+	int tries = 0, ret;
+
+	for (;;) {
+		memset(c, 0, sizeof(*c));
+		c->name = name;
+		c->want_rules = want_rules;
+		msg = ctl_msg(ctl, COMPFW_CMD_COMPONENT_GET, NLM_F_DUMP);
+		if (!msg || nla_put_string(msg, COMPFW_COMPONENT_A_NAME, name) < 0) {
+			nlmsg_free(msg);
+			memset(reply, 0, sizeof(*reply));
+			reply->offset = -1;
+			reply->err = ENOMEM;
+			return -1;
+		}
+		ret = ctl_request(ctl, msg, component_reply_msg, c, reply);
+		if (!ret || !reply->interrupted || ++tries == 5)
+			break;
+		component_reply_free(c);
+	}
+	if (ret && !c->problem)
+		return -1;
+	problem = component_reply_check(c);
+	if (!problem)
+		return 0;
+	/* The exchange worked, but its messages make no sense together. */
+	snprintf(text, sizeof(text), "malformed reply from the kernel: %s",
+		 problem);
+	memset(reply, 0, sizeof(*reply));
+	reply->offset = -1;
+	reply->err = EPROTO;
+	reply->transport = text;
+	return -1;
+}
+
+static int component_show(struct ctl *ctl, int argc, char **argv)
+{
+	struct component_reply c;
+	struct ctl_reply reply;
+	char text[512];
+
+	if (ctl_wants_help(argc, argv, "component " SHOW_USAGE))
+		return 0;
+	if (argc != 1)
+		return ctl_error("usage: compfwctl component " SHOW_USAGE);
+	if (check_name(argv[0]) || ctl_connect(ctl))
+		return 1;
+	if (fetch_component(ctl, argv[0], true, &c, &reply)) {
+		component_reply_free(&c);
+		return ctl_error("component show: %s",
+				 ctl_reply_text(&reply, text, sizeof(text)));
+	}
+	component_print(&c);
+	component_reply_free(&c);
+	print_end();
+	return 0;
+}
+
+/**
+ * component_cgroup() - a component's cgroup path, "" when it has none
+ * Return: 0, or -1 with @reply saying why.
+ */
+int component_cgroup(struct ctl *ctl, const char *name, char *cgroup,
+		     size_t size, struct ctl_reply *reply)
+{
+	struct component_reply c;
+	int ret;
+
+	cgroup[0] = '\0';
+	ret = fetch_component(ctl, name, false, &c, reply);
+	if (!ret && c.tb[COMPFW_COMPONENT_A_CGROUP])
+		snprintf(cgroup, size, "%s",
+			 nla_get_string(c.tb[COMPFW_COMPONENT_A_CGROUP]));
+	component_reply_free(&c);
+	return ret;
+}
+
+/*
+ * The kernel reinstates the previous manifest; its limits, which the kernel
+ * only keeps, are written back here. Back to unmanaged (a rollback of the
+ * first manifest), there are none: the cgroup files stay as they are.
+ */
+static int rewrite_limits(struct ctl *ctl, const char *name)
+{
+	char mnt[PATH_MAX], text[512];
+	struct component_reply c;
+	struct limit_write w;
+	struct ctl_reply reply;
+	const char *cgroup;
+	int i, err, ret = 0;
+
+	if (fetch_component(ctl, name, false, &c, &reply)) {
+		component_reply_free(&c);
+		return ctl_error("component rollback: %s: reading it back: %s",
+				 name, ctl_reply_text(&reply, text, sizeof(text)));
+	}
+	cgroup = c.tb[COMPFW_COMPONENT_A_CGROUP] ?
+		 nla_get_string(c.tb[COMPFW_COMPONENT_A_CGROUP]) : "";
+	for (i = 0; i < MF_LIMIT_COUNT && !ret; i++) {
+		if (!c.m.limit[i] || !cgroup[0])
+			continue;
+		w = (struct limit_write) { .which = i, .value = c.m.limit[i] };
+		if (cgroup_mount(CGROUP_MOUNTS, mnt, sizeof(mnt)))
+			ret = ctl_error("component rollback: no cgroup2 mount for the limits");
+		else if ((err = limit_prepare(&w, mnt, cgroup)) ||
+			 (err = limit_write(&w)))
+			ret = ctl_error("component rollback: cannot write %s: %s",
+					w.path, strerror(-err));
+	}
+	component_reply_free(&c);
+	return ret;
+}
+
+static int component_rollback(struct ctl *ctl, int argc, char **argv)
+{
+	int ret = name_only(ctl, COMPFW_CMD_COMPONENT_ROLLBACK,
+			    "component rollback", "component " ROLLBACK_USAGE,
+			    argc, argv);
+
+	if (ret || !argc || !strcmp(argv[0], "help"))
+		return ret;
+	return rewrite_limits(ctl, argv[0]);
+}
+
+static const struct ctl_cmd component_cmds[] = {
+	{ "add", component_add, ADD_USAGE },
+	{ "del", component_del, DEL_USAGE },
+	{ "list", component_list, LIST_USAGE },
+	{ "show", component_show, SHOW_USAGE },
+	{ "rollback", component_rollback, ROLLBACK_USAGE },
+	{ NULL, NULL, NULL },
+};
+
+int cmd_component(struct ctl *ctl, int argc, char **argv)
+{
+	return ctl_dispatch_object(ctl, "component", component_cmds, argc, argv);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One component as COMPONENT_GET describes it, assembled from the messages
+ * of a dump by name: the first holds the component, the manifest's header
+ * and the counters, every message more of the manifest's entries.
+ */
+#ifndef _COMPFWCTL_COMPONENT_H
+#define _COMPFWCTL_COMPONENT_H
+
+#include <linux/compfw.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compfwctl.h"
+#include "manifest.h"
+
+/**
+ * struct component_reply - what the kernel said about one component
+ * @name: the component asked for; every message must name it
+ * @want_rules: decode the manifest's entries, not only its header
+ * @first: the first message, held for @tb
+ * @tb: its attributes
+ * @managed: a manifest is in force; its header (and entries) are in @m
+ * @m: the manifest
+ * @n_rules: ingress plus egress rules the header announced, or -1
+ * @problem: why the messages do not make one component, or NULL
+ */
+struct component_reply {
+	const char *name;
+	bool want_rules;
+	struct nl_msg *first;
+	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1];
+	bool managed;
+	struct manifest m;
+	int64_t n_rules;
+	const char *problem;
+};
+
+int component_reply_msg(struct nl_msg *msg, void *arg);
+const char *component_reply_check(struct component_reply *c);
+void component_reply_free(struct component_reply *c);
+void component_print(const struct component_reply *c);
+
+#endif /* _COMPFWCTL_COMPONENT_H */

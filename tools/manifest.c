@@ -1,0 +1,1020 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Manifests in JSON: the one parser (fuzzable: manifest_parse() takes a
+ * buffer), the checks that make bad input fail before anything is sent, ID
+ * assignment, and the normalised JSON that `component show` prints.
+ *
+ * Every error names the value by its JSON path, so that a person can find
+ * it in a file of thousands of rules.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest.h"
+
+const char *const mf_limit_key[MF_LIMIT_COUNT] = { "cpu", "memory", "io" };
+const char *const mf_limit_file[MF_LIMIT_COUNT] = {
+	"cpu.max", "memory.max", "io.max",
+};
+
+static const struct {
+	const char *name;
+	uint8_t proto;
+} mf_protos[] = {
+	{ "any", 0 },
+	{ "tcp", IPPROTO_TCP },
+	{ "udp", IPPROTO_UDP },
+	{ "sctp", IPPROTO_SCTP },
+	{ "icmp", IPPROTO_ICMP },
+	{ "icmpv6", IPPROTO_ICMPV6 },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where the parser is in the document, and where its errors go. */
+struct pctx {
+	struct mf_error *err;
+	char path[sizeof(((struct mf_error *)0)->path)];
+	size_t len;
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fputs("compfwctl: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	return strcpy(xcalloc(strlen(s) + 1, 1), s);
+}
+
+/* path_key()/path_index() descend and return the length to restore. */
+static size_t path_key(struct pctx *p, const char *key)
+{
+	size_t old = p->len;
+	int n;
+
+	n = snprintf(p->path + p->len, sizeof(p->path) - p->len, "%s%s",
+		     p->len ? "." : "", key);
+	if (n > 0)
+		p->len = p->len + n < sizeof(p->path) ? p->len + n :
+			 sizeof(p->path) - 1;
+	return old;
+}
+
+static size_t path_index(struct pctx *p, size_t i)
+{
+	size_t old = p->len;
+	int n;
+
+	n = snprintf(p->path + p->len, sizeof(p->path) - p->len, "[%zu]", i);
+	if (n > 0)
+		p->len = p->len + n < sizeof(p->path) ? p->len + n :
+			 sizeof(p->path) - 1;
+	return old;
+}
+
+static void path_restore(struct pctx *p, size_t len)
+{
+	p->len = len;
+	p->path[len] = '\0';
+}
+
+static int __attribute__((format(printf, 2, 3)))
+fail(struct pctx *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(p->err->path, sizeof(p->err->path), "%s", p->path);
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* fail() on the member @key of the object at the current path. */
+static int __attribute__((format(printf, 3, 4)))
+fail_at(struct pctx *p, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	path_key(p, key);
+	snprintf(p->err->path, sizeof(p->err->path), "%s", p->path);
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Unknown fields are errors: a typo must not silently widen a policy. */
+static int check_fields(struct pctx *p, json_t *obj,
+			const char *const *allowed)
+{
+	const char *const *a;
+	const char *key;
+	json_t *value;
+
+	json_object_foreach(obj, key, value) {
+		for (a = allowed; *a && strcmp(*a, key); a++)
+			;
+		if (!*a)
+			return fail(p, "unknown field \"%s\"", key);
+	}
+	return 0;
+}
+
+static int get_string(struct pctx *p, json_t *obj, const char *key,
+		      size_t max, char **out)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return fail_at(p, key, "must be a string");
+	s = json_string_value(v);
+	if (!*s)
+		return fail_at(p, key, "must not be empty");
+	if (strlen(s) >= max)
+		return fail_at(p, key, "\"%s\" is longer than %zu bytes", s,
+			       max - 1);
+	if (strlen(s) != json_string_length(v))
+		return fail_at(p, key, "must not contain a NUL");
+	*out = xstrdup(s);
+	return 0;
+}
+
+/* An integer member within [min, max]; 1 when present, 0 when absent. */
+static int get_uint(struct pctx *p, json_t *obj, const char *key,
+		    json_int_t min, json_int_t max, json_int_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v))
+		return fail_at(p, key, "must be an integer");
+	*out = json_integer_value(v);
+	if (*out < min || *out > max)
+		return fail_at(p, key, "%lld out of range %lld-%lld",
+			       (long long)*out, (long long)min,
+			       (long long)max);
+	return 1;
+}
+
+const char *mf_proto_name(uint8_t proto)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mf_protos); i++)
+		if (mf_protos[i].proto == proto)
+			return mf_protos[i].name;
+	return NULL;
+}
+
+static bool proto_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_SCTP;
+}
+
+static bool proto_is_icmp(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+static int parse_proto(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+{
+	json_t *v = json_object_get(obj, "protocol");
+	unsigned int i;
+
+	l4->proto = 0;
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return fail_at(p, "protocol", "must be a string");
+	for (i = 0; i < ARRAY_SIZE(mf_protos); i++) {
+		if (!strcmp(mf_protos[i].name, json_string_value(v))) {
+			l4->proto = mf_protos[i].proto;
+			return 0;
+		}
+	}
+	return fail_at(p, "protocol",
+		       "unknown protocol \"%s\" (tcp, udp, sctp, icmp, icmpv6 or any)",
+		       json_string_value(v));
+}
+
+/* One port as text: digits only, so "+80", " 80" and "0x50" are refused. */
+static int port_text(const char *s, size_t len, long *port)
+{
+	char digits[8];
+	char *end;
+
+	if (!len || len >= sizeof(digits) || strspn(s, "0123456789") < len)
+		return -1;
+	memcpy(digits, s, len);
+	digits[len] = '\0';
+	*port = strtol(digits, &end, 10);
+	return 0;
+}
+
+static int check_port(struct pctx *p, long port)
+{
+	if (port < 0 || port > 65535)
+		return fail_at(p, "ports", "%ld out of range 0-65535", port);
+	return 0;
+}
+
+static int parse_port_string(struct pctx *p, const char *s, struct mf_l4 *l4)
+{
+	const char *dash = strchr(s, '-');
+	long lo, hi;
+
+	if (port_text(s, dash ? (size_t)(dash - s) : strlen(s), &lo) ||
+	    (dash && port_text(dash + 1, strlen(dash + 1), &hi)))
+		return fail_at(p, "ports", "bad port range \"%s\"", s);
+	if (!dash)
+		hi = lo;
+	if (check_port(p, lo) || check_port(p, hi))
+		return -1;
+	if (lo > hi)
+		return fail_at(p, "ports",
+			       "bad port range \"%s\": %ld is above %ld", s,
+			       lo, hi);
+	l4->port_min = lo;
+	l4->port_max = hi;
+	return 0;
+}
+
+static int parse_ports(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+{
+	json_t *v = json_object_get(obj, "ports");
+
+	if (!v)
+		return 0;
+	if (!proto_has_ports(l4->proto))
+		return fail_at(p, "ports", "ports need protocol tcp, udp or sctp");
+	l4->has_ports = true;
+	if (json_is_string(v))
+		return parse_port_string(p, json_string_value(v), l4);
+	if (!json_is_integer(v))
+		return fail_at(p, "ports", "must be an integer or \"LO-HI\"");
+	if (json_integer_value(v) < 0 || json_integer_value(v) > 65535)
+		return fail_at(p, "ports", "%lld out of range 0-65535",
+			       (long long)json_integer_value(v));
+	l4->port_min = l4->port_max = json_integer_value(v);
+	return 0;
+}
+
+/* The members protocol, ports and icmp_type of a rule or exposure entry. */
+static int parse_l4(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+{
+	json_int_t type;
+	int ret;
+
+	if (parse_proto(p, obj, l4) || parse_ports(p, obj, l4))
+		return -1;
+	if (json_object_get(obj, "icmp_type") && !proto_is_icmp(l4->proto))
+		return fail_at(p, "icmp_type",
+			       "icmp_type needs protocol icmp or icmpv6");
+	ret = get_uint(p, obj, "icmp_type", 0, 255, &type);
+	if (ret < 0)
+		return -1;
+	l4->has_icmp_type = ret;
+	l4->icmp_type = ret ? type : 0;
+	return 0;
+}
+
+static int parse_exposure(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+{
+	static const char *const fields[] = {
+		"protocol", "ports", "icmp_type", NULL,
+	};
+
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	if (check_fields(p, obj, fields))
+		return -1;
+	return parse_l4(p, obj, l4);
+}
+
+/* A prefix with no host bits set, which would otherwise hide a typo. */
+static int parse_cidr(struct pctx *p, json_t *v, struct cidr *cidr)
+{
+	char text[CIDR_TEXT_MAX];
+	struct cidr masked;
+
+	if (!json_is_string(v))
+		return fail(p, "must be a string");
+	if (cidr_parse(json_string_value(v), cidr))
+		return fail(p, "bad CIDR \"%s\"", json_string_value(v));
+	if (cidr_host_bits(cidr, &masked))
+		return fail(p, "\"%s\" has host bits set (did you mean %s?)",
+			    json_string_value(v), cidr_format(&masked, text));
+	return 0;
+}
+
+static int parse_excepts(struct pctx *p, json_t *arr, struct mf_rule *r)
+{
+	char inner[CIDR_TEXT_MAX], outer[CIDR_TEXT_MAX];
+	size_t i, old;
+	json_t *v;
+
+	if (!json_is_array(arr))
+		return fail(p, "must be an array of CIDRs");
+	r->n_except = json_array_size(arr);
+	r->except = xcalloc(r->n_except, sizeof(*r->except));
+	json_array_foreach(arr, i, v) {
+		old = path_index(p, i);
+		if (parse_cidr(p, v, &r->except[i]))
+			return -1;
+		if (!cidr_inside(&r->except[i], &r->cidr))
+			return fail(p, "except %s is not inside %s",
+				    cidr_format(&r->except[i], inner),
+				    cidr_format(&r->cidr, outer));
+		path_restore(p, old);
+	}
+	return 0;
+}
+
+static int parse_peer_object(struct pctx *p, json_t *peer, struct mf_rule *r)
+{
+	static const char *const fields[] = {
+		"component", "cidr", "except", NULL,
+	};
+	json_t *cidr = json_object_get(peer, "cidr");
+	json_t *except = json_object_get(peer, "except");
+	size_t old;
+
+	if (check_fields(p, peer, fields))
+		return -1;
+	if (!!cidr == !!json_object_get(peer, "component"))
+		return fail(p, "give one of \"component\" and \"cidr\"");
+	if (!cidr) {
+		if (except)
+			return fail_at(p, "except", "except needs \"cidr\"");
+		r->peer = MF_PEER_COMPONENT;
+		return get_string(p, peer, "component", COMPFW_NAME_MAX,
+				  &r->component);
+	}
+	r->peer = MF_PEER_CIDR;
+	old = path_key(p, "cidr");
+	if (parse_cidr(p, cidr, &r->cidr))
+		return -1;
+	path_restore(p, old);
+	if (!except)
+		return 0;
+	path_key(p, "except");
+	return parse_excepts(p, except, r);
+}
+
+static int parse_peer(struct pctx *p, json_t *rule, struct mf_rule *r)
+{
+	json_t *peer = json_object_get(rule, "peer");
+	size_t old;
+
+	r->peer = MF_PEER_ANY;
+	if (!peer)
+		return 0;
+	old = path_key(p, "peer");
+	if (json_is_string(peer) && !strcmp(json_string_value(peer), "any")) {
+		path_restore(p, old);
+		return 0;
+	}
+	if (!json_is_object(peer))
+		return fail(p, "must be \"any\", {\"component\": NAME} or {\"cidr\": CIDR}");
+	if (parse_peer_object(p, peer, r))
+		return -1;
+	path_restore(p, old);
+	return 0;
+}
+
+static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
+{
+	static const char *const fields[] = {
+		"id", "peer", "protocol", "ports", "icmp_type", NULL,
+	};
+	char text[CIDR_TEXT_MAX];
+	json_int_t id;
+	int ret;
+
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	if (check_fields(p, obj, fields))
+		return -1;
+	ret = get_uint(p, obj, "id", 1, UINT32_MAX, &id);
+	if (ret < 0)
+		return -1;
+	r->id_given = ret;
+	r->id = ret ? id : 0;
+	if (parse_peer(p, obj, r) || parse_l4(p, obj, &r->l4))
+		return -1;
+	/* ICMP is IPv4 only and ICMPv6 IPv6 only: such a rule is dead. */
+	if (r->peer == MF_PEER_CIDR && proto_is_icmp(r->l4.proto) &&
+	    (r->l4.proto == IPPROTO_ICMP) != (r->cidr.family == AF_INET))
+		return fail_at(p, "protocol", "%s never matches peer %s",
+			       mf_proto_name(r->l4.proto),
+			       cidr_format(&r->cidr, text));
+	return 0;
+}
+
+static int parse_rules(struct pctx *p, json_t *obj, const char *key,
+		       struct mf_rule **rules, unsigned int *n)
+{
+	json_t *arr = json_object_get(obj, key), *v;
+	size_t i, old, old_i;
+
+	if (!arr)
+		return 0;
+	old = path_key(p, key);
+	if (!json_is_array(arr))
+		return fail(p, "must be an array");
+	*n = json_array_size(arr);
+	*rules = xcalloc(*n, sizeof(**rules));
+	json_array_foreach(arr, i, v) {
+		old_i = path_index(p, i);
+		if (parse_rule(p, v, &(*rules)[i]))
+			return -1;
+		path_restore(p, old_i);
+	}
+	path_restore(p, old);
+	return 0;
+}
+
+static int parse_exposures(struct pctx *p, json_t *obj, struct manifest *m)
+{
+	json_t *arr = json_object_get(obj, "exposure"), *v;
+	size_t i, old, old_i;
+
+	if (!arr)
+		return 0;
+	old = path_key(p, "exposure");
+	if (!json_is_array(arr))
+		return fail(p, "must be an array");
+	m->n_exposure = json_array_size(arr);
+	m->exposure = xcalloc(m->n_exposure, sizeof(*m->exposure));
+	json_array_foreach(arr, i, v) {
+		old_i = path_index(p, i);
+		if (parse_exposure(p, v, &m->exposure[i]))
+			return -1;
+		path_restore(p, old_i);
+	}
+	path_restore(p, old);
+	return 0;
+}
+
+static int match(const char *s, const char *charset)
+{
+	return strspn(s, charset);
+}
+
+/* "max" or a decimal number at the start of @s; its length or 0. */
+static int max_or_number(const char *s)
+{
+	return strncmp(s, "max", 3) ? match(s, "0123456789") : 3;
+}
+
+static bool io_key_ok(const char *s, size_t len)
+{
+	static const char *const keys[] = { "rbps", "wbps", "riops", "wiops" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strlen(keys[i]) == len && !strncmp(keys[i], s, len))
+			return true;
+	return false;
+}
+
+/* "MAJ:MIN key=value..." with the keys io.max knows. */
+static bool io_ok(const char *s)
+{
+	const char *eq;
+	int n;
+
+	n = match(s, "0123456789");
+	if (!n || s[n] != ':')
+		return false;
+	s += n + 1;
+	n = match(s, "0123456789");
+	if (!n || s[n] != ' ')
+		return false;
+	s += n;
+	while (*s == ' ') {
+		s++;
+		eq = strchr(s, '=');
+		if (!eq || !io_key_ok(s, eq - s))
+			return false;
+		n = max_or_number(eq + 1);
+		if (!n)
+			return false;
+		s = eq + 1 + n;
+	}
+	return !*s;
+}
+
+/*
+ * The syntax the cgroup v2 files accept, checked here so that a typo is
+ * refused before anything is applied. Returns 0 or -1.
+ */
+int mf_limit_check(enum mf_limit which, const char *value)
+{
+	int n;
+
+	switch (which) {
+	case MF_LIMIT_CPU:
+		n = max_or_number(value);
+		if (n && value[n] == ' ' && match(value + n + 1, "0123456789"))
+			n += 1 + match(value + n + 1, "0123456789");
+		return n && !value[n] ? 0 : -1;
+	case MF_LIMIT_MEMORY:
+		n = max_or_number(value);
+		if (n && strncmp(value, "max", 3) && value[n] &&
+		    strchr("KMGTkmgt", value[n]))
+			n++;
+		return n && !value[n] ? 0 : -1;
+	default:
+		return io_ok(value) ? 0 : -1;
+	}
+}
+
+static const char *const mf_limit_want[MF_LIMIT_COUNT] = {
+	"\"max|QUOTA [PERIOD]\"", "\"max|BYTES[KMGT]\"",
+	"\"MAJ:MIN KEY=VALUE...\" with rbps, wbps, riops, wiops",
+};
+
+static int parse_limit(struct pctx *p, json_t *v, enum mf_limit which,
+		       struct manifest *m)
+{
+	char text[COMPFW_LIMIT_MAX];
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		snprintf(text, sizeof(text), "%lld",
+			 (long long)json_integer_value(v));
+	else if (json_is_string(v) &&
+		 json_string_length(v) < sizeof(text))
+		snprintf(text, sizeof(text), "%s", json_string_value(v));
+	else if (json_is_string(v))
+		return fail(p, "longer than %d bytes", COMPFW_LIMIT_MAX - 1);
+	else
+		return fail(p, "must be a string");
+	if (mf_limit_check(which, text))
+		return fail(p, "bad %s value \"%s\" (want %s)",
+			    mf_limit_file[which], text, mf_limit_want[which]);
+	m->limit[which] = xstrdup(text);
+	return 0;
+}
+
+static int parse_limits(struct pctx *p, json_t *obj, struct manifest *m)
+{
+	json_t *limits = json_object_get(obj, "limits");
+	static const char *const fields[] = { "cpu", "memory", "io", NULL };
+	size_t old, old_i;
+	json_t *v;
+	int i;
+
+	if (!limits)
+		return 0;
+	old = path_key(p, "limits");
+	if (!json_is_object(limits))
+		return fail(p, "must be an object");
+	if (check_fields(p, limits, fields))
+		return -1;
+	for (i = 0; i < MF_LIMIT_COUNT; i++) {
+		v = json_object_get(limits, mf_limit_key[i]);
+		if (!v)
+			continue;
+		old_i = path_key(p, mf_limit_key[i]);
+		if (parse_limit(p, v, i, m))
+			return -1;
+		path_restore(p, old_i);
+	}
+	path_restore(p, old);
+	return 0;
+}
+
+static int parse_mode(struct pctx *p, json_t *obj, struct manifest *m)
+{
+	json_t *v = json_object_get(obj, "mode");
+
+	m->mode = COMPFW_MODE_ENFORCE;
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return fail_at(p, "mode", "must be a string");
+	if (!strcmp(json_string_value(v), "audit"))
+		m->mode = COMPFW_MODE_AUDIT;
+	else if (strcmp(json_string_value(v), "enforce"))
+		return fail_at(p, "mode", "unknown mode \"%s\" (enforce or audit)",
+			       json_string_value(v));
+	return 0;
+}
+
+static const char *const log_names[] = {
+	[COMPFW_LOG_OFF] = "off",
+	[COMPFW_LOG_DROPS] = "drops",
+	[COMPFW_LOG_ALL] = "all",
+};
+
+static int parse_log(struct pctx *p, json_t *obj, struct manifest *m)
+{
+	json_t *v = json_object_get(obj, "log");
+	json_t *g = json_object_get(obj, "nflog_group");
+	unsigned int i;
+
+	m->log = COMPFW_LOG_DROPS;
+	if (v && !json_is_string(v))
+		return fail_at(p, "log", "must be a string");
+	for (i = 0; v && i < sizeof(log_names) / sizeof(log_names[0]); i++)
+		if (!strcmp(json_string_value(v), log_names[i]))
+			break;
+	if (v && i == sizeof(log_names) / sizeof(log_names[0]))
+		return fail_at(p, "log", "unknown log level \"%s\" (off, drops or all)",
+			       json_string_value(v));
+	if (v)
+		m->log = i;
+	if (!g)
+		return 0;
+	if (!json_is_integer(g) || json_integer_value(g) < 0 ||
+	    json_integer_value(g) > 65535)
+		return fail_at(p, "nflog_group", "must be an integer 0-65535");
+	m->has_nflog = true;
+	m->nflog_group = json_integer_value(g);
+	return 0;
+}
+
+/* A rule's place in the file, to sort rules by ID and still name them. */
+struct rule_ref {
+	uint32_t id;
+	unsigned int order;
+	const char *section;
+	unsigned int index;
+};
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct rule_ref *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The given IDs of @m, ingress first, sorted by ID then by place. */
+static struct rule_ref *given_ids(const struct manifest *m, unsigned int *n)
+{
+	struct rule_ref *refs = xcalloc(m->n_ingress + m->n_egress,
+					sizeof(*refs));
+	unsigned int i, order = 0;
+
+	*n = 0;
+	for (i = 0; i < m->n_ingress + m->n_egress; i++, order++) {
+		bool in = i < m->n_ingress;
+		const struct mf_rule *r = in ? &m->ingress[i] :
+					  &m->egress[i - m->n_ingress];
+
+		if (!r->id_given)
+			continue;
+		refs[(*n)++] = (struct rule_ref) {
+			.id = r->id, .order = order,
+			.section = in ? "ingress" : "egress",
+			.index = in ? i : i - m->n_ingress,
+		};
+	}
+	qsort(refs, *n, sizeof(*refs), ref_cmp);
+	return refs;
+}
+
+/* Report the duplicate that comes first in the file. */
+static int check_ids(struct pctx *p, const struct rule_ref *refs,
+		     unsigned int n)
+{
+	const struct rule_ref *dup = NULL;
+	unsigned int i;
+	char first[sizeof(p->path) + 32];
+
+	for (i = 1; i < n; i++)
+		if (refs[i].id == refs[i - 1].id &&
+		    (!dup || refs[i].order < dup->order))
+			dup = &refs[i];
+	if (!dup)
+		return 0;
+	for (i = 0; &refs[i] != dup && refs[i].id != dup->id; i++)
+		;
+	snprintf(first, sizeof(first), "%s%s%s[%u].id", p->path,
+		 p->len ? "." : "", refs[i].section, refs[i].index);
+	path_key(p, dup->section);
+	path_index(p, dup->index);
+	return fail_at(p, "id", "duplicate rule id %u (also %s)", dup->id,
+		       first);
+}
+
+/*
+ * Rules without an ID get the lowest unused positive IDs, ingress first,
+ * then egress, in file order: the same file always gets the same IDs.
+ */
+static void assign_ids(struct manifest *m, const struct rule_ref *used,
+		       unsigned int n_used)
+{
+	unsigned int i, j = 0;
+	uint32_t next = 1;
+
+	for (i = 0; i < m->n_ingress + m->n_egress; i++) {
+		struct mf_rule *r = i < m->n_ingress ? &m->ingress[i] :
+				    &m->egress[i - m->n_ingress];
+
+		if (r->id_given)
+			continue;
+		while (j < n_used && used[j].id <= next) {
+			if (used[j].id == next)
+				next++;
+			j++;
+		}
+		r->id = next++;
+	}
+}
+
+static int parse_ids(struct pctx *p, struct manifest *m)
+{
+	struct rule_ref *refs;
+	unsigned int n;
+	int ret;
+
+	refs = given_ids(m, &n);
+	ret = check_ids(p, refs, n);
+	if (!ret)
+		assign_ids(m, refs, n);
+	free(refs);
+	return ret;
+}
+
+static int parse_manifest(struct pctx *p, json_t *obj, struct manifest *m)
+{
+	static const char *const fields[] = {
+		"component", "version", "mode", "log", "nflog_group",
+		"exposure", "ingress", "egress", "limits", NULL,
+	};
+
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	if (check_fields(p, obj, fields))
+		return -1;
+	if (!json_object_get(obj, "component"))
+		return fail(p, "missing field \"component\"");
+	if (get_string(p, obj, "component", COMPFW_NAME_MAX, &m->component) ||
+	    get_string(p, obj, "version", COMPFW_VERSION_MAX, &m->version) ||
+	    parse_mode(p, obj, m) || parse_log(p, obj, m) ||
+	    parse_exposures(p, obj, m) ||
+	    parse_rules(p, obj, "ingress", &m->ingress, &m->n_ingress) ||
+	    parse_rules(p, obj, "egress", &m->egress, &m->n_egress) ||
+	    parse_limits(p, obj, m))
+		return -1;
+	return parse_ids(p, m);
+}
+
+/* The kernel would refuse it too, but only after the files were read. */
+static int check_unique_components(struct pctx *p,
+				   const struct manifest_set *set)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < set->n; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(set->m[i].component, set->m[j].component))
+				continue;
+			path_index(p, i);
+			return fail_at(p, "component",
+				       "component \"%s\" appears twice (also [%u].component)",
+				       set->m[i].component, j);
+		}
+	}
+	return 0;
+}
+
+int manifest_from_json(json_t *root, struct manifest_set *set,
+		       struct mf_error *err)
+{
+	struct pctx p = { .err = err };
+	size_t i;
+	json_t *v;
+
+	memset(set, 0, sizeof(*set));
+	memset(err, 0, sizeof(*err));
+	set->is_array = json_is_array(root);
+	if (!set->is_array) {
+		set->n = 1;
+		set->m = xcalloc(1, sizeof(*set->m));
+		return parse_manifest(&p, root, set->m);
+	}
+	if (!json_array_size(root))
+		return fail(&p, "no manifest in the array");
+	set->n = json_array_size(root);
+	set->m = xcalloc(set->n, sizeof(*set->m));
+	json_array_foreach(root, i, v) {
+		path_index(&p, i);
+		if (parse_manifest(&p, v, &set->m[i]))
+			return -1;
+		path_restore(&p, 0);
+	}
+	return check_unique_components(&p, set);
+}
+
+/**
+ * manifest_parse() - parse and check a file's worth of manifests
+ * @buf: the file's bytes, not necessarily NUL-terminated
+ * @len: their number
+ * @set: filled in; free with manifest_set_free() whatever the result
+ * @err: why it failed
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int manifest_parse(const char *buf, size_t len, struct manifest_set *set,
+		   struct mf_error *err)
+{
+	json_error_t jerr;
+	json_t *root;
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	memset(err, 0, sizeof(*err));
+	/* Duplicate keys would let one of two values win silently. */
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		err->line = jerr.line > 0 ? jerr.line : 1;
+		err->column = jerr.column > 0 ? jerr.column : 1;
+		snprintf(err->msg, sizeof(err->msg), "%s", jerr.text);
+		return -1;
+	}
+	ret = manifest_from_json(root, set, err);
+	json_decref(root);
+	return ret;
+}
+
+const char *manifest_error_format(const char *file, const struct mf_error *err,
+				  char *buf, size_t size)
+{
+	if (err->line)
+		snprintf(buf, size, "%s:%d:%d: %s", file, err->line,
+			 err->column, err->msg);
+	else if (err->path[0])
+		snprintf(buf, size, "%s: %s: %s", file, err->path, err->msg);
+	else
+		snprintf(buf, size, "%s: %s", file, err->msg);
+	return buf;
+}
+
+static void l4_to_json(json_t *obj, const struct mf_l4 *l4)
+{
+	char ports[16];
+
+	json_object_set_new(obj, "protocol",
+			    json_string(mf_proto_name(l4->proto) ?: "any"));
+	if (l4->has_ports && l4->port_min == l4->port_max) {
+		json_object_set_new(obj, "ports", json_integer(l4->port_min));
+	} else if (l4->has_ports) {
+		snprintf(ports, sizeof(ports), "%u-%u", l4->port_min,
+			 l4->port_max);
+		json_object_set_new(obj, "ports", json_string(ports));
+	}
+	if (l4->has_icmp_type)
+		json_object_set_new(obj, "icmp_type",
+				    json_integer(l4->icmp_type));
+}
+
+static json_t *peer_to_json(const struct mf_rule *r)
+{
+	char text[CIDR_TEXT_MAX];
+	json_t *peer, *except;
+	unsigned int i;
+
+	if (r->peer == MF_PEER_ANY)
+		return json_string("any");
+	if (r->peer == MF_PEER_COMPONENT)
+		return json_pack("{s:s}", "component", r->component);
+	peer = json_pack("{s:s}", "cidr", cidr_format(&r->cidr, text));
+	if (!r->n_except)
+		return peer;
+	except = json_array();
+	for (i = 0; i < r->n_except; i++)
+		json_array_append_new(except, json_string(
+				cidr_format(&r->except[i], text)));
+	json_object_set_new(peer, "except", except);
+	return peer;
+}
+
+static json_t *rules_to_json(const struct mf_rule *rules, unsigned int n)
+{
+	json_t *arr = json_array(), *obj;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		obj = json_pack("{s:I}", "id", (json_int_t)rules[i].id);
+		json_object_set_new(obj, "peer", peer_to_json(&rules[i]));
+		l4_to_json(obj, &rules[i].l4);
+		json_array_append_new(arr, obj);
+	}
+	return arr;
+}
+
+/*
+ * The normalised form: every default spelled out, ports as a number or
+ * "LO-HI", IDs as installed. Applying it means the same as the original.
+ */
+json_t *manifest_to_json(const struct manifest *m)
+{
+	json_t *obj = json_object(), *arr, *limits = NULL;
+	unsigned int i;
+
+	json_object_set_new(obj, "component", json_string(m->component));
+	if (m->version)
+		json_object_set_new(obj, "version", json_string(m->version));
+	json_object_set_new(obj, "mode", json_string(
+			m->mode == COMPFW_MODE_AUDIT ? "audit" : "enforce"));
+	json_object_set_new(obj, "log", json_string(
+			m->log < sizeof(log_names) / sizeof(log_names[0]) ?
+			log_names[m->log] : "drops"));
+	if (m->has_nflog)
+		json_object_set_new(obj, "nflog_group", json_integer(m->nflog_group));
+	arr = json_array();
+	for (i = 0; i < m->n_exposure; i++) {
+		json_t *e = json_object();
+
+		l4_to_json(e, &m->exposure[i]);
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(obj, "exposure", arr);
+	json_object_set_new(obj, "ingress",
+			    rules_to_json(m->ingress, m->n_ingress));
+	json_object_set_new(obj, "egress",
+			    rules_to_json(m->egress, m->n_egress));
+	for (i = 0; i < MF_LIMIT_COUNT; i++) {
+		if (!m->limit[i])
+			continue;
+		if (!limits)
+			limits = json_object();
+		json_object_set_new(limits, mf_limit_key[i],
+				    json_string(m->limit[i]));
+	}
+	if (limits)
+		json_object_set_new(obj, "limits", limits);
+	return obj;
+}
+
+json_t *manifest_set_to_json(const struct manifest_set *set)
+{
+	json_t *arr;
+	unsigned int i;
+
+	if (!set->is_array)
+		return manifest_to_json(set->m);
+	arr = json_array();
+	for (i = 0; i < set->n; i++)
+		json_array_append_new(arr, manifest_to_json(&set->m[i]));
+	return arr;
+}
+
+static void rules_free(struct mf_rule *rules, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; rules && i < n; i++) {
+		free(rules[i].component);
+		free(rules[i].except);
+	}
+	free(rules);
+}
+
+void manifest_free(struct manifest *m)
+{
+	int i;
+
+	free(m->component);
+	free(m->version);
+	free(m->exposure);
+	rules_free(m->ingress, m->n_ingress);
+	rules_free(m->egress, m->n_egress);
+	for (i = 0; i < MF_LIMIT_COUNT; i++)
+		free(m->limit[i]);
+	memset(m, 0, sizeof(*m));
+}
+
+void manifest_set_free(struct manifest_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; set->m && i < set->n; i++)
+		manifest_free(&set->m[i]);
+	free(set->m);
+	memset(set, 0, sizeof(*set));
+}
