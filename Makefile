@@ -5,6 +5,7 @@
 #   make check            every test suite; ends with "N passed, N failed"
 #   make demo             boot a VM, load compfw, show `compfwctl status`
 #   make lint             checkpatch --strict, sparse and W=1 on both kernels
+#   make bench [KERNEL=6.12]  throughput, connection rate, control plane, classifier
 #   make install          install compfw.ko and compfwctl on this host
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -44,6 +45,9 @@ lint:
 bench-classify:
 	tests/bench/classify-bench.sh
 
+bench: tools/compfwctl
+	KERNEL=$(KERNEL) tests/bench/bench.sh
+
 install: tools/compfwctl
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
 	depmod -a
@@ -54,4 +58,4 @@ clean:
 	rm -f tools/compfwctl
 	rm -rf build/[0-9]* build/check build/vm build/kunit
 
-.PHONY: all deps-cli module check demo lint bench-classify install clean
+.PHONY: all deps-cli module check demo lint bench-classify bench install clean

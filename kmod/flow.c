@@ -13,6 +13,7 @@
 #include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/netfilter/nf_conntrack_tuple.h>
 #include <net/sock.h>
 #include <net/udp.h>
@@ -58,8 +59,36 @@ static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 	return 0;
 }
 
+/*
+ * Neighbour discovery, router discovery and MLD are IPv6's ARP: conntrack
+ * does not track them, so every packet would be judged as a new flow, and
+ * a component owning an IPv6 address would lose its neighbours. They are
+ * the network's, not a component's: let them be.
+ */
+static bool is_ipv6_link_control(const struct compfw_flow *f)
+{
+	if (f->family != AF_INET6 || f->l4proto != IPPROTO_ICMPV6)
+		return false;
+	switch (f->icmp_type) {
+	case ICMPV6_MGM_QUERY:
+	case ICMPV6_MGM_REPORT:
+	case ICMPV6_MGM_REDUCTION:
+	case NDISC_ROUTER_SOLICITATION:
+	case NDISC_ROUTER_ADVERTISEMENT:
+	case NDISC_NEIGHBOUR_SOLICITATION:
+	case NDISC_NEIGHBOUR_ADVERTISEMENT:
+	case NDISC_REDIRECT:
+	case ICMPV6_MLD2_REPORT:
+		return true;
+	}
+	return false;
+}
+
+/* Return: 0 for a packet to judge, an error for one compfw leaves alone. */
 int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f)
 {
+	int ret;
+
 	unsigned short fragoff = 0;
 	int thoff = 0, proto;
 
@@ -84,7 +113,10 @@ int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f
 		f->saddr.ip6 = ipv6_hdr(skb)->saddr;
 		f->daddr.ip6 = ipv6_hdr(skb)->daddr;
 	}
-	return read_l4(skb, thoff, f);
+	ret = read_l4(skb, thoff, f);
+	if (!ret && is_ipv6_link_control(f))
+		ret = -EOPNOTSUPP;
+	return ret;
 }
 
 void compfw_flow_from_tuple(const struct nf_conntrack_tuple *t, u8 family,

@@ -673,14 +673,19 @@ int compfw_manifest_fill(struct sk_buff *skb, struct compfw_net *cnet,
 	if (!cursor)
 		return put_header(skb, name, m);
 	for (i = *cursor; i < n_exp + m->n_rules; i++) {
+		/* A half-built entry must not end a full message. */
+		unsigned char *mark = skb_tail_pointer(skb);
+
 		if (i < n_exp)
 			ret = put_l4(skb, COMPFW_COMPONENT_A_EXPOSURE, &m->exposure[i]);
 		else
 			ret = put_rule(skb, reply_dir_attr[i - n_exp < n_in ?
 							   CFW_DIR_INGRESS : CFW_DIR_EGRESS],
 				       cnet, m, i - n_exp);
-		if (ret)
+		if (ret) {
+			nlmsg_trim(skb, mark);
 			return -EMSGSIZE;
+		}
 		*cursor = i + 1;
 	}
 	return 0;

@@ -191,7 +191,7 @@ static int compfw_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = compfw_fill_status(msg, genl_info_net(info));
 	if (ret) {
 		nlmsg_free(msg);
-		NL_SET_ERR_MSG_MOD(info->extack, "status does not fit in a message");
+		NL_SET_ERR_MSG(info->extack, "status does not fit in a message");
 		return ret;
 	}
 	genlmsg_end(msg, hdr);
@@ -266,7 +266,7 @@ static struct compfw_component *compfw_named(struct compfw_net *cnet,
 	struct compfw_component *comp;
 
 	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "a component name is required");
+		NL_SET_ERR_MSG(info->extack, "a component name is required");
 		return ERR_PTR(-EINVAL);
 	}
 	comp = compfw_component_by_name(cnet, nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]));
@@ -293,8 +293,8 @@ static int compfw_reply_component(struct genl_info *info, struct compfw_net *cne
 	if (compfw_fill_component(msg, cnet, comp) ||
 	    (m && compfw_manifest_fill(msg, cnet, comp->name, m, &cursor))) {
 		nlmsg_free(msg);
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "component does not fit in a message; dump it by name");
+		NL_SET_ERR_MSG(info->extack,
+			       "component does not fit in a message; dump it by name");
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
@@ -336,7 +336,7 @@ static int compfw_component_new_doit(struct sk_buff *skb, struct genl_info *info
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
-		NL_SET_ERR_MSG_MOD(info->extack, "a component name is required");
+		NL_SET_ERR_MSG(info->extack, "a component name is required");
 		return -EINVAL;
 	}
 	spec.name = nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]);
@@ -418,7 +418,7 @@ static int compfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	int ret;
 
 	if (!comp) {
-		NL_SET_ERR_MSG_MOD(cb->extack, "unknown component");
+		NL_SET_ERR_MSG(cb->extack, "unknown component");
 		return -ENOENT;
 	}
 	if (cb->args[0])	/* everything sent */
@@ -506,7 +506,7 @@ static void compfw_install(struct compfw_net *cnet, struct compfw_component *com
 	struct compfw_manifest *old;
 
 	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
-	cnet->rules += m->n_rules - (old ? old->n_rules : 0);
+	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
 	compfw_manifest_free_rcu(comp->previous);
 	comp->previous = old;
 	comp->has_previous = true;
@@ -547,7 +547,7 @@ static int compfw_split_batch(struct genl_info *info, struct compfw_batch_entry 
 						  (const char *)changes[n - 1].span.head;
 	}
 	if (!n)
-		NL_SET_ERR_MSG_MOD(info->extack, "nothing to apply");
+		NL_SET_ERR_MSG(info->extack, "nothing to apply");
 	return n ?: -EINVAL;
 }
 
@@ -580,11 +580,12 @@ static int compfw_build_batch(struct compfw_net *cnet, struct genl_info *info,
 					    "a component appears twice in one apply");
 			return -EINVAL;
 		}
-		rules += changes[i].m->n_rules - (old ? old->n_rules : 0);
+		/* Signed: a manifest may shrink. */
+		rules += (long)changes[i].m->n_rules - (old ? (long)old->n_rules : 0);
 	}
 	if (rules > compfw_max_rules) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "too many rules in this namespace (module parameter max_rules)");
+		NL_SET_ERR_MSG(info->extack,
+			       "too many rules in this namespace (module parameter max_rules)");
 		return -E2BIG;
 	}
 	return 0;
@@ -638,7 +639,7 @@ static int compfw_rollback(struct compfw_net *cnet, struct compfw_component *com
 	/* The two versions swap: a second rollback undoes the first. */
 	cur = rcu_replace_pointer(comp->manifest, comp->previous,
 				  lockdep_is_held(&cnet->lock));
-	cnet->rules += (comp->previous ? comp->previous->n_rules : 0) -
+	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
 		       (cur ? cur->n_rules : 0);
 	comp->previous = cur;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
@@ -711,7 +712,7 @@ static int compfw_query_flow(struct genl_info *info, struct compfw_flow *f)
 	peer = nla_get_u8(tb[COMPFW_QUERY_A_DIRECTION]) == COMPFW_DIR_EGRESS ?
 	       &f->daddr : &f->saddr;
 	if (!!tb[COMPFW_QUERY_A_ADDR4] == !!tb[COMPFW_QUERY_A_ADDR6]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "a query needs one address, IPv4 or IPv6");
+		NL_SET_ERR_MSG(info->extack, "a query needs one address, IPv4 or IPv6");
 		return -EINVAL;
 	}
 	if (tb[COMPFW_QUERY_A_ADDR4]) {

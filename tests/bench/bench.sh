@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench [KERNEL=6.1|6.12]: the data-plane, control-plane and classifier
+# benchmark. Builds compfw.ko, compfwctl and the benchmark's helpers, makes
+# the rule sets (gen-rules.py), boots the test VM once to run vm-bench.sh
+# (every configuration RUNS times, interleaved), runs the callgrind
+# classifier benchmark (classify-bench.sh) on the host, and writes
+# build/bench/results.json and build/bench/results.md (report.py).
+#
+# Environment: KERNEL (6.1), RUNS (5), IPERF_SECS (4), CONN_SECS (2),
+# CONFIGS ("base ct cf10 cf100k ipt nft"), CTL_RUNS (5), APPLY_100K_RUNS (3), BENCH_TIMEOUT (VM seconds, 900),
+# SKIP_CLASSIFY=1 (no callgrind), SKIP_VM=1 (report from the last VM log).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/bench
+kernel=${KERNEL:-6.1}
+cd "$top"
+mkdir -p "$out/rules"
+
+say() { echo "bench: $*" >&2; }
+
+build() {
+	make -s tools/compfwctl
+	ko=$(tests/lib/build-module.sh "$kernel" | tail -n 1)
+	[ -f "$ko" ] || { say "no compfw.ko for $kernel"; exit 1; }
+	local nl
+	nl="$(pkg-config --cflags libnl-genl-3.0) -Iuapi"
+	gcc -O2 -Wall -Wextra -Werror $nl -o "$out/compfw-bulk" "$here/bulk.c" \
+		$(pkg-config --libs libnl-genl-3.0)
+	gcc -O2 -Wall -Wextra -Werror -o "$out/connrate" "$here/connrate.c"
+	make -s -C "$here" OUT="$out" all
+}
+
+rules() {	# DIR COMPONENTS RULES_EACH
+	mkdir -p "$out/rules/$1"
+	python3 "$here/gen-rules.py" "$out/rules/$1" "$2" "$3" 198.18.0.2 5201
+}
+
+native_calibration() {
+	local i
+	for i in 1 2 3; do
+		set -- $("$out/classify-bench" 100000 info)
+		printf 'BENCH\tcalibration/native\tclassify_compile_100k\tms\t%s\n' "$3"
+	done
+}
+
+machine() {
+	printf 'INFO\thost_cpu\t%s\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+	printf 'INFO\thost_cpus\t%s\n' "$(nproc)"
+	printf 'INFO\thost_mem_kb\t%s\n' "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
+	printf 'INFO\thost_kernel\t%s\n' "$(uname -r)"
+	printf 'INFO\tqemu\t%s\n' "$(qemu-system-x86_64 --version | head -1)"
+	printf 'INFO\tcommit\t%s%s\n' "$(git rev-parse --short HEAD 2>/dev/null)" \
+		"$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+	printf 'INFO\tdate\t%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
+}
+
+if [ "${SKIP_VM:-0}" != 1 ]; then
+	build
+	say "rule sets"
+	rules 100k 10000 10
+	rules 10 1 10
+	rules 1k 100 10
+	rules 1 1 1
+	cat >"$out/params.env" <<-EOF2
+	RUNS=${RUNS:-5}
+	IPERF_SECS=${IPERF_SECS:-4}
+	CONN_SECS=${CONN_SECS:-2}
+	CONFIGS="${CONFIGS:-base ct cf10 cf100k ipt nft}"
+	CTL_RUNS=${CTL_RUNS:-5}
+	APPLY_100K_RUNS=${APPLY_100K_RUNS:-3}
+	EOF2
+	{ machine; native_calibration; } >"$out/host-$kernel.txt"
+	say "VM run on $kernel (about 6 minutes)"
+	tests/vm/run.sh --kernel "$kernel" --module "$ko" --timeout "${BENCH_TIMEOUT:-900}" \
+		tests/bench/vm-bench.sh >"$out/vm-$kernel.log" 2>&1 && vm_rc=0 || vm_rc=$?
+	grep -v $'^# BENCH\t\|^# INFO\t' "$out/vm-$kernel.log" | grep -E '^(ok|not ok)|^# (iperf3|connrate|6\.)' >&2 || true
+	[ $vm_rc = 0 ] || say "the VM run failed (exit $vm_rc): see $out/vm-$kernel.log"
+fi
+if [ "${SKIP_CLASSIFY:-0}" != 1 ]; then
+	say "classifier (callgrind)"
+	OUT="$out" "$here/classify-bench.sh" >"$out/classify.txt" 2>&1 || say "classify-bench.sh failed: $out/classify.txt"
+fi
+python3 "$here/report.py" --kernel "$kernel" --vm-log "$out/vm-$kernel.log" \
+	--host "$out/host-$kernel.txt" --classify "$out/classify.txt" \
+	--json "$out/results.json" --md "$out/results.md"
+cp "$out/results.json" "$out/results-$kernel.json"
+cp "$out/results.md" "$out/results-$kernel.md"
+say "wrote $out/results.json and $out/results.md"
+exit "${vm_rc:-0}"

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""build/bench/results.{json,md} from the VM's log (BENCH/INFO lines of
+vm-bench.sh), the host's calibration (bench.sh) and classify-bench.sh's
+table. One JSON object per measurement: config, metric, unit, median,
+min, max, runs, ratio_to_baseline (data plane: to the no-filter
+configuration "base"; classifier: to the 10-rule row; else null)."""
+import argparse
+import json
+import re
+import statistics
+
+CONFIG_NAMES = {
+    "base": "no filter (baseline)",
+    "ct": "conntrack only (nft ct state rule)",
+    "cf10": "compfw, 1 component, 10 rules",
+    "cf100k": "compfw, 10,000 components, 100,000 rules",
+    "ipt": "iptables-legacy, 100,000 rules + 10,000 DROP",
+    "nft": "nftables, 100,000-element set",
+}
+DATA = ["throughput", "sender_cpu_per_gb", "connection_rate", "client_cpu_per_connection"]
+
+
+def parse(path, prefix=""):
+    vals, info = {}, {}
+    try:
+        lines = open(path, errors="replace").read().splitlines()
+    except OSError:
+        return vals, info
+    for line in lines:
+        if line.startswith("# "):
+            line = line[2:]
+        f = line.split("\t")
+        if f[0] == "BENCH" and len(f) == 5:
+            try:
+                vals.setdefault((f[1], f[2], f[3]), []).append(float(f[4]))
+            except ValueError:
+                pass
+        elif f[0] == "INFO" and len(f) >= 3:
+            info[f[1]] = "\t".join(f[2:])
+    return vals, info
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for a in ("kernel", "vm-log", "host", "classify", "json", "md"):
+        ap.add_argument("--" + a, required=True)
+    o = ap.parse_args()
+    vals, info = parse(o.vm_log)
+    hvals, hinfo = parse(o.host)
+    vals.update(hvals)
+    info.update(hinfo)
+
+    res = []
+
+    def add(config, metric, unit, xs, ratio=None):
+        r = {"config": config, "metric": metric, "unit": unit,
+             "median": round(statistics.median(xs), 4), "min": min(xs), "max": max(xs),
+             "runs": len(xs), "ratio_to_baseline": ratio, "kernel": o.kernel}
+        res.append(r)
+        return r
+
+    med = {k: statistics.median(v) for k, v in vals.items()}
+    for (cfg, metric, unit), xs in sorted(vals.items()):
+        if metric in DATA:
+            b = med.get(("base", metric, unit))
+            add(cfg, metric, unit, xs, round(statistics.median(xs) / b, 4) if b else None)
+    # TCG slowdown: min of the classifier's compile of 100,000 rules in the
+    # VM over the same natively (min: interference only adds time).
+    tcg = None
+    vm_c = vals.get(("calibration", "classify_compile_100k", "ms"))
+    host_c = vals.get(("calibration/native", "classify_compile_100k", "ms"))
+    if vm_c and host_c and min(host_c) > 0:
+        tcg = min(vm_c) / min(host_c)
+        add("calibration", "tcg_slowdown", "x", [round(tcg, 2)])
+    for (cfg, metric, unit), xs in sorted(vals.items()):
+        if cfg.startswith("control"):
+            r = add(cfg, metric, unit, xs)
+            if tcg and unit == "ms":
+                r["host_equivalent_ms"] = round(r["median"] / tcg, 3)
+    # The classifier table.
+    rows = []
+    try:
+        ctext = open(o.classify).read()
+    except OSError:
+        ctext = ""
+    for line in ctext.splitlines():
+        m = re.match(r"\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s*$", line)
+        if m:
+            rows.append([float(x) for x in m.groups()])
+    if rows:
+        base = rows[0]
+        for r in rows:
+            for i, (metric, unit) in enumerate([("ir_last", "instructions/lookup"),
+                                                ("ir_comp", "instructions/lookup"),
+                                                ("ir_miss", "instructions/lookup"),
+                                                ("bytes_per_rule", "bytes"),
+                                                ("compile", "ms")], start=1):
+                add("classifier/%d rules" % r[0], metric, unit, [r[i]],
+                    round(r[i] / base[i], 4) if base[i] else None)
+    json.dump(res, open(o.json, "w"), indent=1)
+
+    # ---- Markdown ----
+    def get(cfg, metric):
+        for r in res:
+            if r["config"] == cfg and r["metric"] == metric:
+                return r
+        return None
+
+    def cell(r, fmt="%.3g"):
+        if not r:
+            return "–"
+        s = (fmt % r["median"]) + " (" + (fmt % r["min"]) + "–" + (fmt % r["max"]) + ")"
+        if r["ratio_to_baseline"] is not None:
+            s += " **%.1f%%**" % (100 * r["ratio_to_baseline"])
+        return s
+
+    md = []
+    md.append("# compfw benchmark (Linux %s)\n" % info.get("kernel", o.kernel))
+    md.append("Taken %s on commit %s: host %s, %s CPUs, %s GiB; the test VM is qemu TCG "
+              "(%s, one host thread for 2 vCPUs, %s MiB). TCG slowdown measured on this run: %s. "
+              "Absolute figures in a TCG VM mean little: read the ratios (in bold, to the "
+              "no-filter baseline). Cells: median (min–max) over %s interleaved runs.\n" % (
+                  info.get("date", "?"), info.get("commit", "?"), info.get("host_cpu", "?"),
+                  info.get("host_cpus", "?"),
+                  round(int(info.get("host_mem_kb", "0")) / 2**20) if info.get("host_mem_kb") else "?",
+                  info.get("qemu", "qemu"),
+                  int(info.get("mem_total_kb", "0")) // 1024 if info.get("mem_total_kb") else "?",
+                  "%.1fx (classifier compile of 100,000 rules, VM / native)" % tcg if tcg else "n/a",
+                  max([r["runs"] for r in res if r["metric"] == "throughput"] or [0])))
+    md.append("## Data plane\n")
+    md.append("Sender in netns s-K and cgroup /bench/c9999, receiver in netns r-K, one veth pair; "
+              "iperf3 TCP single stream (%s); connection rate = connect, accept, close one at a time "
+              "(tests/bench/connrate.c). CPU columns: the sender's own user+system time "
+              "(iperf3's host_total; connrate's getrusage), steadier than rates under TCG.\n"
+              % info.get("iperf3", "iperf3"))
+    md.append("| configuration | throughput Gbit/s | sender CPU s/GB | connections/s | client CPU µs/conn |")
+    md.append("| --- | --- | --- | --- | --- |")
+    for cfg in ["base", "ct", "cf10", "cf100k", "ipt", "nft"]:
+        if not any(r["config"] == cfg for r in res):
+            continue
+        md.append("| %s | %s | %s | %s | %s |" % (
+            CONFIG_NAMES.get(cfg, cfg), cell(get(cfg, "throughput")),
+            cell(get(cfg, "sender_cpu_per_gb")), cell(get(cfg, "connection_rate"), "%.0f"),
+            cell(get(cfg, "client_cpu_per_connection"), "%.0f")))
+    md.append("\n## Control plane\n")
+    md.append("`apply_wall`: `compfwctl apply FILE` end to end (exec, JSON, netlink, kernel); "
+              "`apply_kernel`: the kernel's `compfw_manifest_apply_doit` alone (ftrace "
+              "function_graph); host-equivalent = VM time / TCG slowdown (an estimate: "
+              "TCG does not slow all code alike).\n")
+    md.append("| what | metric | median (min–max) | runs | host-equivalent |")
+    md.append("| --- | --- | --- | --- | --- |")
+    for r in res:
+        if r["config"].startswith("control") or r["config"] == "calibration":
+            md.append("| %s | %s | %s %s (%s–%s) | %d | %s |" % (
+                r["config"], r["metric"], r["median"], r["unit"], r["min"], r["max"], r["runs"],
+                ("%s ms" % r["host_equivalent_ms"]) if "host_equivalent_ms" in r else ""))
+    md.append("\n## Classifier (callgrind, host, `tests/bench/classify-bench.sh`)\n")
+    md.append("```")
+    md.append(ctext.strip() or "(not run)")
+    md.append("```\n")
+
+    # ---- targets ----
+    md.append("## Targets\n")
+    md.append("| target | measured | verdict |")
+    md.append("| --- | --- | --- |")
+
+    def verdict(ok):
+        return "met" if ok else "**missed**"
+    t = get("cf100k", "throughput")
+    n = get("nft", "throughput")
+    if t:
+        md.append("| throughput, 100,000 rules ≥ 97%% of baseline | %.1f%% | %s |" % (
+            100 * t["ratio_to_baseline"], verdict(t["ratio_to_baseline"] >= 0.97)))
+    if t and n:
+        md.append("| throughput, 100,000 rules ≥ nftables | %.1f%% vs %.1f%% | %s |" % (
+            100 * t["ratio_to_baseline"], 100 * n["ratio_to_baseline"], verdict(t["median"] >= n["median"])))
+    c = get("cf100k", "connection_rate")
+    if c:
+        md.append("| connection rate, 100,000 rules ≥ 90%% of baseline | %.1f%% | %s |" % (
+            100 * c["ratio_to_baseline"], verdict(c["ratio_to_baseline"] >= 0.90)))
+    for cfg, limit, label in (("control/apply_100000_rules", 1000, "apply 100,000 rules ≤ 1 s"),
+                              ("control/replace_1_of_10000", 5, "replace 1 component of 10,000 ≤ 5 ms")):
+        w, k = get(cfg, "apply_wall"), get(cfg, "apply_kernel")
+        if w:
+            parts = ["TCG: %.0f ms end to end" % w["median"]]
+            if k:
+                parts.append("%.1f ms in the kernel" % k["median"])
+            est = (k or w).get("host_equivalent_ms")
+            if est is not None:
+                parts.append("host-equivalent %s: %.1f ms" % ("kernel" if k else "end to end", est))
+            ewall = w.get("host_equivalent_ms")
+            if ewall is not None and k:
+                parts.append("end to end %.1f ms" % ewall)
+            v = []
+            if k and k.get("host_equivalent_ms") is not None:
+                v.append("kernel: " + verdict(k["host_equivalent_ms"] <= limit))
+            if ewall is not None:
+                v.append("end to end: " + verdict(ewall <= limit))
+            md.append("| %s | %s | %s (host-equivalent estimates) |" % (
+                label, "; ".join(parts), "; ".join(v) or "n/a"))
+    m = get("control", "memory_per_rule")
+    if m:
+        md.append("| ≤ 128 bytes of kernel memory per rule | %.1f B (module accounting) | %s |" % (
+            m["median"], verdict(m["median"] <= 128)))
+    open(o.md, "w").write("\n".join(md) + "\n")
+
+
+if __name__ == "__main__":
+    main()
