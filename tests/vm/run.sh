@@ -147,6 +147,8 @@ qemu_cmd() {
 		-kernel "$VMLINUX" -initrd "$INITRD" -append "$append"
 		-fsdev "local,id=rootfs,path=/,security_model=none,readonly=on,multidevs=remap"
 		-device virtio-9p-pci,fsdev=rootfs,mount_tag=rootfs
+		-fsdev "local,id=repo,path=$REPO,security_model=none,readonly=on,multidevs=remap"
+		-device virtio-9p-pci,fsdev=repo,mount_tag=repo
 		-fsdev "local,id=results,path=$RUNDIR,security_model=none"
 		-device virtio-9p-pci,fsdev=results,mount_tag=results)
 	if [ "$SHELL_MODE" = 1 ]; then
