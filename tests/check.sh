@@ -44,6 +44,18 @@ build_module() {
 	fi
 }
 
+# The classifier's cost, counted with callgrind: flat in the number of rules.
+bench_classify() {
+	local out rc
+	out=$(tests/bench/classify-bench.sh 2>&1) && rc=0 || rc=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+	if [ "$rc" = 0 ]; then
+		echo "ok - bench: classify() instructions grow < 20% from 10 to 100,000 rules"
+	else
+		echo "not ok - bench: classify() instructions grow < 20% from 10 to 100,000 rules"
+	fi
+}
+
 # The executable scripts are the tests; lib.sh is only sourced.
 selftests() {
 	find tests/selftests -maxdepth 1 -name '*.sh' -perm -u+x | sort
@@ -52,6 +64,7 @@ selftests() {
 suite cli tests/tools/run.sh
 suite kunit tests/kunit/run.sh
 suite lint tests/lib/lint.sh
+suite classify bench_classify
 suite runner tests/vm/selftest.sh --kernel "${kernels%% *}"
 for ver in $kernels; do
 	suite "build-$ver" build_module "$ver"
