@@ -68,7 +68,7 @@ JSON
 	"$ctl" apply "$tmp/$1.json"
 }
 
-plan 15
+plan 16
 modprobe -r compfw 2>/dev/null
 modprobe compfw log_burst=10 log_interval_ms=600000
 mkdir -p "$cg/noisy" "$cg/quiet"
@@ -146,6 +146,16 @@ grep -q '"event":"drop","component":"quiet","direction":"egress","proto":17,"src
 	pass "monitor -j: a drop by another process" ||
 	fail "monitor -j: a drop by another process" "$(grep -c drop "$tmp/monitor") drop lines"
 
+head -n 2 "$tmp/monitor" | sed 's/^/# /'
+
+# The what-if query answers as the traffic above did, from the same tables.
+q_ok=$("$ctl" query noisy egress udp 127.0.0.1 7000)
+q_no=$("$ctl" query noisy egress udp 127.0.0.1 7001)
+echo "# $q_ok"
+echo "# $q_no"
+expect_eq "query agrees: 7000 accepted by rule 7, 7001 dropped by default" \
+	"$q_ok|$q_no" "noisy egress: accept rule 7 generation 1 mode enforce|noisy egress: drop rule 0 generation 1 mode enforce"
+
 # Audit mode: what enforce mode drops passes, counted and traced as audit.
 manifest quiet audit '' ''
 : >"$tracing/trace"
@@ -165,5 +175,7 @@ expect_eq "rule 7 counted exactly 25 flows" "$hits" "25"
 hits=$("$ctl" -j stats noisy | python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; print([r["packets"] for r in d["rules"] if r["id"] == 7][0], d["totals"]["accepted_packets"])')
 expect_eq "reset zeroes rule and component counters" "$hits" "0 0"
 
+"$ctl" stats noisy | sed 's/^/# /'
+dmesg | grep "compfw: " | tail -n 3 | sed 's/^/# /'
 kill "$sink"
 finish
