@@ -13,6 +13,7 @@
 
 #include "account.h"
 #include "addrmap.h"
+#include "audit.h"
 #include "component.h"
 #include "hooks.h"
 #include "manifest.h"
@@ -329,6 +330,8 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 		if (ret)
 			return ret;
 	}
+	compfw_audit_policy_change(cnet->net, comp, comp->generation,
+				   COMPFW_CHANGE_DELETE);
 	compfw_component_unhash(cnet, comp);
 	list_del(&comp->list);
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));

@@ -367,7 +367,14 @@ out:
 	return ret;
 }
 
-static int compfw_component_del_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * DEL and ROLLBACK: @op on the named component, under the lock, its reason
+ * in extack; then live flows are judged again.
+ */
+static int compfw_change_named(struct genl_info *info,
+			       int (*op)(struct compfw_net *cnet,
+					 struct compfw_component *comp,
+					 const char **why))
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
 	struct compfw_component *comp;
@@ -378,9 +385,7 @@ static int compfw_component_del_doit(struct sk_buff *skb, struct genl_info *info
 	comp = compfw_named(cnet, info);
 	ret = PTR_ERR_OR_ZERO(comp);
 	if (!ret) {
-		compfw_audit_policy_change(cnet->net, comp, comp->generation,
-					   COMPFW_CHANGE_DELETE);
-		ret = compfw_component_del(cnet, comp, &why);
+		ret = op(cnet, comp, &why);
 		if (ret)
 			compfw_extack(info->extack,
 				      info->attrs[COMPFW_COMPONENT_A_NAME], why);
@@ -389,6 +394,11 @@ static int compfw_component_del_doit(struct sk_buff *skb, struct genl_info *info
 	if (!ret)
 		compfw_flows_recheck(cnet);
 	return ret;
+}
+
+static int compfw_component_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return compfw_change_named(info, compfw_component_del);
 }
 
 static int compfw_component_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -651,24 +661,7 @@ static int compfw_rollback(struct compfw_net *cnet, struct compfw_component *com
 
 static int compfw_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct compfw_net *cnet = compfw_net(genl_info_net(info));
-	struct compfw_component *comp;
-	const char *why = NULL;
-	int ret;
-
-	mutex_lock(&cnet->lock);
-	comp = compfw_named(cnet, info);
-	ret = PTR_ERR_OR_ZERO(comp);
-	if (!ret) {
-		ret = compfw_rollback(cnet, comp, &why);
-		if (ret)
-			compfw_extack(info->extack,
-				      info->attrs[COMPFW_COMPONENT_A_NAME], why);
-	}
-	mutex_unlock(&cnet->lock);
-	if (!ret)
-		compfw_flows_recheck(cnet);
-	return ret;
+	return compfw_change_named(info, compfw_rollback);
 }
 
 static void compfw_reset_one(struct compfw_net *cnet, struct compfw_component *comp)

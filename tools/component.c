@@ -40,15 +40,6 @@ static struct nla_policy component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
 	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_NESTED },
 };
 
-/* A kernel `uint` attribute: a u32 when the value fits, else a u64. */
-static uint64_t get_uint(const struct nlattr *attr)
-{
-	if (!attr)
-		return 0;
-	if (nla_len(attr) == sizeof(uint64_t))
-		return nla_get_u64((struct nlattr *)attr);
-	return nla_get_u32((struct nlattr *)attr);
-}
 
 static int parse_component(struct nl_msg *msg,
 			   struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1])
@@ -276,7 +267,7 @@ static int print_row(struct nl_msg *msg, void *arg)
 	else
 		print_null("cgroup", "%-24s ", "-");
 	print_uint("generation", "%-10" PRIu64 " ",
-		   get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
+		   ctl_get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
 	print_manifest_summary(tb[COMPFW_COMPONENT_A_MANIFEST]);
 	print_close_object();
 	return 0;
@@ -314,13 +305,13 @@ static void print_stats(const struct nlattr *nest)
 				 NULL);
 	print_open_object("stats");
 	print_uint("accepted_packets", "accepted      %" PRIu64 " packets, ",
-		   get_uint(tb[COMPFW_STATS_A_ACCEPTED_PACKETS]));
+		   ctl_get_uint(tb[COMPFW_STATS_A_ACCEPTED_PACKETS]));
 	print_uint("accepted_bytes", "%" PRIu64 " bytes\n",
-		   get_uint(tb[COMPFW_STATS_A_ACCEPTED_BYTES]));
+		   ctl_get_uint(tb[COMPFW_STATS_A_ACCEPTED_BYTES]));
 	print_uint("dropped_packets", "dropped       %" PRIu64 " packets, ",
-		   get_uint(tb[COMPFW_STATS_A_DROPPED_PACKETS]));
+		   ctl_get_uint(tb[COMPFW_STATS_A_DROPPED_PACKETS]));
 	print_uint("dropped_bytes", "%" PRIu64 " bytes\n",
-		   get_uint(tb[COMPFW_STATS_A_DROPPED_BYTES]));
+		   ctl_get_uint(tb[COMPFW_STATS_A_DROPPED_BYTES]));
 	print_close_object();
 }
 
@@ -395,7 +386,7 @@ void component_print(const struct component_reply *c)
 	else
 		print_null("cgroup_id", "cgroup id     %s\n", "-");
 	print_uint("generation", "generation    %" PRIu64 "\n",
-		   get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
+		   ctl_get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
 	print_bool("rollback_available", "rollback      %s\n",
 		   !!tb[COMPFW_COMPONENT_A_HAS_PREVIOUS]);
 	print_stats(tb[COMPFW_COMPONENT_A_STATS]);

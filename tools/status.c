@@ -9,13 +9,6 @@
 #include "compfwctl.h"
 #include "print.h"
 
-/* A kernel `uint` attribute: a u32 when the value fits, else a u64. */
-static uint64_t get_uint(const struct nlattr *attr)
-{
-	if (nla_len(attr) == sizeof(uint64_t))
-		return nla_get_u64((struct nlattr *)attr);
-	return nla_get_u32((struct nlattr *)attr);
-}
 
 static const struct {
 	int attr;
@@ -53,7 +46,7 @@ static int print_status(struct nl_msg *msg, void *arg)
 		const struct nlattr *attr = tb[status_counts[i].attr];
 
 		print_uint(status_counts[i].key, status_counts[i].fmt,
-			   attr ? get_uint(attr) : 0);
+			   attr ? ctl_get_uint(attr) : 0);
 	}
 	print_close_object();
 	return 0;
