@@ -42,6 +42,7 @@ struct compfw_pkt {
  * @m: that manifest
  * @dir: COMPFW_DIR_INGRESS or COMPFW_DIR_EGRESS
  * @f: the flow
+ * @peer: the component at the other end, or NULL
  * @verdict: what the classifier said
  * @outcome: what becomes of the packet
  */
@@ -50,6 +51,7 @@ struct compfw_decision {
 	const struct compfw_manifest *m;
 	int dir;
 	const struct compfw_flow *f;
+	const struct compfw_component *peer;
 	struct cfw_verdict verdict;
 	enum compfw_outcome outcome;
 };

@@ -242,7 +242,7 @@ static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,
 		       const struct compfw_component *peer,
 		       const struct compfw_pkt *pkt)
 {
-	struct compfw_decision d = { .comp = comp, .dir = dir, .f = f };
+	struct compfw_decision d = { .comp = comp, .dir = dir, .f = f, .peer = peer };
 
 	d.m = comp ? rcu_dereference(comp->manifest) : NULL;
 	if (!d.m)

@@ -36,14 +36,16 @@ static inline void compfw_trace_addr(u8 *dst, u8 family, const union cfw_addr *a
 
 TRACE_EVENT(compfw_verdict,
 	TP_PROTO(u64 netns_cookie, const struct compfw_component *comp,
+		 const struct compfw_component *peer,
 		 enum compfw_dir dir, const struct compfw_flow *f,
 		 enum compfw_outcome verdict, u32 rule_id, u32 generation),
-	TP_ARGS(netns_cookie, comp, dir, f, verdict, rule_id, generation),
+	TP_ARGS(netns_cookie, comp, peer, dir, f, verdict, rule_id, generation),
 
 	TP_STRUCT__entry(
 		__field(u64, netns_cookie)
 		__field(u32, component_id)
 		__array(char, component, COMPFW_NAME_MAX)
+		__field(u32, peer_id)
 		__field(u8, dir)
 		__field(u8, proto)
 		__array(u8, saddr, 16)
@@ -59,6 +61,7 @@ TRACE_EVENT(compfw_verdict,
 		__entry->netns_cookie = netns_cookie;
 		__entry->component_id = comp->id;
 		memcpy(__entry->component, comp->name, COMPFW_NAME_MAX);
+		__entry->peer_id = peer ? peer->id : 0;
 		__entry->dir = dir;
 		__entry->proto = f->l4proto;
 		compfw_trace_addr(__entry->saddr, f->family, &f->saddr);
@@ -70,11 +73,11 @@ TRACE_EVENT(compfw_verdict,
 		__entry->generation = generation;
 	),
 
-	TP_printk("netns=%llu component=%s id=%u dir=%s proto=%u src=%pI6c sport=%u dst=%pI6c dport=%u verdict=%s rule=%u generation=%u",
+	TP_printk("netns=%llu component=%s id=%u dir=%s proto=%u src=%pI6c sport=%u dst=%pI6c dport=%u peer=%u verdict=%s rule=%u generation=%u",
 		  __entry->netns_cookie, __entry->component, __entry->component_id,
 		  __entry->dir == COMPFW_DIR_INGRESS ? "ingress" : "egress",
 		  __entry->proto, __entry->saddr, __entry->sport, __entry->daddr,
-		  __entry->dport,
+		  __entry->dport, __entry->peer_id,
 		  __print_symbolic(__entry->verdict, { COMPFW_DROP, "drop" },
 				   { COMPFW_ACCEPT, "accept" },
 				   { COMPFW_AUDIT, "audit" }),

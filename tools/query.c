@@ -19,6 +19,7 @@
 
 static const char query_usage[] =
 	"usage: compfwctl query COMPONENT ingress|egress PROTO ADDR [PORT] [--peer COMPONENT]\n"
+	"       compfwctl query --batch FILE   (one query per line; - for stdin)\n"
 	"       PROTO: tcp udp sctp icmp icmpv6 or a number; PORT: the server port, or the ICMP type\n";
 
 static const struct {
@@ -127,38 +128,74 @@ static int print_answer(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
+static int ask(struct ctl *ctl, const struct query *q)
+{
+	struct nl_msg *msg;
+	int err = 0;
+
+	msg = ctl_msg(ctl, COMPFW_CMD_QUERY, 0);
+	if (!msg)
+		return ctl_error("out of memory");
+	err |= nla_put_string(msg, COMPFW_QUERY_A_COMPONENT, q->component);
+	err |= nla_put_u8(msg, COMPFW_QUERY_A_DIRECTION, q->dir);
+	err |= nla_put_u8(msg, COMPFW_QUERY_A_PROTO, q->proto);
+	if (q->family == AF_INET)
+		err |= nla_put(msg, COMPFW_QUERY_A_ADDR4, 4, q->addr);
+	else
+		err |= nla_put(msg, COMPFW_QUERY_A_ADDR6, 16, q->addr);
+	if (q->port >= 0)
+		err |= nla_put_u16(msg, COMPFW_QUERY_A_PORT, q->port);
+	if (q->peer)
+		err |= nla_put_string(msg, COMPFW_QUERY_A_PEER, q->peer);
+	if (err) {
+		nlmsg_free(msg);
+		return ctl_error("out of memory");
+	}
+	if (ctl_transact(ctl, msg, "query", print_answer, (void *)q))
+		return 1;
+	print_end();
+	return 0;
+}
+
+/* Many questions over one socket, as `ip -batch` does: a line each. */
+static int ask_batch(struct ctl *ctl, const char *path)
+{
+	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[512], *words[16];
+	int ret = 0, n;
+
+	if (!in)
+		return ctl_error("query: cannot open %s", path);
+	while (fgets(line, sizeof(line), in)) {
+		struct query q = { 0 };
+
+		n = 0;
+		for (char *w = strtok(line, " \t\n"); w && n < 16; w = strtok(NULL, " \t\n"))
+			words[n++] = w;
+		if (!n)
+			continue;
+		print_start(stdout, print_is_json());
+		if (parse_args(n, words, &q) || ask(ctl, &q))
+			ret = 1;
+	}
+	if (in != stdin)
+		fclose(in);
+	return ret;
+}
+
 int cmd_query(struct ctl *ctl, int argc, char **argv)
 {
 	struct query q = { 0 };
-	struct nl_msg *msg;
-	int err = 0;
 
 	if (argc > 0 && (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help"))) {
 		fputs(query_usage, stdout);
 		return 0;
 	}
+	if (argc == 2 && !strcmp(argv[0], "--batch"))
+		return ctl_connect(ctl) ? 1 : ask_batch(ctl, argv[1]);
 	if (parse_args(argc, argv, &q))
 		return 1;
 	if (ctl_connect(ctl))
 		return 1;
-	msg = ctl_msg(ctl, COMPFW_CMD_QUERY, 0);
-	if (!msg)
-		return ctl_error("out of memory");
-	err |= nla_put_string(msg, COMPFW_QUERY_A_COMPONENT, q.component);
-	err |= nla_put_u8(msg, COMPFW_QUERY_A_DIRECTION, q.dir);
-	err |= nla_put_u8(msg, COMPFW_QUERY_A_PROTO, q.proto);
-	if (q.family == AF_INET)
-		err |= nla_put(msg, COMPFW_QUERY_A_ADDR4, 4, q.addr);
-	else
-		err |= nla_put(msg, COMPFW_QUERY_A_ADDR6, 16, q.addr);
-	if (q.port >= 0)
-		err |= nla_put_u16(msg, COMPFW_QUERY_A_PORT, q.port);
-	if (q.peer)
-		err |= nla_put_string(msg, COMPFW_QUERY_A_PEER, q.peer);
-	if (err)
-		return ctl_error("out of memory");
-	if (ctl_transact(ctl, msg, "query", print_answer, &q))
-		return 1;
-	print_end();
-	return 0;
+	return ask(ctl, &q);
 }

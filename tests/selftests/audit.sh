@@ -95,10 +95,10 @@ sent=$(in_cgroup noisy bash -c "$(declare -f udp_send); udp_send 1 7000; udp_sen
 expect_eq "allowed flow passes, denied flow fails" "$(echo $sent)" "1 0"
 trace=$(cat "$tracing/trace")
 echo "$trace" | grep compfw_ | sed 's/^/# /'
-grep -q "compfw_verdict: .*component=noisy id=1 dir=egress proto=17 src=::ffff:127.0.0.1 sport=[0-9]* dst=::ffff:127.0.0.1 dport=7000 verdict=accept rule=7 generation=1" <<<"$trace" &&
+grep -q "compfw_verdict: .*component=noisy id=1 dir=egress proto=17 src=::ffff:127.0.0.1 sport=[0-9]* dst=::ffff:127.0.0.1 dport=7000 peer=0 verdict=accept rule=7 generation=1" <<<"$trace" &&
 	pass "tracepoint: accepted flow, its rule and generation" ||
 	fail "tracepoint: accepted flow, its rule and generation"
-grep -q "compfw_verdict: .*component=noisy id=1 dir=egress proto=17 .* dport=7001 verdict=drop rule=0 generation=1" <<<"$trace" &&
+grep -q "compfw_verdict: .*component=noisy id=1 dir=egress proto=17 .* dport=7001 peer=0 verdict=drop rule=0 generation=1" <<<"$trace" &&
 	pass "tracepoint: dropped flow, default deny" ||
 	fail "tracepoint: dropped flow, default deny"
 grep -q "compfw_policy_change: component=quiet id=2 change=apply generation=0->1 pid=[0-9]* comm=compfwctl" <<<"$trace" &&
@@ -163,7 +163,7 @@ sent=$(in_cgroup quiet bash -c "$(declare -f udp_send); udp_send 3 7000")
 expect_eq "audit mode lets would-be drops through" "$sent" "3"
 audited=$("$ctl" -j stats quiet | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["totals"]["audited_packets"])')
 expect_eq "audit mode counts them" "$audited" "3"
-traced=$(grep -c "component=quiet .*dport=7000 verdict=audit rule=0 generation=2" "$tracing/trace")
+traced=$(grep -c "component=quiet .*dport=7000 peer=0 verdict=audit rule=0 generation=2" "$tracing/trace")
 expect_eq "audit mode traces them" "$traced" "3"
 
 # Per-rule counters move by exactly the flows sent, and reset.

@@ -411,19 +411,75 @@ run_reverse() {
 	done
 }
 
+# ---- the what-if query agrees with the packet path --------------------------
+# Every decision the hooks made above (the compfw_verdict tracepoint names
+# the component, side, tuple and peer), asked again through `compfwctl
+# query`: the same verdict from the same rule, for every cell.
+
+tracing=/sys/kernel/tracing
+
+trace_on() {
+	echo 8192 >"$tracing/buffer_size_kb"
+	echo 1 >"$tracing/events/compfw/compfw_verdict/enable"
+	: >"$tracing/trace"
+}
+
+check_query() {
+	echo 0 >"$tracing/events/compfw/compfw_verdict/enable"
+	"$ctl" -j component list >"$tmp/components.json"
+	python3 - "$tracing/trace" "$tmp/components.json" "$tmp/queries" "$tmp/expected" <<'PY'
+import json, re, sys
+names = {c["id"]: c["name"] for c in json.load(open(sys.argv[2]))}
+protos = {"6": "tcp", "17": "udp", "132": "sctp", "1": "icmp", "58": "icmpv6"}
+pat = re.compile(r"component=(\S+) id=\d+ dir=(\S+) proto=(\d+) src=(\S+) sport=\d+ "
+                 r"dst=(\S+) dport=(\d+) peer=(\d+) verdict=(\S+) rule=(\d+)")
+seen = {}
+for line in open(sys.argv[1]):
+    m = pat.search(line)
+    if not m or m.group(3) not in protos:
+        continue
+    comp, side, proto, src, dst, port, peer, verdict, rule = m.groups()
+    addr = dst if side == "egress" else src
+    addr = addr[7:] if addr.startswith("::ffff:") and "." in addr else addr
+    q = "%s %s %s %s %s" % (comp, side, protos[proto], addr, port)
+    if peer != "0":
+        q += " --peer " + names[int(peer)]
+    seen[q] = "%s rule %s" % ("accept" if verdict == "accept" else "drop", rule)
+with open(sys.argv[3], "w") as qf, open(sys.argv[4], "w") as ef:
+    for q, want in sorted(seen.items()):
+        qf.write(q + "\n")
+        ef.write(want + "\n")
+PY
+	"$ctl" query --batch "$tmp/queries" | sed -E 's/^[^:]*: //; s/ \(not exposed\)//; s/ generation.*//' >"$tmp/answers"
+	local n differ bad=()
+	n=$(wc -l <"$tmp/queries")
+	# No process substitution: the VM has no /dev/fd.
+	differ=$(paste -d'|' "$tmp/queries" "$tmp/expected" "$tmp/answers" |
+		 awk -F'|' '$2 != $3')
+	[ -z "$differ" ] || mapfile -t bad <<<"$differ"
+	if [ "$n" -gt 50 ] && [ -z "$differ" ]; then
+		pass "query agrees with the packet path on all $n decisions of the matrix"
+	else
+		fail "query agrees with the packet path on all $n decisions of the matrix" \
+			"query | packet path | query said" ${bad[@]+"${bad[@]}"}
+	fi
+}
+
 # ---- main ------------------------------------------------------------------
 
 have_sctp=1
 modprobe sctp 2>/dev/null || have_sctp=0
 load_cells
-plan $((6 + ${#names[@]} + 8))
+plan $((6 + ${#names[@]} + 8 + 1))
 t0=$(date +%s)
 if ! setup; then
 	echo "Bail out! topology setup failed"
 	exit 1
 fi
 define_components
+trace_on
 run_cells
 run_reverse
+check_query
 echo "# matrix: ${#names[@]} cells + 8 reverse cases in $(($(date +%s) - t0)) s"
 finish
