@@ -22,7 +22,10 @@ static u32 cfw_map_lookup(const struct cfw_policy *p,
 	if (!n)
 		return 0;
 	s = p->segs + m->off;
-	/* s[0].start == 0: find the last segment starting at or before key */
+	/* nothing before the first segment (there is no leading ID 0 one) */
+	if (key < s[0].start)
+		return 0;
+	/* the last segment starting at or before key */
 	while (n > 1) {
 		u32 half = n / 2;
 
@@ -105,6 +108,7 @@ struct cfw_verdict cfw_classify(const struct cfw_policy *p, enum cfw_dir dir,
 {
 	struct cfw_verdict v = { .rule_id = 0, .allow = false };
 	const struct cfw_dir_tables *d;
+	const struct cfw_lpm *l;
 	u32 key = cfw_key(t->l4proto, t->port);
 	u32 addr[4], id;
 	unsigned int fam;
@@ -128,10 +132,11 @@ struct cfw_verdict cfw_classify(const struct cfw_policy *p, enum cfw_dir dir,
 	d = &p->dir[dir];
 	id = cfw_map_lookup(p, &d->any[fam], key);
 	id = cfw_min_id(id, cfw_comp_lookup(p, d, t->peer_component, key));
-	if (fam)
-		id = cfw_min_id(id, cfw_lpm_lookup(p, &d->lpm[1], addr, key, 4));
-	else
-		id = cfw_min_id(id, cfw_lpm_lookup(p, &d->lpm[0], addr, key, 1));
+	l = d->lpm[fam];	/* NULL: no CIDR rule of this family */
+	if (l && fam)
+		id = cfw_min_id(id, cfw_lpm_lookup(p, l, addr, key, 4));
+	else if (l)
+		id = cfw_min_id(id, cfw_lpm_lookup(p, l, addr, key, 1));
 	v.rule_id = id;
 	v.allow = id != 0;
 	return v;

@@ -77,14 +77,23 @@ struct cfw_l4match {
 	u16 hi;			/* inclusive */
 };
 
+/*
+ * A rule has one kind of peer, so its component and its CIDR share storage:
+ * read only the one peer_kind names. Ordered so that nothing is padded (40
+ * bytes on 64-bit, was 56): a manifest keeps every rule. n_except fits a
+ * u8 because it is at most CFW_MAX_EXCEPT, which callers must enforce
+ * before they count past 255 (the compiler checks it again).
+ */
 struct cfw_rule_spec {
 	u32 id;			/* unique in the component, 0 reserved */
 	u8 peer_kind;		/* enum cfw_peer_kind */
+	u8 n_except;
 	struct cfw_l4match l4;
-	u32 peer_component;	/* CFW_PEER_COMPONENT: non-zero */
-	struct cfw_cidr cidr;	/* CFW_PEER_CIDR */
+	union {
+		u32 peer_component;	/* CFW_PEER_COMPONENT: non-zero */
+		struct cfw_cidr cidr;	/* CFW_PEER_CIDR */
+	};
 	const struct cfw_cidr *except;	/* CFW_PEER_CIDR: carved out */
-	u32 n_except;
 };
 
 struct cfw_policy_spec {

@@ -8,9 +8,12 @@
  * is the whole key space, a protocol without ports is [proto:0, proto:65535].
  *
  * A "map" is a disjoint interval map over the key space: a run of segments
- * in the shared segment array, sorted by start, the first starting at 0;
- * segment i covers [start(i), start(i + 1)) and carries the lowest rule ID
- * among the rules covering it (0: none). Lookup is a binary search.
+ * in the shared segment array, sorted by start; segment i covers
+ * [start(i), start(i + 1)) and carries the lowest rule ID among the rules
+ * covering it (0: none); the last one runs to the end of the key space.
+ * Keys below the first segment's start match no rule: a map stores no
+ * leading "ID 0" segment, which would be a third of a one-port map.
+ * Lookup is a binary search.
  *
  * Per direction the rules are split by peer kind, and the lookup takes the
  * lowest ID of three independent searches:
@@ -30,6 +33,14 @@
  *   prefixes. A prefix whose map equals its parent's is left out: the
  *   parent answers for it. Push-down costs memory where CIDRs nest (each
  *   nested prefix copies its parent's segments); the compiler caps the total.
+ *   A family without prefixes has no table (NULL).
+ *
+ * A compiled policy is one allocation: struct cfw_policy, then its LPM
+ * table structs, then every array (8-byte aligned things first, u8 arrays
+ * last). Most policies are small and there are thousands of them, so what
+ * counts is the fixed cost: no struct sized for the largest table, no
+ * allocation (and its rounding) per array. Every pointer below points
+ * inside that allocation; freeing the policy is one kvfree().
  */
 #ifndef _COMPFW_CLASSIFY_TABLES_H
 #define _COMPFW_CLASSIFY_TABLES_H
@@ -61,30 +72,30 @@ struct cfw_comp_slot {
 };
 
 struct cfw_lpm {
-	u32 *slots;		/* index + 1 into the arrays below, 0 empty */
+	const u32 *slots;	/* index + 1 into the arrays below, 0 empty */
+	const u32 *keys;	/* n * nw host order words, masked */
+	const struct cfw_map *maps;	/* n maps */
+	const u8 *plen;		/* n prefix lengths */
+	const u8 *lens;		/* n_lens lengths in use, longest first */
 	u32 mask;		/* slots - 1, a power of two minus one */
-	u32 n;			/* prefixes */
-	u32 *keys;		/* n * nw host order words, masked */
-	u8 *plen;		/* n prefix lengths */
-	struct cfw_map *maps;	/* n maps */
+	u32 n;			/* prefixes, at least 1 */
 	u8 nw;			/* words per address: 1 (IPv4) or 4 (IPv6) */
 	u8 n_lens;
-	u8 lens[CFW_LPM_MAX_LENS];	/* lengths in use, longest first */
 };
 
 struct cfw_dir_tables {
 	struct cfw_map any[2];		/* [0] IPv4, [1] IPv6 */
-	struct cfw_comp_slot *comp;	/* NULL if no component rules */
+	const struct cfw_comp_slot *comp;	/* NULL if no component rules */
+	const struct cfw_lpm *lpm[2];	/* NULL if no prefix of that family */
 	u32 comp_mask;
-	struct cfw_lpm lpm[2];
 };
 
 struct cfw_policy {
-	struct cfw_seg *segs;
-	u32 n_segs;
-	struct cfw_map exposure;
+	const struct cfw_seg *segs;
+	size_t bytes;			/* the whole allocation */
 	struct cfw_dir_tables dir[CFW_DIR_MAX];
-	size_t bytes;
+	struct cfw_map exposure;
+	u32 n_segs;
 };
 
 /* Hash of a masked address and its prefix length (murmur3 style mixing). */

@@ -207,6 +207,9 @@ static void cfw_test_port_edges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(IPPROTO_SCTP, 6, a, 0)), 0);
 	/* the protocol next to TCP's key range is not covered */
 	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(TCP + 1, 1000, a, 0)), 0);
+	/* keys below a map's first segment: key 0, and right below it */
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(0, 0, a, 0)), 0);
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(TCP - 1, 65535, a, 0)), 0);
 	cfw_policy_free(p);
 }
 
@@ -876,6 +879,26 @@ static void cfw_test_limits(struct kunit *test)
 	kfree(ex);
 }
 
+/*
+ * The common small policy, a few hosts on one port each, stays small: what
+ * a host with thousands of components pays per component. About 60 bytes
+ * a rule on 64-bit (the header, one LPM table, 2 segments a rule).
+ */
+static void cfw_test_policy_bytes(struct kunit *test)
+{
+	struct cfw_rule_spec r[10];
+	struct cfw_policy *p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(r); i++)
+		r[i] = r_cidr(i + 1, v4(IP(100, 64, 0, i), 32), l4(TCP, 1000 + i, 1000 + i));
+	p = compile_dir(test, OUT, r, ARRAY_SIZE(r));
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(TCP, 1009, IP(100, 64, 0, 9), 0)), 10);
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(TCP, 1009, IP(100, 64, 0, 8), 0)), 0);
+	KUNIT_EXPECT_LE(test, cfw_policy_bytes(p), 64 * ARRAY_SIZE(r));
+	cfw_policy_free(p);
+}
+
 static struct kunit_case cfw_classify_cases[] = {
 	KUNIT_CASE(cfw_test_default_deny),
 	KUNIT_CASE(cfw_test_lowest_id_wins),
@@ -895,6 +918,7 @@ static struct kunit_case cfw_compile_cases[] = {
 	KUNIT_CASE(cfw_test_cidr_errors),
 	KUNIT_CASE(cfw_test_policy_errors),
 	KUNIT_CASE(cfw_test_limits),
+	KUNIT_CASE(cfw_test_policy_bytes),
 	{}
 };
 

@@ -6,6 +6,9 @@
  * Runs in process context, off the packet path; may sleep. All or nothing:
  * on error nothing is left allocated and @err says which entry and why.
  * O(n log n) in rules; the CIDR push-down costs more only where CIDRs nest.
+ *
+ * The tables are built in growable temporaries, whose final sizes are only
+ * known at the end, then packed into the policy's single allocation.
  */
 #include <linux/bits.h>
 #include <linux/types.h>
@@ -68,9 +71,24 @@ struct cfw_vec {
 	size_t elem;
 };
 
+/* An LPM table being built: struct cfw_lpm with its own arrays. */
+struct cfw_lpm_tmp {
+	u32 *slots;
+	u32 *keys;
+	struct cfw_map *maps;
+	u8 *plen;
+	u8 *lens;
+	u32 mask;
+	u32 n;			/* 0: no table */
+	u8 nw;
+	u8 n_lens;
+};
+
 struct cfw_build {
-	struct cfw_policy *p;
 	struct cfw_compile_err *err;
+	struct cfw_policy pol;	/* header; its pointers are set by the pack */
+	struct cfw_comp_slot *comp[CFW_DIR_MAX];	/* pol.dir[].comp_mask + 1 */
+	struct cfw_lpm_tmp lpm[CFW_DIR_MAX][2];
 	struct cfw_vec segs;	/* struct cfw_seg */
 	struct cfw_vec ivals;	/* struct cfw_ival */
 	struct cfw_vec heap;	/* u32 index into ivals */
@@ -126,30 +144,6 @@ static void cfw_vec_free(struct cfw_vec *v)
 	cfw_vec_init(v, v->elem);
 }
 
-/* Copy @n elements of @elem bytes into a new exact-size allocation. */
-static void *cfw_dup(const void *src, u32 n, size_t elem, size_t *bytes)
-{
-	void *d;
-
-	if (!n)
-		return NULL;
-	d = kvmalloc_array(n, elem, GFP_KERNEL);
-	if (d) {
-		memcpy(d, src, (size_t)n * elem);
-		*bytes += (size_t)n * elem;
-	}
-	return d;
-}
-
-static void *cfw_alloc(u32 n, size_t elem, size_t *bytes)
-{
-	void *d = kvcalloc(n, elem, GFP_KERNEL);
-
-	if (d)
-		*bytes += (size_t)n * elem;
-	return d;
-}
-
 /* ---- interval maps ---- */
 
 static int cfw_ival_cmp(const void *a, const void *b)
@@ -196,17 +190,18 @@ static void cfw_heap_pop(u32 *h, u32 *hn, const struct cfw_ival *iv)
 }
 
 /*
- * Turn b->ivals (overlapping intervals) into a disjoint map appended to
- * b->segs: a sweep over the key space keeping the covering intervals in a
- * min-heap on ID; a segment starts wherever the lowest covering ID changes.
- * At most 2 * n + 1 segments; O(n log n). Empties b->ivals.
+ * Turn b->ivals (overlapping intervals, IDs non-zero) into a disjoint map
+ * appended to b->segs: a sweep over the key space keeping the covering
+ * intervals in a min-heap on ID; a segment starts wherever the lowest
+ * covering ID changes, the first where it first differs from 0 (nothing).
+ * So equal coverage gives equal segments, which cfw_map_equal() relies on.
+ * At most 2 * n segments; O(n log n). Empties b->ivals.
  */
 static int cfw_map_build(struct cfw_build *b, struct cfw_map *out)
 {
 	struct cfw_ival *iv = b->ivals.data;
 	u32 m = b->ivals.n, i = 0, hn = 0, cur = 0, last = 0;
 	struct cfw_seg *s;
-	bool first = true;
 	u32 *h;
 	int rc;
 
@@ -214,9 +209,9 @@ static int cfw_map_build(struct cfw_build *b, struct cfw_map *out)
 	out->n = 0;
 	if (!m)
 		return 0;
-	if (b->segs.n + 2 * m + 1 > CFW_MAX_SEGS)
+	if (b->segs.n + 2 * m > CFW_MAX_SEGS)
 		return -E2BIG;
-	rc = cfw_vec_reserve(&b->segs, 2 * m + 1);
+	rc = cfw_vec_reserve(&b->segs, 2 * m);
 	if (!rc)
 		rc = cfw_vec_reserve(&b->heap, m);
 	if (rc)
@@ -232,12 +227,11 @@ static int cfw_map_build(struct cfw_build *b, struct cfw_map *out)
 		while (hn && iv[h[0]].hi < cur)
 			cfw_heap_pop(h, &hn, iv);
 		id = hn ? iv[h[0]].id : 0;
-		if (first || id != last) {
+		if (id != last) {
 			s[b->segs.n].start = cur;
 			s[b->segs.n].id = id;
 			b->segs.n++;
 			last = id;
-			first = false;
 		}
 		if (i < m)
 			next = iv[i].lo;
@@ -267,7 +261,10 @@ static int cfw_ival_add(struct cfw_build *b, u32 lo, u32 hi, u32 id)
 	return 0;
 }
 
-/* Add the non-empty segments of an existing map as intervals. */
+/*
+ * Add the non-empty segments of an existing map as intervals (what lies
+ * before the first segment is empty too).
+ */
 static int cfw_ival_add_map(struct cfw_build *b, const struct cfw_map *m)
 {
 	const struct cfw_seg *s = (struct cfw_seg *)b->segs.data + m->off;
@@ -569,7 +566,7 @@ static int cfw_atom_cmp(const void *a, const void *b)
 			   &((const struct cfw_atom *)b)->pfx);
 }
 
-static void cfw_lpm_insert(struct cfw_lpm *l, u32 e)
+static void cfw_lpm_insert(struct cfw_lpm_tmp *l, u32 e)
 {
 	u32 h = cfw_lpm_hash(l->keys + e * l->nw, l->nw, l->plen[e]) & l->mask;
 
@@ -644,12 +641,11 @@ static int cfw_chain_build(struct cfw_build *b, u32 depth, struct cfw_map *out)
  * is its parent's merged with its own rules (push-down); a prefix holding
  * excepts is rebuilt from the whole chain without the excepted rules.
  */
-static int cfw_lpm_build(struct cfw_build *b, struct cfw_lpm *l, u8 nw)
+static int cfw_lpm_build(struct cfw_build *b, struct cfw_lpm_tmp *l, u8 nw)
 {
 	struct cfw_atom *a = b->atoms.data;
 	u32 n = b->atoms.n, i, j, k, distinct = 0, depth = 0;
 	bool used[CFW_LPM_MAX_LENS] = { };
-	size_t *bytes = &b->p->bytes;
 	int rc, len;
 
 	l->nw = nw;
@@ -659,9 +655,9 @@ static int cfw_lpm_build(struct cfw_build *b, struct cfw_lpm *l, u8 nw)
 	for (i = 0; i < n; i++)
 		if (!i || cfw_pfx_cmp(&a[i].pfx, &a[i - 1].pfx))
 			distinct++;
-	l->keys = cfw_alloc(distinct * nw, sizeof(u32), bytes);
-	l->plen = cfw_alloc(distinct, sizeof(u8), bytes);
-	l->maps = cfw_alloc(distinct, sizeof(*l->maps), bytes);
+	l->keys = kvmalloc_array(distinct * nw, sizeof(u32), GFP_KERNEL);
+	l->plen = kvmalloc_array(distinct, sizeof(u8), GFP_KERNEL);
+	l->maps = kvmalloc_array(distinct, sizeof(*l->maps), GFP_KERNEL);
 	if (!l->keys || !l->plen || !l->maps)
 		return -ENOMEM;
 	for (i = 0; i < n; i = j) {
@@ -704,26 +700,37 @@ static int cfw_lpm_build(struct cfw_build *b, struct cfw_lpm *l, u8 nw)
 		b->anc[depth - 1].map = map;
 		cond_resched();
 	}
-	/* load <= 1/4: a miss (every length but one) mostly stops at once */
-	l->mask = roundup_pow_of_two(max(4 * l->n, 4U)) - 1;
-	l->slots = cfw_alloc(l->mask + 1, sizeof(u32), bytes);
+	/*
+	 * Load 1/4 to 1/2: with linear probing a miss, which the lookup has
+	 * for every length in use longer than the match, reads 1.4 to 2.5
+	 * slots on average. A lower load saves little time for the memory:
+	 * the slots are a large part of a small policy.
+	 */
+	l->mask = roundup_pow_of_two(max(2 * l->n, 4U)) - 1;
+	l->slots = kvcalloc(l->mask + 1, sizeof(u32), GFP_KERNEL);
 	if (!l->slots)
 		return -ENOMEM;
 	for (i = 0; i < l->n; i++)
 		cfw_lpm_insert(l, i);
-	for (len = CFW_LPM_MAX_LENS - 1; len >= 0; len--)
+	for (len = 0; len < CFW_LPM_MAX_LENS; len++)
+		l->n_lens += used[len];
+	l->lens = kmalloc(l->n_lens, GFP_KERNEL);
+	if (!l->lens)
+		return -ENOMEM;
+	for (i = 0, len = CFW_LPM_MAX_LENS - 1; len >= 0; len--)
 		if (used[len])
-			l->lens[l->n_lens++] = len;
+			l->lens[i++] = len;
 	b->atoms.n = 0;
 	return 0;
 }
 
-static void cfw_lpm_free(struct cfw_lpm *l)
+static void cfw_lpm_free(struct cfw_lpm_tmp *l)
 {
 	kvfree(l->slots);
 	kvfree(l->keys);
 	kvfree(l->plen);
 	kvfree(l->maps);
+	kfree(l->lens);
 }
 
 /* ---- per direction ---- */
@@ -738,10 +745,12 @@ static int cfw_rule_comp_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static int cfw_comp_build(struct cfw_build *b, struct cfw_dir_tables *d,
+static int cfw_comp_build(struct cfw_build *b, unsigned int dir,
 			  const struct cfw_rule_spec *rules, u32 n)
 {
+	struct cfw_dir_tables *d = &b->pol.dir[dir];
 	const struct cfw_rule_spec **by;
+	struct cfw_comp_slot *slot;
 	u32 i, j, m = 0, groups = 0;
 	int rc = 0;
 
@@ -759,8 +768,9 @@ static int cfw_comp_build(struct cfw_build *b, struct cfw_dir_tables *d,
 	for (i = 0; i < m; i++)
 		groups += !i || by[i]->peer_component != by[i - 1]->peer_component;
 	d->comp_mask = roundup_pow_of_two(max(2 * groups, 2U)) - 1;
-	d->comp = cfw_alloc(d->comp_mask + 1, sizeof(*d->comp), &b->p->bytes);
-	if (!d->comp) {
+	slot = kvcalloc(d->comp_mask + 1, sizeof(*slot), GFP_KERNEL);
+	b->comp[dir] = slot;
+	if (!slot) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -780,10 +790,10 @@ static int cfw_comp_build(struct cfw_build *b, struct cfw_dir_tables *d,
 		if (rc)
 			goto out;
 		h = cfw_comp_hash(comp) & d->comp_mask;
-		while (d->comp[h].comp)
+		while (slot[h].comp)
 			h = (h + 1) & d->comp_mask;
-		d->comp[h].comp = comp;
-		d->comp[h].map = map;
+		slot[h].comp = comp;
+		slot[h].map = map;
 		cond_resched();
 	}
 out:
@@ -807,9 +817,10 @@ static bool cfw_rule_is_any(const struct cfw_rule_spec *r, unsigned int fam)
 	return true;
 }
 
-static int cfw_dir_build(struct cfw_build *b, struct cfw_dir_tables *d,
+static int cfw_dir_build(struct cfw_build *b, unsigned int dir,
 			 const struct cfw_rule_spec *rules, u32 n)
 {
+	struct cfw_dir_tables *d = &b->pol.dir[dir];
 	unsigned int fam;
 	u32 i, lo, hi;
 	int rc;
@@ -827,7 +838,7 @@ static int cfw_dir_build(struct cfw_build *b, struct cfw_dir_tables *d,
 		if (rc)
 			return rc;
 	}
-	rc = cfw_comp_build(b, d, rules, n);
+	rc = cfw_comp_build(b, dir, rules, n);
 	if (rc)
 		return rc;
 	for (fam = 0; fam < 2; fam++) {
@@ -842,7 +853,7 @@ static int cfw_dir_build(struct cfw_build *b, struct cfw_dir_tables *d,
 			if (rc)
 				return rc;
 		}
-		rc = cfw_lpm_build(b, &d->lpm[fam], fam ? 4 : 1);
+		rc = cfw_lpm_build(b, &b->lpm[dir][fam], fam ? 4 : 1);
 		if (rc)
 			return rc;
 	}
@@ -851,17 +862,7 @@ static int cfw_dir_build(struct cfw_build *b, struct cfw_dir_tables *d,
 
 void cfw_policy_free(struct cfw_policy *p)
 {
-	unsigned int dir;
-
-	if (!p)
-		return;
-	for (dir = 0; dir < CFW_DIR_MAX; dir++) {
-		kvfree(p->dir[dir].comp);
-		cfw_lpm_free(&p->dir[dir].lpm[0]);
-		cfw_lpm_free(&p->dir[dir].lpm[1]);
-	}
-	kvfree(p->segs);
-	kfree(p);
+	kvfree(p);
 }
 
 static int cfw_build_all(struct cfw_build *b, const struct cfw_policy_spec *spec)
@@ -876,18 +877,143 @@ static int cfw_build_all(struct cfw_build *b, const struct cfw_policy_spec *spec
 		if (rc)
 			return rc;
 	}
-	rc = cfw_map_build(b, &b->p->exposure);
+	rc = cfw_map_build(b, &b->pol.exposure);
 	for (dir = 0; !rc && dir < CFW_DIR_MAX; dir++)
-		rc = cfw_dir_build(b, &b->p->dir[dir], spec->rules[dir],
-				   spec->n_rules[dir]);
-	if (rc)
-		return rc;
-	b->p->n_segs = b->segs.n;
-	b->p->segs = cfw_dup(b->segs.data, b->segs.n, sizeof(struct cfw_seg),
-			     &b->p->bytes);
-	if (b->segs.n && !b->p->segs)
-		return -ENOMEM;
-	return 0;
+		rc = cfw_dir_build(b, dir, spec->rules[dir], spec->n_rules[dir]);
+	b->pol.n_segs = b->segs.n;
+	return rc;
+}
+
+/* ---- packing ---- */
+
+/* The pack's position in the policy; with blob NULL it only measures. */
+struct cfw_pack {
+	u8 *blob;
+	size_t at;
+};
+
+/*
+ * Take @size bytes at the next multiple of @align and copy @src (if any)
+ * there. Return: where, or NULL when measuring or @size is 0.
+ */
+static void *cfw_put(struct cfw_pack *k, const void *src, size_t size,
+		     size_t align)
+{
+	size_t off = ALIGN(k->at, align);
+
+	k->at = off + size;
+	if (!k->blob || !size)
+		return NULL;
+	if (src)
+		memcpy(k->blob + off, src, size);
+	return k->blob + off;
+}
+
+#define CFW_PUT(k, src, n, type) \
+	((type *)cfw_put(k, src, (size_t)(n) * sizeof(type), __alignof__(type)))
+
+/*
+ * Lay the policy out in k->blob (classify_tables.h), or only measure it:
+ * both passes take the same steps, so the offsets agree. The structs with
+ * pointers come first, then the arrays of u32-sized fields, the u8 arrays
+ * last, so that each start is already aligned and nothing is padded.
+ */
+static void cfw_pack_into(const struct cfw_build *b, struct cfw_pack *k)
+{
+	struct cfw_policy *p = CFW_PUT(k, &b->pol, 1, struct cfw_policy);
+	struct cfw_lpm *l[CFW_DIR_MAX][2] = { };
+	const struct cfw_lpm_tmp *t;
+	unsigned int d, f;
+	void *x;
+
+	for (d = 0; d < CFW_DIR_MAX; d++) {
+		for (f = 0; f < 2; f++) {
+			t = &b->lpm[d][f];
+			if (!t->n)
+				continue;
+			l[d][f] = CFW_PUT(k, NULL, 1, struct cfw_lpm);
+			if (!l[d][f])
+				continue;
+			l[d][f]->mask = t->mask;
+			l[d][f]->n = t->n;
+			l[d][f]->nw = t->nw;
+			l[d][f]->n_lens = t->n_lens;
+			p->dir[d].lpm[f] = l[d][f];
+		}
+	}
+	x = CFW_PUT(k, b->segs.data, b->segs.n, struct cfw_seg);
+	if (p)
+		p->segs = x;
+	for (d = 0; d < CFW_DIR_MAX; d++) {
+		x = CFW_PUT(k, b->comp[d],
+			    b->comp[d] ? b->pol.dir[d].comp_mask + 1 : 0,
+			    struct cfw_comp_slot);
+		if (p)
+			p->dir[d].comp = x;
+	}
+	for (d = 0; d < CFW_DIR_MAX; d++) {
+		for (f = 0; f < 2; f++) {
+			t = &b->lpm[d][f];
+			if (!t->n)
+				continue;
+			x = CFW_PUT(k, t->maps, t->n, struct cfw_map);
+			if (l[d][f])
+				l[d][f]->maps = x;
+			x = CFW_PUT(k, t->keys, t->n * t->nw, u32);
+			if (l[d][f])
+				l[d][f]->keys = x;
+			x = CFW_PUT(k, t->slots, t->mask + 1, u32);
+			if (l[d][f])
+				l[d][f]->slots = x;
+		}
+	}
+	for (d = 0; d < CFW_DIR_MAX; d++) {
+		for (f = 0; f < 2; f++) {
+			t = &b->lpm[d][f];
+			if (!t->n)
+				continue;
+			x = CFW_PUT(k, t->plen, t->n, u8);
+			if (l[d][f])
+				l[d][f]->plen = x;
+			x = CFW_PUT(k, t->lens, t->n_lens, u8);
+			if (l[d][f])
+				l[d][f]->lens = x;
+		}
+	}
+}
+
+/* The built tables as one allocation; the temporaries are left as they are. */
+static struct cfw_policy *cfw_pack(const struct cfw_build *b)
+{
+	struct cfw_pack k = { };
+	struct cfw_policy *p;
+
+	cfw_pack_into(b, &k);
+	p = kvzalloc(k.at, GFP_KERNEL);
+	if (!p)
+		return NULL;
+	k.blob = (u8 *)p;
+	k.at = 0;
+	cfw_pack_into(b, &k);
+	p->bytes = k.at;
+	return p;
+}
+
+static void cfw_build_free(struct cfw_build *b)
+{
+	unsigned int d, f;
+
+	for (d = 0; d < CFW_DIR_MAX; d++) {
+		kvfree(b->comp[d]);
+		for (f = 0; f < 2; f++)
+			cfw_lpm_free(&b->lpm[d][f]);
+	}
+	cfw_vec_free(&b->segs);
+	cfw_vec_free(&b->ivals);
+	cfw_vec_free(&b->heap);
+	cfw_vec_free(&b->atoms);
+	cfw_vec_free(&b->excl);
+	kfree(b->anc);
 }
 
 /**
@@ -903,7 +1029,8 @@ static int cfw_build_all(struct cfw_build *b, const struct cfw_policy_spec *spec
 struct cfw_policy *cfw_policy_compile(const struct cfw_policy_spec *spec,
 				      struct cfw_compile_err *err)
 {
-	struct cfw_build b = { .err = err };
+	struct cfw_policy *p = NULL;
+	struct cfw_build *b;
 	int rc;
 
 	if (err) {
@@ -912,37 +1039,38 @@ struct cfw_policy *cfw_policy_compile(const struct cfw_policy_spec *spec,
 		err->index = -1;
 		err->except_index = -1;
 	}
-	rc = cfw_spec_check(&b, spec);
+	/* not on the stack: with the tables being built it is ~500 bytes */
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b) {
+		if (err)
+			err->msg = "out of memory";
+		return ERR_PTR(-ENOMEM);
+	}
+	b->err = err;
+	cfw_vec_init(&b->segs, sizeof(struct cfw_seg));
+	cfw_vec_init(&b->ivals, sizeof(struct cfw_ival));
+	cfw_vec_init(&b->heap, sizeof(u32));
+	cfw_vec_init(&b->atoms, sizeof(struct cfw_atom));
+	cfw_vec_init(&b->excl, sizeof(u32));
+	rc = cfw_spec_check(b, spec);
 	if (rc) {
 		if (rc == -ENOMEM)
-			cfw_fail(&b, rc, CFW_ERR_POLICY, -1, -1, "out of memory");
-		return ERR_PTR(rc);
+			cfw_fail(b, rc, CFW_ERR_POLICY, -1, -1, "out of memory");
+		goto out;
 	}
-	cfw_vec_init(&b.segs, sizeof(struct cfw_seg));
-	cfw_vec_init(&b.ivals, sizeof(struct cfw_ival));
-	cfw_vec_init(&b.heap, sizeof(u32));
-	cfw_vec_init(&b.atoms, sizeof(struct cfw_atom));
-	b.p = kzalloc(sizeof(*b.p), GFP_KERNEL);
-	cfw_vec_init(&b.excl, sizeof(u32));
-	b.anc = kmalloc_array(CFW_LPM_MAX_LENS, sizeof(*b.anc), GFP_KERNEL);
-	if (!b.p || !b.anc)
-		rc = -ENOMEM;
-	else
-		b.p->bytes = sizeof(*b.p);
-	if (!rc)
-		rc = cfw_build_all(&b, spec);
-	cfw_vec_free(&b.segs);
-	cfw_vec_free(&b.ivals);
-	cfw_vec_free(&b.heap);
-	cfw_vec_free(&b.atoms);
-	cfw_vec_free(&b.excl);
-	kfree(b.anc);
-	if (rc) {
-		cfw_policy_free(b.p);
-		cfw_fail(&b, rc, CFW_ERR_POLICY, -1, -1,
+	b->anc = kmalloc_array(CFW_LPM_MAX_LENS, sizeof(*b->anc), GFP_KERNEL);
+	rc = b->anc ? cfw_build_all(b, spec) : -ENOMEM;
+	if (!rc) {
+		p = cfw_pack(b);
+		if (!p)
+			rc = -ENOMEM;
+	}
+	if (rc)
+		cfw_fail(b, rc, CFW_ERR_POLICY, -1, -1,
 			 rc == -E2BIG ? "compiled tables too large: CIDR rules nest too deeply"
 				      : "out of memory");
-		return ERR_PTR(rc);
-	}
-	return b.p;
+out:
+	cfw_build_free(b);
+	kfree(b);
+	return rc ? ERR_PTR(rc) : p;
 }

@@ -234,7 +234,7 @@ struct cfw_verdict compfw_flow_judge(const struct compfw_manifest *m,
 	struct cfw_tuple t;
 
 	tuple_for(f, dir, peer, &t);
-	return cfw_classify(m->policy, dir, &t);
+	return cfw_classify(READ_ONCE(m->policy), dir, &t);
 }
 
 static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/sort.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/netfilter/nf_log.h>
 
@@ -41,20 +42,60 @@ void compfw_manifest_free(struct compfw_manifest *m)
 {
 	if (!m)
 		return;
-	if (m->policy) {
+	if (m->policy && !m->retired) {
 		compfw_account(-1, -(long)cfw_policy_bytes(m->policy));
 		cfw_policy_free(m->policy);
 	}
-	compfw_kvfree(m->exposure, m->spec.n_exposure * sizeof(*m->exposure));
-	compfw_kvfree(m->rules, m->n_rules * sizeof(*m->rules));
-	compfw_kvfree(m->excepts, m->n_excepts * sizeof(*m->excepts));
-	compfw_kvfree(m->rule_stats, m->n_rules * sizeof(*m->rule_stats));
-	compfw_kvfree(m->by_id, m->n_rules * sizeof(*m->by_id));
 	if (m->nflog_group >= 0) {
 		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
 		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_ULOG);
 	}
-	compfw_kvfree(m, sizeof(*m));
+	compfw_kvfree(m, m->bytes);
+}
+
+/**
+ * compfw_manifest_retire - keep a superseded manifest for rollback only
+ * @m: the manifest just replaced, or NULL
+ *
+ * Its compiled tables are most of its size and are easy to build again:
+ * they go after a grace period (packets may still be reading them), and
+ * compfw_manifest_revive() compiles them anew if the manifest comes back.
+ * The compiled policy is one kvmalloc'd block (see cfw_policy_compile()).
+ *
+ * Context: process context, namespace lock held; may sleep.
+ */
+void compfw_manifest_retire(struct compfw_manifest *m)
+{
+	if (!m || m->retired)
+		return;
+	compfw_account(-1, -(long)cfw_policy_bytes(m->policy));
+	kvfree_rcu_mightsleep(m->policy);
+	m->retired = true;
+}
+
+/**
+ * compfw_manifest_revive - compile a retired manifest before it comes back
+ * @m: the manifest, or NULL
+ *
+ * Packets still inside a grace period of @m's first life may read either
+ * its old tables (not yet freed) or the new ones: both say the same.
+ *
+ * Context: process context, namespace lock held; may sleep.
+ * Return: 0, or -ENOMEM and @m stays retired.
+ */
+int compfw_manifest_revive(struct compfw_manifest *m)
+{
+	struct cfw_policy *policy;
+
+	if (!m || !m->retired)
+		return 0;
+	policy = cfw_policy_compile(&m->spec, NULL);
+	if (IS_ERR(policy))
+		return PTR_ERR(policy);
+	compfw_account(1, cfw_policy_bytes(policy));
+	WRITE_ONCE(m->policy, policy);
+	m->retired = false;
+	return 0;
 }
 
 static void compfw_manifest_free_work(struct work_struct *work)
@@ -264,6 +305,12 @@ static int parse_rule(struct compfw_net *cnet, const struct nlattr *nest,
 	nla_for_each_nested(attr, nest, rem) {
 		if (nla_type(attr) != COMPFW_RULE_A_EXCEPT)
 			continue;
+		if (rule->n_except == CFW_MAX_EXCEPT) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "too many excepts in one rule (at most "
+					    __stringify(CFW_MAX_EXCEPT) ")");
+			return -E2BIG;
+		}
 		ret = compfw_parse_cidr(attr, &(*excepts)[rule->n_except], extack);
 		if (ret)
 			return ret;
@@ -339,50 +386,110 @@ static int fill_entries(struct compfw_net *cnet, const struct compfw_rules_span 
 	return 0;
 }
 
-static int alloc_entries(struct compfw_manifest *m, const struct manifest_counts *n)
-{
-	m->n_rules = n->rules[CFW_DIR_INGRESS] + n->rules[CFW_DIR_EGRESS];
-	m->n_excepts = n->excepts;
-	m->spec.n_exposure = n->exposure;
-	m->exposure = compfw_kvcalloc(n->exposure, sizeof(*m->exposure));
-	m->rules = compfw_kvcalloc(m->n_rules, sizeof(*m->rules));
-	m->excepts = compfw_kvcalloc(n->excepts, sizeof(*m->excepts));
-	m->rule_stats = compfw_kvcalloc(m->n_rules, sizeof(*m->rule_stats));
-	m->by_id = compfw_kvcalloc(m->n_rules, sizeof(*m->by_id));
-	if ((n->exposure && !m->exposure) || (n->excepts && !m->excepts) ||
-	    (m->n_rules && (!m->rules || !m->rule_stats || !m->by_id)))
-		return -ENOMEM;
+static const int limit_attr[COMPFW_LIMIT_KINDS] = {
+	[COMPFW_LIMIT_CPU] = COMPFW_MANIFEST_A_LIMIT_CPU,
+	[COMPFW_LIMIT_MEMORY] = COMPFW_MANIFEST_A_LIMIT_MEMORY,
+	[COMPFW_LIMIT_IO] = COMPFW_MANIFEST_A_LIMIT_IO,
+};
 
-	m->spec.exposure = m->exposure;
-	m->spec.rules[CFW_DIR_INGRESS] = m->rules;
-	m->spec.n_rules[CFW_DIR_INGRESS] = n->rules[CFW_DIR_INGRESS];
-	m->spec.rules[CFW_DIR_EGRESS] = m->rules + n->rules[CFW_DIR_INGRESS];
-	m->spec.n_rules[CFW_DIR_EGRESS] = n->rules[CFW_DIR_EGRESS];
-	m->spec.max_rules = compfw_max_component_rules;
-	return 0;
+/* Bytes a string attribute takes with its NUL; 1 ("") when absent. */
+static size_t string_bytes(const struct nlattr *attr)
+{
+	return attr ? strnlen(nla_data(attr), nla_len(attr)) + 1 : 1;
 }
 
-static void copy_strings(struct compfw_manifest *m, struct nlattr **tb)
+/* Copy one string attribute to @to; return where the next one goes. */
+static char *copy_string(const char **field, const struct nlattr *attr,
+			 char *to)
 {
-	static const int limit_attr[COMPFW_LIMIT_KINDS] = {
-		[COMPFW_LIMIT_CPU] = COMPFW_MANIFEST_A_LIMIT_CPU,
-		[COMPFW_LIMIT_MEMORY] = COMPFW_MANIFEST_A_LIMIT_MEMORY,
-		[COMPFW_LIMIT_IO] = COMPFW_MANIFEST_A_LIMIT_IO,
-	};
+	size_t len = string_bytes(attr);
+
+	if (attr)
+		memcpy(to, nla_data(attr), len - 1);
+	to[len - 1] = '\0';
+	*field = to;
+	return to + len;
+}
+
+static void copy_header(struct compfw_manifest *m, struct nlattr **tb,
+			char *strings)
+{
 	int i;
 
-	if (tb[COMPFW_MANIFEST_A_VERSION])
-		nla_strscpy(m->version, tb[COMPFW_MANIFEST_A_VERSION],
-			    sizeof(m->version));
+	strings = copy_string(&m->version, tb[COMPFW_MANIFEST_A_VERSION],
+			      strings);
+	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
+		strings = copy_string(&m->limits[i], tb[limit_attr[i]], strings);
 	if (tb[COMPFW_MANIFEST_A_MODE])
 		m->mode = nla_get_u8(tb[COMPFW_MANIFEST_A_MODE]);
 	m->log = COMPFW_LOG_DROPS;
 	if (tb[COMPFW_MANIFEST_A_LOG])
 		m->log = nla_get_u8(tb[COMPFW_MANIFEST_A_LOG]);
+}
+
+/*
+ * Where each part of a manifest lives in its one allocation: the parts
+ * holding pointers or 64-bit counters first, strings last, so that each
+ * part is aligned without padding.
+ */
+struct manifest_layout {
+	size_t stats, rules, by_id, excepts, exposure, strings, total;
+};
+
+static void manifest_layout(const struct manifest_counts *n, struct nlattr **tb,
+			    struct manifest_layout *l)
+{
+	size_t rules = n->rules[CFW_DIR_INGRESS] + n->rules[CFW_DIR_EGRESS];
+	size_t at = sizeof(struct compfw_manifest);
+	int i;
+
+	l->stats = at;
+	at += rules * sizeof(struct compfw_rule_stats);
+	l->rules = at;
+	at += rules * sizeof(struct cfw_rule_spec);
+	l->by_id = at;
+	at += rules * sizeof(struct compfw_rule_ref);
+	l->excepts = at;
+	at += (size_t)n->excepts * sizeof(struct cfw_cidr);
+	l->exposure = at;
+	at += (size_t)n->exposure * sizeof(struct cfw_l4match);
+	l->strings = at;
+	at += string_bytes(tb[COMPFW_MANIFEST_A_VERSION]);
 	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
-		if (tb[limit_attr[i]])
-			nla_strscpy(m->limits[i], tb[limit_attr[i]],
-				    sizeof(m->limits[i]));
+		at += string_bytes(tb[limit_attr[i]]);
+	l->total = at;
+}
+
+static struct compfw_manifest *alloc_manifest(const struct manifest_counts *n,
+					      struct nlattr **tb)
+{
+	struct compfw_manifest *m;
+	struct manifest_layout l;
+	char *base;
+
+	manifest_layout(n, tb, &l);
+	base = compfw_kvzalloc(l.total);
+	if (!base)
+		return NULL;
+	m = (struct compfw_manifest *)base;
+	m->bytes = l.total;
+	m->n_rules = n->rules[CFW_DIR_INGRESS] + n->rules[CFW_DIR_EGRESS];
+	m->n_excepts = n->excepts;
+	m->rule_stats = (struct compfw_rule_stats *)(base + l.stats);
+	m->rules = (struct cfw_rule_spec *)(base + l.rules);
+	m->by_id = (struct compfw_rule_ref *)(base + l.by_id);
+	m->excepts = (struct cfw_cidr *)(base + l.excepts);
+	m->exposure = (struct cfw_l4match *)(base + l.exposure);
+	copy_header(m, tb, base + l.strings);
+
+	m->spec.exposure = m->exposure;
+	m->spec.n_exposure = n->exposure;
+	m->spec.rules[CFW_DIR_INGRESS] = m->rules;
+	m->spec.n_rules[CFW_DIR_INGRESS] = n->rules[CFW_DIR_INGRESS];
+	m->spec.rules[CFW_DIR_EGRESS] = m->rules + n->rules[CFW_DIR_INGRESS];
+	m->spec.n_rules[CFW_DIR_EGRESS] = n->rules[CFW_DIR_EGRESS];
+	m->spec.max_rules = compfw_max_component_rules;
+	return m;
 }
 
 static int compile_policy(struct compfw_manifest *m,
@@ -522,14 +629,12 @@ struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
 		return ERR_PTR(-E2BIG);
 	}
 
-	m = compfw_kvzalloc(sizeof(*m));
+	m = alloc_manifest(&n, tb);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	INIT_RCU_WORK(&m->free_work, compfw_manifest_free_work);
 	m->nflog_group = -1;
-	ret = alloc_entries(m, &n);
-	if (!ret)
-		ret = fill_entries(cnet, span, m, &n, extack);
+	ret = fill_entries(cnet, span, m, &n, extack);
 	if (!ret)
 		ret = compile_policy(m, span, extack);
 	if (!ret)
@@ -541,7 +646,6 @@ struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
 		compfw_manifest_free(m);
 		return ERR_PTR(ret);
 	}
-	copy_strings(m, tb);
 	return m;
 }
 
@@ -626,11 +730,6 @@ static int put_rule(struct sk_buff *skb, int type, struct compfw_net *cnet,
 static int put_header(struct sk_buff *skb, const char *name,
 		      const struct compfw_manifest *m)
 {
-	static const int limit_attr[COMPFW_LIMIT_KINDS] = {
-		[COMPFW_LIMIT_CPU] = COMPFW_MANIFEST_A_LIMIT_CPU,
-		[COMPFW_LIMIT_MEMORY] = COMPFW_MANIFEST_A_LIMIT_MEMORY,
-		[COMPFW_LIMIT_IO] = COMPFW_MANIFEST_A_LIMIT_IO,
-	};
 	struct nlattr *nest = nla_nest_start(skb, COMPFW_COMPONENT_A_MANIFEST);
 	int i;
 

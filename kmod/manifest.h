@@ -37,14 +37,18 @@ struct compfw_rule_ref {
 
 /**
  * struct compfw_manifest - a component's policy: immutable once published
- * @policy: compiled tables the packet path reads
+ * @policy: compiled tables the packet path reads (READ_ONCE: a rollback
+ *	gives a retired manifest new tables)
  * @spec: the rules as applied, pointing into the arrays below; kept so that
  *	the manifest can be shown back and recompiled
  * @exposure: exposure entries
  * @rules: ingress rules, then egress rules
  * @excepts: every rule's except list, back to back
- * @version: the author's version string
- * @limits: resource limits, as compfwctl writes them to the cgroup
+ * @version: the author's version string, "" when none
+ * @limits: resource limits, as compfwctl writes them to the cgroup, ""
+ *	when not set
+ * @retired: kept for rollback only, @policy freed (or being freed after a
+ *	grace period); under the namespace lock
  * @mode: &enum compfw_mode
  * @log: &enum compfw_log
  * @nflog_group: nfnetlink_log group denied packets also go to, or -1
@@ -52,7 +56,12 @@ struct compfw_rule_ref {
  * @n_excepts: entries in @excepts
  * @rule_stats: counters, indexed as @rules; the only mutable part
  * @by_id: @rules' IDs, sorted, to find a deciding rule's counters
+ * @bytes: the size of the one allocation that holds the manifest and all
+ *	its arrays and strings (the compiled @policy is another)
  * @free_work: frees the manifest after a grace period
+ *
+ * One allocation, not one per array: a component's policy is often a
+ * handful of rules, and each allocation would round up on its own.
  */
 struct compfw_manifest {
 	struct cfw_policy *policy;
@@ -60,8 +69,9 @@ struct compfw_manifest {
 	struct cfw_l4match *exposure;
 	struct cfw_rule_spec *rules;
 	struct cfw_cidr *excepts;
-	char version[COMPFW_VERSION_MAX];
-	char limits[COMPFW_LIMIT_KINDS][COMPFW_LIMIT_MAX];
+	const char *version;
+	const char *limits[COMPFW_LIMIT_KINDS];
+	bool retired;
 	u8 mode;
 	u8 log;
 	int nflog_group;
@@ -69,6 +79,7 @@ struct compfw_manifest {
 	u32 n_excepts;
 	struct compfw_rule_stats *rule_stats;
 	struct compfw_rule_ref *by_id;
+	size_t bytes;
 	struct rcu_work free_work;
 };
 
@@ -98,6 +109,8 @@ bool compfw_manifest_peers_exist(struct compfw_net *cnet,
 void compfw_manifest_count_rule(const struct compfw_manifest *m, u32 rule_id,
 				unsigned int bytes, u64 now);
 void compfw_manifest_reset_counters(const struct compfw_manifest *m);
+void compfw_manifest_retire(struct compfw_manifest *m);
+int compfw_manifest_revive(struct compfw_manifest *m);
 void compfw_manifest_free(struct compfw_manifest *m);
 void compfw_manifest_free_rcu(struct compfw_manifest *m);
 int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,

@@ -518,6 +518,7 @@ static void compfw_install(struct compfw_net *cnet, struct compfw_component *com
 	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
 	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
 	compfw_manifest_free_rcu(comp->previous);
+	compfw_manifest_retire(old);
 	comp->previous = old;
 	comp->has_previous = true;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
@@ -646,9 +647,14 @@ static int compfw_rollback(struct compfw_net *cnet, struct compfw_component *com
 		*why = "the previous manifest names a component that no longer exists";
 		return -ENOENT;
 	}
+	if (compfw_manifest_revive(comp->previous)) {
+		*why = "out of memory compiling the previous manifest";
+		return -ENOMEM;
+	}
 	/* The two versions swap: a second rollback undoes the first. */
 	cur = rcu_replace_pointer(comp->manifest, comp->previous,
 				  lockdep_is_held(&cnet->lock));
+	compfw_manifest_retire(cur);
 	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
 		       (cur ? cur->n_rules : 0);
 	comp->previous = cur;

@@ -4,9 +4,12 @@
  * N rules (a realistic mix, see make_rules()) and either reports compile
  * time and memory (mode "info") or runs lookups of one flow (modes "last",
  * "comp", "miss") in lookups(), the only function callgrind collects.
+ * Mode "comps" compiles COUNT components of N rules each instead, see
+ * components().
  *
  *   bench N info
  *   bench N last|comp|miss LOOKUPS
+ *   bench N comps COUNT
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +118,50 @@ static struct cfw_rule_spec *make_rules(u32 n, struct cfw_cidr *ex)
 	return r;
 }
 
+/*
+ * The VM benchmark's many-components shape (cf100k in vm-bench.sh): COUNT
+ * components, each with N egress rules TCP to a distinct IPv4 /32 in
+ * 100.64.0.0/10 on one port of 1000.., no exposure, no ingress. What
+ * matters there is the fixed cost of a small policy, which one large
+ * policy hides. Prints N, COUNT and the compiled bytes per rule over all.
+ */
+static int components(u32 n, u32 count)
+{
+	struct cfw_rule_spec *r = calloc(n, sizeof(*r));
+	struct cfw_policy_spec s = { };
+	struct cfw_compile_err err;
+	struct cfw_policy *p;
+	size_t bytes = 0;
+	u32 c, i;
+
+	if (!r)
+		return 1;
+	s.rules[CFW_DIR_EGRESS] = r;
+	s.n_rules[CFW_DIR_EGRESS] = n;
+	for (c = 0; c < count; c++) {
+		for (i = 0; i < n; i++) {
+			r[i] = (struct cfw_rule_spec){ .id = i + 1,
+				.peer_kind = CFW_PEER_CIDR,
+				.l4 = ports(IPPROTO_TCP, 1000 + i, 1000 + i) };
+			r[i].cidr.family = AF_INET;
+			r[i].cidr.prefix_len = 32;
+			r[i].cidr.addr.ip = cpu_to_be32(0x64400000 + c * n + i);
+		}
+		p = cfw_policy_compile(&s, &err);
+		if (IS_ERR(p)) {
+			fprintf(stderr, "compile: %s (component %u rule %d)\n",
+				err.msg, c, err.index);
+			free(r);
+			return 1;
+		}
+		bytes += cfw_policy_bytes(p);
+		cfw_policy_free(p);
+	}
+	printf("%u %u %.1f\n", n, count, (double)bytes / ((double)n * count));
+	free(r);
+	return 0;
+}
+
 static volatile u32 sink;
 
 /* The only code callgrind counts: nothing but lookups. */
@@ -143,6 +190,8 @@ int main(int argc, char **argv)
 	n = strtoul(argv[1], NULL, 0);
 	if (n < 2)
 		return 2;
+	if (!strcmp(argv[2], "comps"))
+		return components(n, argc > 3 ? strtoul(argv[3], NULL, 0) : 10000);
 	ex = calloc(n / 500 + 1, sizeof(*ex));
 	r = make_rules(n, ex);
 	s.rules[CFW_DIR_EGRESS] = r;
@@ -160,6 +209,8 @@ int main(int argc, char **argv)
 		       (double)cfw_policy_bytes(p) / n,
 		       (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6);
 		cfw_policy_free(p);
+		free(r);
+		free(ex);
 		return 0;
 	}
 	if (!strcmp(argv[2], "last")) {

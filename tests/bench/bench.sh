@@ -30,6 +30,10 @@ build() {
 	gcc -O2 -Wall -Wextra -Werror $nl -o "$out/compfw-bulk" "$here/bulk.c" \
 		$(pkg-config --libs libnl-genl-3.0)
 	gcc -O2 -Wall -Wextra -Werror -o "$out/connrate" "$here/connrate.c"
+	gcc -O2 -Wall -Wextra -Werror $nl $(pkg-config --cflags jansson) \
+		-o "$out/ctl-cost" "$here/ctl-cost.c" \
+		$(ls tools/*.c | grep -v 'tools/compfwctl.c$') \
+		$(pkg-config --libs libnl-genl-3.0 jansson)
 	make -s -C "$here" OUT="$out" all
 }
 
@@ -39,10 +43,27 @@ rules() {	# DIR COMPONENTS RULES_EACH
 }
 
 native_calibration() {
-	local i
+	local i t0 t1
 	for i in 1 2 3; do
 		set -- $("$out/classify-bench" 100000 info)
 		printf 'BENCH\tcalibration/native\tclassify_compile_100k\tms\t%s\n' "$3"
+	done
+	# compfwctl's own share of an apply, natively: exec and dynamic
+	# linking, then parsing and encoding the file (ctl-cost.c).
+	for i in 1 2 3 4 5; do
+		t0=$(date +%s%N)
+		for _ in $(seq 20); do tools/compfwctl --version >/dev/null; done
+		t1=$(date +%s%N)
+		printf 'BENCH\tcontrol/native\texec\tms\t%s\n' \
+			"$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 20e6 }')"
+	done
+	for i in 1 2 3; do
+		printf 'BENCH\tcontrol/apply_100000_rules\tuserspace_native\tms\t%s\n' \
+			"$("$out/ctl-cost" "$out/rules/100k/compfw.json" 1)"
+		printf 'BENCH\tcontrol/apply_1000_rules\tuserspace_native\tms\t%s\n' \
+			"$("$out/ctl-cost" "$out/rules/1k/compfw.json" 1)"
+		printf 'BENCH\tcontrol/replace_1_of_10000\tuserspace_native\tms\t%s\n' \
+			"$("$out/ctl-cost" "$out/rules/100k/replace-a.json" 1)"
 	done
 }
 

@@ -12,6 +12,7 @@ of the last component, which allows TCP to DEST port PORT: the flow under
 test matches only the last rule installed. Writes:
 
   compfw.json    one manifest per component (a batch for compfwctl apply)
+  compfw-empty.json  the same components, each with an empty manifest
   iptables.rules iptables-restore input: conntrack's ESTABLISHED,RELATED
                  first, then per component its rules (-d, -p tcp --dport,
                  -m cgroup --path) and a DROP for the rest of its traffic
@@ -50,6 +51,8 @@ def main():
 
     with open(os.path.join(out, "compfw.json"), "w") as f:
         json.dump([manifest(n, r) for n, r in comps], f, separators=(",", ":"))
+    with open(os.path.join(out, "compfw-empty.json"), "w") as f:
+        json.dump([manifest(n, []) for n, _ in comps], f, separators=(",", ":"))
     last_name, last_rules = comps[-1]
     for tag, bump in (("a", 0), ("b", 1)):
         with open(os.path.join(out, "replace-%s.json" % tag), "w") as f:

@@ -42,12 +42,17 @@ static int alloc_failures(void)
 
 	for (i = 0; i < 64; i++) {
 		r[i] = (struct cfw_rule_spec){ .id = i + 1, .peer_kind = i % 3,
-			.peer_component = i, .l4 = { IPPROTO_TCP, CFW_L4_PORTS, i, 100 } };
+			.l4 = { IPPROTO_TCP, CFW_L4_PORTS, i, 100 } };
+		if (r[i].peer_kind == CFW_PEER_COMPONENT)
+			r[i].peer_component = i;
+		if (r[i].peer_kind != CFW_PEER_CIDR)
+			continue;
+		/* peer_component and cidr share storage: CIDR rules only */
 		r[i].cidr.family = i & 4 ? AF_INET6 : AF_INET;
 		r[i].cidr.prefix_len = 8 + i % 8;
 		r[i].cidr.addr.ip = 0x0a;
 		r[i].cidr.addr.ip6.s6_addr32[0] = 0x0a;
-		if (r[i].peer_kind == CFW_PEER_CIDR && r[i].cidr.family == AF_INET) {
+		if (r[i].cidr.family == AF_INET) {
 			r[i].except = ex;
 			r[i].n_except = 1;
 		}

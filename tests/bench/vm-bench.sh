@@ -133,27 +133,33 @@ for k in $CONFIGS; do
 		echo >$T/trace 2>/dev/null
 		;;
 	cf100k)
-		m0=$(status_field s-cf100k memory_bytes) o0=$(status_field s-cf100k objects) s0=$(meminfo_kb)
+		m0=$(status_field s-cf100k memory_bytes) s0=$(meminfo_kb)
 		t=$(nsenter --net=/run/netns/s-cf100k "$bulk" c 0 10000 /bench) || die "bulk add 10,000 components"
 		out control add_10000_components ms $(awk -v d="$t" 'BEGIN { printf "%.3f", d / 1e6 }')
 		sleep 1
-		m1=$(status_field s-cf100k memory_bytes) o1=$(status_field s-cf100k objects) s1=$(meminfo_kb)
+		m1=$(status_field s-cf100k memory_bytes)
+		# An empty manifest each first: what a managed component costs
+		# apart from its rules.
+		"$ctl" -n s-cf100k apply "$rules/100k/compfw-empty.json" || die "apply empty manifests"
+		sleep 2
+		me=$(status_field s-cf100k memory_bytes) o1=$(status_field s-cf100k objects) se=$(meminfo_kb)
 		apply_timed s-cf100k "$rules/100k/compfw.json" control/apply_100000_rules
 		sleep 2	# old objects go after a grace period
 		m2=$(status_field s-cf100k memory_bytes) o2=$(status_field s-cf100k objects) s2=$(meminfo_kb)
 		info cf100k_status "$("$ctl" -n s-cf100k -j status)"
-		out control memory_per_component bytes $(( (m1 - m0) / 10000 ))
-		out control memory_per_rule bytes $(awk -v a=$m1 -v b=$m2 'BEGIN { printf "%.1f", (b - a) / 100000 }')
-		out control objects_per_component count $(awk -v a=$o0 -v b=$o1 'BEGIN { printf "%.2f", (b - a) / 10000 }')
+		out control memory_per_component bytes $(( (me - m0) / 10000 ))
+		out control memory_per_component_unmanaged bytes $(( (m1 - m0) / 10000 ))
+		out control memory_per_rule bytes $(awk -v a=$me -v b=$m2 'BEGIN { printf "%.1f", (b - a) / 100000 }')
+		out control memory_per_rule_average bytes $(awk -v a=$m1 -v b=$m2 'BEGIN { printf "%.1f", (b - a) / 100000 }')
 		out control objects_per_rule count $(awk -v a=$o1 -v b=$o2 'BEGIN { printf "%.3f", (b - a) / 100000 }')
-		out control slab_per_component bytes $(( (s1 - s0) * 1024 / 10000 ))
-		out control slab_per_rule bytes $(awk -v a=$s1 -v b=$s2 'BEGIN { printf "%.1f", (b - a) * 1024 / 100000 }')
+		out control slab_per_component bytes $(( (se - s0) * 1024 / 10000 ))
+		out control slab_per_rule bytes $(awk -v a=$se -v b=$s2 'BEGIN { printf "%.1f", (b - a) * 1024 / 100000 }')
 		for i in $(seq 2 "$APPLY_100K_RUNS"); do
 			apply_timed s-cf100k "$rules/100k/compfw.json" control/apply_100000_rules
 		done
 		sleep 2
 		m3=$(status_field s-cf100k memory_bytes)
-		out control memory_per_rule_with_rollback_copy bytes $(awk -v a=$m1 -v b=$m3 'BEGIN { printf "%.1f", (b - a) / 100000 }')
+		out control memory_rollback_copy_per_rule bytes $(awk -v a=$m2 -v b=$m3 'BEGIN { printf "%.1f", (b - a) / 100000 }')
 		for i in $(seq 1 $((CTL_RUNS + 1))); do
 			[ $((i % 2)) = 1 ] && f=b || f=a
 			apply_timed s-cf100k "$rules/100k/replace-$f.json" control/replace_1_of_10000

@@ -183,6 +183,9 @@ $(reach)"
 	bad_apply "bad input: except outside its CIDR" \
 		'{"component": "web", "ingress": [{"peer": {"cidr": "10.0.0.0/8", "except": ["11.0.0.0/16"]}}]}' \
 		'ingress[0].peer.except[0]: except 11.0.0.0/16 is not inside 10.0.0.0/8'
+	bad_apply "bad input: more excepts in one rule than the kernel takes" \
+		"{\"component\": \"web\", \"ingress\": [{\"peer\": {\"cidr\": \"10.0.0.0/8\", \"except\": [$(seq -f '"10.%g.0.0/16"' 0 64 | paste -sd,)]}}]}" \
+		'ingress[0].peer.except[64]: too many excepts in one rule (at most 64) (Argument list too long)'
 	bad_apply "bad input: unknown peer component" \
 		'{"component": "web", "ingress": [{"peer": {"component": "nosuch"}, "protocol": "tcp", "ports": 8080}]}' \
 		'ingress[0].peer.component: unknown peer component (No such file or directory)'
@@ -290,7 +293,7 @@ test_limits() {
 
 # ---- main ------------------------------------------------------------------
 
-plan 41
+plan 43
 if ! setup; then
 	echo "Bail out! setup failed"
 	exit 1

@@ -30,6 +30,8 @@ PY
 }
 
 plan 5
+# A fresh module: the counts below are the whole namespace's.
+modprobe -r compfw 2>/dev/null
 modprobe compfw
 "$ctl" component add big
 gen 65536 "$tmp/max.json"
