@@ -105,7 +105,7 @@ void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt)
 
 	compfw_component_count(d->comp, d->outcome, len, now);
 	if (d->verdict.rule_id)
-		compfw_manifest_count_rule(d->m, d->verdict.rule_id, len, now);
+		compfw_manifest_count_rule(d->m, d->dir, d->verdict.rule_id, len, now);
 	trace_compfw_verdict(net->net_cookie, d->comp, d->peer, d->dir, d->f,
 			     d->outcome, d->verdict.rule_id, generation);
 

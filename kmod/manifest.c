@@ -433,7 +433,7 @@ static void copy_header(struct compfw_manifest *m, struct nlattr **tb,
  * part is aligned without padding.
  */
 struct manifest_layout {
-	size_t stats, rules, by_id, excepts, exposure, strings, total;
+	size_t stats, rules, excepts, exposure, strings, total;
 };
 
 static void manifest_layout(const struct manifest_counts *n, struct nlattr **tb,
@@ -447,8 +447,6 @@ static void manifest_layout(const struct manifest_counts *n, struct nlattr **tb,
 	at += rules * sizeof(struct compfw_rule_stats);
 	l->rules = at;
 	at += rules * sizeof(struct cfw_rule_spec);
-	l->by_id = at;
-	at += rules * sizeof(struct compfw_rule_ref);
 	l->excepts = at;
 	at += (size_t)n->excepts * sizeof(struct cfw_cidr);
 	l->exposure = at;
@@ -477,7 +475,6 @@ static struct compfw_manifest *alloc_manifest(const struct manifest_counts *n,
 	m->n_excepts = n->excepts;
 	m->rule_stats = (struct compfw_rule_stats *)(base + l.stats);
 	m->rules = (struct cfw_rule_spec *)(base + l.rules);
-	m->by_id = (struct compfw_rule_ref *)(base + l.by_id);
 	m->excepts = (struct cfw_cidr *)(base + l.excepts);
 	m->exposure = (struct cfw_l4match *)(base + l.exposure);
 	copy_header(m, tb, base + l.strings);
@@ -510,23 +507,25 @@ static int compile_policy(struct compfw_manifest *m,
 	return 0;
 }
 
-static int rule_ref_cmp(const void *a, const void *b)
+static int rule_id_cmp(const void *a, const void *b)
 {
-	u32 x = ((const struct compfw_rule_ref *)a)->id;
-	u32 y = ((const struct compfw_rule_ref *)b)->id;
+	u32 x = ((const struct cfw_rule_spec *)a)->id;
+	u32 y = ((const struct cfw_rule_spec *)b)->id;
 
 	return x < y ? -1 : x > y;
 }
 
-static void index_rules(struct compfw_manifest *m)
+/*
+ * After compiling: the compiler's errors name rules by their index in the
+ * request, and the compiled tables name them by ID only.
+ */
+static void sort_rules(struct compfw_manifest *m)
 {
-	u32 i;
+	int dir;
 
-	for (i = 0; i < m->n_rules; i++) {
-		m->by_id[i].id = m->rules[i].id;
-		m->by_id[i].index = i;
-	}
-	sort(m->by_id, m->n_rules, sizeof(*m->by_id), rule_ref_cmp, NULL);
+	for (dir = 0; dir < CFW_DIR_MAX; dir++)
+		sort((void *)m->spec.rules[dir], m->spec.n_rules[dir],
+		     sizeof(struct cfw_rule_spec), rule_id_cmp, NULL);
 }
 
 /* The logger of @pf, loading nfnetlink_log by its alias if need be. */
@@ -556,22 +555,23 @@ err:
 }
 
 /* Under RCU, on the packet path: no lock, a binary search. */
-void compfw_manifest_count_rule(const struct compfw_manifest *m, u32 rule_id,
-				unsigned int bytes, u64 now)
+void compfw_manifest_count_rule(const struct compfw_manifest *m, int dir,
+				u32 rule_id, unsigned int bytes, u64 now)
 {
-	u32 lo = 0, hi = m->n_rules, mid;
+	const struct cfw_rule_spec *rules = m->spec.rules[dir];
+	u32 lo = 0, hi = m->spec.n_rules[dir], mid;
 	struct compfw_rule_stats *st;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (m->by_id[mid].id < rule_id)
+		if (rules[mid].id < rule_id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == m->n_rules || m->by_id[lo].id != rule_id)
+	if (lo == m->spec.n_rules[dir] || rules[lo].id != rule_id)
 		return;
-	st = &m->rule_stats[m->by_id[lo].index];
+	st = &m->rule_stats[&rules[lo] - m->rules];
 	atomic64_inc(&st->packets);
 	atomic64_add(bytes, &st->bytes);
 	atomic64_set(&st->last_hit, now);
@@ -638,7 +638,7 @@ struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
 	if (!ret)
 		ret = compile_policy(m, span, extack);
 	if (!ret)
-		index_rules(m);
+		sort_rules(m);
 	if (!ret && tb[COMPFW_MANIFEST_A_NFLOG_GROUP])
 		ret = get_nflog(m, nla_get_u16(tb[COMPFW_MANIFEST_A_NFLOG_GROUP]),
 				tb[COMPFW_MANIFEST_A_NFLOG_GROUP], extack);

@@ -29,12 +29,6 @@ struct compfw_rule_stats {
 	atomic64_t last_hit;
 };
 
-/* A rule's ID and its index in compfw_manifest.rules, sorted by ID. */
-struct compfw_rule_ref {
-	u32 id;
-	u32 index;
-};
-
 /**
  * struct compfw_manifest - a component's policy: immutable once published
  * @policy: compiled tables the packet path reads (READ_ONCE: a rollback
@@ -42,7 +36,9 @@ struct compfw_rule_ref {
  * @spec: the rules as applied, pointing into the arrays below; kept so that
  *	the manifest can be shown back and recompiled
  * @exposure: exposure entries
- * @rules: ingress rules, then egress rules
+ * @rules: ingress rules, then egress rules, each sorted by ID once
+ *	compiled (the lowest ID decides, so the order means nothing else), so
+ *	that a deciding rule's counters are found by a binary search
  * @excepts: every rule's except list, back to back
  * @version: the author's version string, "" when none
  * @limits: resource limits, as compfwctl writes them to the cgroup, ""
@@ -55,7 +51,6 @@ struct compfw_rule_ref {
  * @n_rules: ingress plus egress rules
  * @n_excepts: entries in @excepts
  * @rule_stats: counters, indexed as @rules; the only mutable part
- * @by_id: @rules' IDs, sorted, to find a deciding rule's counters
  * @bytes: the size of the one allocation that holds the manifest and all
  *	its arrays and strings (the compiled @policy is another)
  * @free_work: frees the manifest after a grace period
@@ -78,7 +73,6 @@ struct compfw_manifest {
 	u32 n_rules;
 	u32 n_excepts;
 	struct compfw_rule_stats *rule_stats;
-	struct compfw_rule_ref *by_id;
 	size_t bytes;
 	struct rcu_work free_work;
 };
@@ -106,8 +100,8 @@ int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr);
 bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);
 bool compfw_manifest_peers_exist(struct compfw_net *cnet,
 				 const struct compfw_manifest *m);
-void compfw_manifest_count_rule(const struct compfw_manifest *m, u32 rule_id,
-				unsigned int bytes, u64 now);
+void compfw_manifest_count_rule(const struct compfw_manifest *m, int dir,
+				u32 rule_id, unsigned int bytes, u64 now);
 void compfw_manifest_reset_counters(const struct compfw_manifest *m);
 void compfw_manifest_retire(struct compfw_manifest *m);
 int compfw_manifest_revive(struct compfw_manifest *m);

@@ -138,9 +138,12 @@ for k in $CONFIGS; do
 		out control add_10000_components ms $(awk -v d="$t" 'BEGIN { printf "%.3f", d / 1e6 }')
 		sleep 1
 		m1=$(status_field s-cf100k memory_bytes)
-		# An empty manifest each first: what a managed component costs
-		# apart from its rules.
-		"$ctl" -n s-cf100k apply "$rules/100k/compfw-empty.json" || die "apply empty manifests"
+		# An empty manifest each first, twice: what a managed component
+		# costs apart from its rules, with an empty rollback copy too,
+		# as it will have when the rules come.
+		for i in 1 2; do
+			"$ctl" -n s-cf100k apply "$rules/100k/compfw-empty.json" || die "apply empty manifests"
+		done
 		sleep 2
 		me=$(status_field s-cf100k memory_bytes) o1=$(status_field s-cf100k objects) se=$(meminfo_kb)
 		apply_timed s-cf100k "$rules/100k/compfw.json" control/apply_100000_rules

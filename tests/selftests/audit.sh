@@ -87,7 +87,9 @@ echo 1 >"$tracing/events/compfw/enable"
 : >"$tracing/trace"
 
 manifest noisy enforce '"log": "drops", "nflog_group": 5,' \
-	'{"id": 7, "peer": "any", "protocol": "udp", "ports": 7000}'
+	'{"id": 7, "peer": "any", "protocol": "udp", "ports": 7000},
+	 {"id": 3, "peer": "any", "protocol": "tcp", "ports": 9},
+	 {"id": 12, "peer": "any", "protocol": "udp", "ports": 7009}'
 manifest quiet enforce '' ''
 
 # Tracepoints, for an allowed and a dropped flow.
@@ -169,8 +171,9 @@ expect_eq "audit mode traces them" "$traced" "3"
 # Per-rule counters move by exactly the flows sent, and reset.
 "$ctl" stats reset noisy
 in_cgroup noisy bash -c "$(declare -f udp_send); udp_send 25 7000" >/dev/null
-hits=$("$ctl" -j stats noisy | python3 -c 'import json,sys; print([r["packets"] for r in json.load(sys.stdin)[0]["rules"] if r["id"] == 7][0])')
-expect_eq "rule 7 counted exactly 25 flows" "$hits" "25"
+# IDs out of order in the file: the flows land on rule 7, and only there.
+hits=$("$ctl" -j stats noisy | python3 -c 'import json,sys; print(" ".join("%d:%d" % (r["id"], r["packets"]) for r in json.load(sys.stdin)[0]["rules"]))')
+expect_eq "rule 7 counted exactly 25 flows, rules 3 and 12 none" "$hits" "3:0 7:25 12:0"
 "$ctl" stats reset noisy
 hits=$("$ctl" -j stats noisy | python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; print([r["packets"] for r in d["rules"] if r["id"] == 7][0], d["totals"]["accepted_packets"])')
 expect_eq "reset zeroes rule and component counters" "$hits" "0 0"
