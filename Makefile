@@ -13,7 +13,7 @@ KERNEL ?= 6.1
 PREFIX ?= /usr/local
 CFLAGS ?= -O2 -g
 
-CTL_CFLAGS := -Wall -Wextra -Werror -std=gnu11 -Iuapi \
+CTL_CFLAGS = -Wall -Wextra -Werror -std=gnu11 -Iuapi \
 	$(shell pkg-config --cflags libnl-genl-3.0 jansson 2>/dev/null)
 CTL_LIBS = $(shell pkg-config --libs libnl-genl-3.0 jansson)
 CTL_SRCS := $(filter-out tools/main.c,$(wildcard tools/*.c))

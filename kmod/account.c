@@ -3,6 +3,10 @@
  * Every object compfw allocates is counted here, so that memory per rule can
  * be read from the module itself and so that unloading with live objects is
  * reported: the test rig fails a run on "compfw: leaked".
+ *
+ * An object counts what the allocator gives it, not what was asked for:
+ * kmalloc rounds up to its size classes (a 600-byte policy takes 1 KiB),
+ * vmalloc to whole pages, and the figure should be the one slab shows.
  */
 
 #include <linux/atomic.h>
@@ -16,14 +20,32 @@
 static atomic_long_t objects_alive = ATOMIC_LONG_INIT(0);
 static atomic_long_t bytes_alive = ATOMIC_LONG_INIT(0);
 
+static size_t footprint(const void *ptr, size_t size)
+{
+	if (is_vmalloc_addr(ptr))
+		return PAGE_ALIGN(size);
+	return kmalloc_size_roundup(size);
+}
+
+void compfw_account_alloc(const void *ptr, size_t size)
+{
+	atomic_long_inc(&objects_alive);
+	atomic_long_add(footprint(ptr, size), &bytes_alive);
+}
+
+/* Before the object goes (@ptr is only looked at, not read). */
+void compfw_account_free(const void *ptr, size_t size)
+{
+	atomic_long_dec(&objects_alive);
+	atomic_long_sub(footprint(ptr, size), &bytes_alive);
+}
+
 void *compfw_kvzalloc(size_t size)
 {
 	void *ptr = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 
-	if (ptr) {
-		atomic_long_inc(&objects_alive);
-		atomic_long_add(size, &bytes_alive);
-	}
+	if (ptr)
+		compfw_account_alloc(ptr, size);
 	return ptr;
 }
 
@@ -37,16 +59,8 @@ void compfw_kvfree(void *ptr, size_t size)
 {
 	if (!ptr)
 		return;
-	atomic_long_dec(&objects_alive);
-	atomic_long_sub(size, &bytes_alive);
+	compfw_account_free(ptr, size);
 	kvfree(ptr);
-}
-
-/* For objects allocated elsewhere, such as compiled policies. */
-void compfw_account(long objects, long bytes)
-{
-	atomic_long_add(objects, &objects_alive);
-	atomic_long_add(bytes, &bytes_alive);
 }
 
 long compfw_objects_alive(void)

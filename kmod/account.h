@@ -6,7 +6,9 @@
 
 void *compfw_kvzalloc(size_t size);
 void *compfw_kvcalloc(size_t n, size_t size);
-void compfw_account(long objects, long bytes);
+/* For objects allocated or freed elsewhere, such as compiled policies. */
+void compfw_account_alloc(const void *ptr, size_t size);
+void compfw_account_free(const void *ptr, size_t size);
 void compfw_kvfree(void *ptr, size_t size);
 
 long compfw_objects_alive(void);

@@ -150,7 +150,7 @@ int compfw_addrmap_rebuild(struct compfw_net *cnet, struct compfw_component *add
 	}
 	old = rcu_replace_pointer(cnet->addrmap, map, lockdep_is_held(&cnet->lock));
 	if (old) {
-		compfw_account(-1, -(long)old->bytes);
+		compfw_account_free(old, old->bytes);
 		kvfree_rcu(old, rcu);
 	}
 	return 0;

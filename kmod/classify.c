@@ -56,32 +56,50 @@ static u32 cfw_comp_lookup(const struct cfw_policy *p,
  * Inlined twice with a constant @nw, so the IPv4 probe is a few
  * instructions of masking and hashing one word.
  */
+static __always_inline u32 cfw_lpm_slot(const struct cfw_policy *p,
+					const struct cfw_lpm *l, u32 h)
+{
+	const void *slots = cfw_policy_at(p, l->slots);
+
+	switch (l->slot_bytes) {
+	case 1:
+		return ((const u8 *)slots)[h];
+	case 2:
+		return ((const u16 *)slots)[h];
+	default:
+		return ((const u32 *)slots)[h];
+	}
+}
+
 static __always_inline u32 cfw_lpm_lookup(const struct cfw_policy *p,
 					  const struct cfw_lpm *l,
 					  const u32 *addr, u32 key,
 					  const unsigned int nw)
 {
+	const u8 *lens = cfw_policy_at(p, l->lens);
+	const u8 *plen = cfw_policy_at(p, l->plen);
+	const u32 *keys = cfw_policy_at(p, l->keys);
+	const struct cfw_map *maps = cfw_policy_at(p, l->maps);
 	unsigned int i, j;
 	u32 w[4];
 
 	for (i = 0; i < l->n_lens; i++) {
-		u8 len = l->lens[i];
+		u8 len = lens[i];
 		u32 h, e;
 
 		for (j = 0; j < nw; j++)
 			w[j] = addr[j] & cfw_word_mask(len, j);
-		for (h = cfw_lpm_hash(w, nw, len) & l->mask; l->slots[h];
-		     h = (h + 1) & l->mask) {
+		for (h = cfw_lpm_hash(w, nw, len) & l->mask;
+		     (e = cfw_lpm_slot(p, l, h)); h = (h + 1) & l->mask) {
 			const u32 *k;
 
-			e = l->slots[h] - 1;
-			if (l->plen[e] != len)
+			if (plen[--e] != len)
 				continue;
-			k = l->keys + e * nw;
+			k = keys + e * nw;
 			for (j = 0; j < nw && k[j] == w[j]; j++)
 				;
 			if (j == nw)
-				return cfw_map_lookup(p, &l->maps[e], key);
+				return cfw_map_lookup(p, &maps[e], key);
 		}
 	}
 	return 0;

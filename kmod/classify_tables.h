@@ -39,11 +39,13 @@
  * table structs, then every array (8-byte aligned things first, u8 arrays
  * last). Most policies are small and there are thousands of them, so what
  * counts is the fixed cost: no struct sized for the largest table, no
- * allocation (and its rounding) per array. Every pointer below points
- * inside that allocation; freeing the policy is one kvfree().
+ * allocation (and its rounding) per array. Every pointer and offset below
+ * is inside that allocation; freeing the policy is one kvfree().
  */
 #ifndef _COMPFW_CLASSIFY_TABLES_H
 #define _COMPFW_CLASSIFY_TABLES_H
+
+#include <linux/limits.h>
 
 #include "classify.h"
 
@@ -71,17 +73,34 @@ struct cfw_comp_slot {
 	struct cfw_map map;
 };
 
+/*
+ * Arrays by offset from the policy's start, not by pointer: a small policy
+ * has one or two of these, and five pointers would be a tenth of it. Slots
+ * are as wide as the number of prefixes needs (1, 2 or 4 bytes): in a
+ * policy of a few rules they would otherwise outweigh the rules.
+ */
 struct cfw_lpm {
-	const u32 *slots;	/* index + 1 into the arrays below, 0 empty */
-	const u32 *keys;	/* n * nw host order words, masked */
-	const struct cfw_map *maps;	/* n maps */
-	const u8 *plen;		/* n prefix lengths */
-	const u8 *lens;		/* n_lens lengths in use, longest first */
+	u32 slots;		/* index + 1 into the arrays below, 0 empty */
+	u32 keys;		/* n * nw host order words, masked */
+	u32 maps;		/* n struct cfw_map */
+	u32 plen;		/* n u8 prefix lengths */
+	u32 lens;		/* n_lens u8 lengths in use, longest first */
 	u32 mask;		/* slots - 1, a power of two minus one */
 	u32 n;			/* prefixes, at least 1 */
 	u8 nw;			/* words per address: 1 (IPv4) or 4 (IPv6) */
 	u8 n_lens;
+	u8 slot_bytes;		/* 1, 2 or 4 */
 };
+
+/* Slot width for n prefixes: a slot holds an index + 1, 0 is empty. */
+static inline u8 cfw_lpm_slot_bytes(u32 n)
+{
+	if (n < U8_MAX)
+		return 1;
+	if (n < U16_MAX)
+		return 2;
+	return 4;
+}
 
 struct cfw_dir_tables {
 	struct cfw_map any[2];		/* [0] IPv4, [1] IPv6 */
@@ -92,11 +111,15 @@ struct cfw_dir_tables {
 
 struct cfw_policy {
 	const struct cfw_seg *segs;
-	size_t bytes;			/* the whole allocation */
 	struct cfw_dir_tables dir[CFW_DIR_MAX];
 	struct cfw_map exposure;
-	u32 n_segs;
+	u32 bytes;			/* the whole allocation */
 };
+
+static inline const void *cfw_policy_at(const struct cfw_policy *p, u32 off)
+{
+	return (const u8 *)p + off;
+}
 
 /* Hash of a masked address and its prefix length (murmur3 style mixing). */
 static inline u32 cfw_lpm_hash(const u32 *w, unsigned int nw, u8 len)

@@ -880,7 +880,6 @@ static int cfw_build_all(struct cfw_build *b, const struct cfw_policy_spec *spec
 	rc = cfw_map_build(b, &b->pol.exposure);
 	for (dir = 0; !rc && dir < CFW_DIR_MAX; dir++)
 		rc = cfw_dir_build(b, dir, spec->rules[dir], spec->n_rules[dir]);
-	b->pol.n_segs = b->segs.n;
 	return rc;
 }
 
@@ -912,6 +911,34 @@ static void *cfw_put(struct cfw_pack *k, const void *src, size_t size,
 #define CFW_PUT(k, src, n, type) \
 	((type *)cfw_put(k, src, (size_t)(n) * sizeof(type), __alignof__(type)))
 
+/* Point @field (NULL when measuring) at @x, by offset in the blob. */
+static void cfw_set_off(const struct cfw_pack *k, u32 *field, const void *x)
+{
+	if (field && x)
+		*field = (const u8 *)x - k->blob;
+}
+
+/* The slots of @t, each narrowed to the width its table reads. */
+static void cfw_put_slots(struct cfw_pack *k, const struct cfw_lpm_tmp *t,
+			  struct cfw_lpm *l)
+{
+	u8 width = cfw_lpm_slot_bytes(t->n);
+	void *x = cfw_put(k, NULL, (size_t)(t->mask + 1) * width, width);
+	u32 i;
+
+	if (!x)
+		return;
+	for (i = 0; i <= t->mask; i++) {
+		if (width == 1)
+			((u8 *)x)[i] = t->slots[i];
+		else if (width == 2)
+			((u16 *)x)[i] = t->slots[i];
+		else
+			((u32 *)x)[i] = t->slots[i];
+	}
+	cfw_set_off(k, l ? &l->slots : NULL, x);
+}
+
 /*
  * Lay the policy out in k->blob (classify_tables.h), or only measure it:
  * both passes take the same steps, so the offsets agree. The structs with
@@ -923,7 +950,7 @@ static void cfw_pack_into(const struct cfw_build *b, struct cfw_pack *k)
 	struct cfw_policy *p = CFW_PUT(k, &b->pol, 1, struct cfw_policy);
 	struct cfw_lpm *l[CFW_DIR_MAX][2] = { };
 	const struct cfw_lpm_tmp *t;
-	unsigned int d, f;
+	unsigned int d, f, width;
 	void *x;
 
 	for (d = 0; d < CFW_DIR_MAX; d++) {
@@ -938,6 +965,7 @@ static void cfw_pack_into(const struct cfw_build *b, struct cfw_pack *k)
 			l[d][f]->n = t->n;
 			l[d][f]->nw = t->nw;
 			l[d][f]->n_lens = t->n_lens;
+			l[d][f]->slot_bytes = cfw_lpm_slot_bytes(t->n);
 			p->dir[d].lpm[f] = l[d][f];
 		}
 	}
@@ -957,14 +985,19 @@ static void cfw_pack_into(const struct cfw_build *b, struct cfw_pack *k)
 			if (!t->n)
 				continue;
 			x = CFW_PUT(k, t->maps, t->n, struct cfw_map);
-			if (l[d][f])
-				l[d][f]->maps = x;
+			cfw_set_off(k, l[d][f] ? &l[d][f]->maps : NULL, x);
 			x = CFW_PUT(k, t->keys, t->n * t->nw, u32);
-			if (l[d][f])
-				l[d][f]->keys = x;
-			x = CFW_PUT(k, t->slots, t->mask + 1, u32);
-			if (l[d][f])
-				l[d][f]->slots = x;
+			cfw_set_off(k, l[d][f] ? &l[d][f]->keys : NULL, x);
+		}
+	}
+	/* Narrower arrays after wider ones, so that none needs padding. */
+	for (width = 4; width; width /= 2) {
+		for (d = 0; d < CFW_DIR_MAX; d++) {
+			for (f = 0; f < 2; f++) {
+				t = &b->lpm[d][f];
+				if (t->n && cfw_lpm_slot_bytes(t->n) == width)
+					cfw_put_slots(k, t, l[d][f]);
+			}
 		}
 	}
 	for (d = 0; d < CFW_DIR_MAX; d++) {
@@ -973,11 +1006,9 @@ static void cfw_pack_into(const struct cfw_build *b, struct cfw_pack *k)
 			if (!t->n)
 				continue;
 			x = CFW_PUT(k, t->plen, t->n, u8);
-			if (l[d][f])
-				l[d][f]->plen = x;
+			cfw_set_off(k, l[d][f] ? &l[d][f]->plen : NULL, x);
 			x = CFW_PUT(k, t->lens, t->n_lens, u8);
-			if (l[d][f])
-				l[d][f]->lens = x;
+			cfw_set_off(k, l[d][f] ? &l[d][f]->lens : NULL, x);
 		}
 	}
 }

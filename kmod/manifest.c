@@ -43,7 +43,7 @@ void compfw_manifest_free(struct compfw_manifest *m)
 	if (!m)
 		return;
 	if (m->policy && !m->retired) {
-		compfw_account(-1, -(long)cfw_policy_bytes(m->policy));
+		compfw_account_free(m->policy, cfw_policy_bytes(m->policy));
 		cfw_policy_free(m->policy);
 	}
 	if (m->nflog_group >= 0) {
@@ -68,7 +68,7 @@ void compfw_manifest_retire(struct compfw_manifest *m)
 {
 	if (!m || m->retired)
 		return;
-	compfw_account(-1, -(long)cfw_policy_bytes(m->policy));
+	compfw_account_free(m->policy, cfw_policy_bytes(m->policy));
 	kvfree_rcu_mightsleep(m->policy);
 	m->retired = true;
 }
@@ -92,7 +92,7 @@ int compfw_manifest_revive(struct compfw_manifest *m)
 	policy = cfw_policy_compile(&m->spec, NULL);
 	if (IS_ERR(policy))
 		return PTR_ERR(policy);
-	compfw_account(1, cfw_policy_bytes(policy));
+	compfw_account_alloc(policy, cfw_policy_bytes(policy));
 	WRITE_ONCE(m->policy, policy);
 	m->retired = false;
 	return 0;
@@ -503,7 +503,7 @@ static int compile_policy(struct compfw_manifest *m,
 		return PTR_ERR(policy);
 	}
 	m->policy = policy;
-	compfw_account(1, cfw_policy_bytes(policy));
+	compfw_account_alloc(policy, cfw_policy_bytes(policy));
 	return 0;
 }
 

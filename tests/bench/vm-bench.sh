@@ -21,6 +21,11 @@
 #   ipt     iptables-legacy, the same 100,000 rules, one per compfw rule
 #   nft     nftables, the same policy in two hashed sets
 # Rule files come from gen-rules.py, made on the host in build/bench/rules.
+#
+# CLOCK=icount (bench.sh's second VM run, qemu -icount, one vCPU): the
+# guest's clock is its instruction count, so a rate measured against it is
+# work per instruction, whatever else the host is doing. That run sets the
+# configurations up and measures the data plane only.
 set -u
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -28,8 +33,9 @@ ctl=$top/tools/compfwctl
 bulk=$top/build/bench/compfw-bulk
 connrate=$top/build/bench/connrate
 rules=$top/build/bench/rules
-RUNS=5 IPERF_SECS=4 CONN_SECS=2 CONFIGS="base ct cf10 cf100k ipt nft" CTL_RUNS=5 APPLY_100K_RUNS=3
+RUNS=5 IPERF_SECS=4 CONN_SECS=2 CONFIGS="base ct cf10 cf100k ipt nft" CTL_RUNS=5 APPLY_100K_RUNS=3 CLOCK=wall
 [ -f build/bench/params.env ] && . build/bench/params.env
+wall() { [ "$CLOCK" = wall ]; }
 DEST=198.18.0.2 PORT=5201
 
 echo "TAP version 13"
@@ -93,9 +99,11 @@ info mem_total_kb "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
 info iptables "$(iptables-legacy --version)"
 info nft "$(nft --version)"
 info iperf3 "$(iperf3 --version | head -1)"
+info clock "$CLOCK"
+wall || info icount_shift "${ICOUNT_SHIFT:-2}"
 # TCG slowdown: the classifier's compile of 100,000 rules, natively on the
 # host (bench.sh) and here; the ratio scales the control-plane times.
-for i in 1 2 3 4 5; do
+wall && for i in 1 2 3 4 5; do
 	set -- $("$top/build/bench/classify-bench" 100000 info)
 	out calibration classify_compile_100k ms "$3"
 done
@@ -113,7 +121,7 @@ done
 ok=1
 
 # ---- control plane -------------------------------------------------------
-[ $FTRACE = 0 ] && ftrace_on && FTRACE=1
+wall && [ $FTRACE = 0 ] && ftrace_on && FTRACE=1
 info ftrace_apply_handler $FTRACE
 for k in $CONFIGS; do
 	case $k in
@@ -133,6 +141,11 @@ for k in $CONFIGS; do
 		echo >$T/trace 2>/dev/null
 		;;
 	cf100k)
+		if ! wall; then
+			nsenter --net=/run/netns/s-cf100k "$bulk" c 0 10000 /bench >/dev/null || die "bulk add 10,000 components"
+			"$ctl" -n s-cf100k apply "$rules/100k/compfw.json" || die "apply cf100k"
+			continue
+		fi
 		m0=$(status_field s-cf100k memory_bytes) s0=$(meminfo_kb)
 		t=$(nsenter --net=/run/netns/s-cf100k "$bulk" c 0 10000 /bench) || die "bulk add 10,000 components"
 		out control add_10000_components ms $(awk -v d="$t" 'BEGIN { printf "%.3f", d / 1e6 }')
@@ -184,19 +197,21 @@ for k in $CONFIGS; do
 done
 # 1 and 1,000 rules, each in a namespace of its own (one namespace for
 # both would shrink c0000 from 10 rules to 1 and back: see the report).
-ip netns add ctl1
-ip netns add ctl1k
-nsenter --net=/run/netns/ctl1 "$bulk" c 0 1 /bench >/dev/null || die "bulk add 1 component"
-nsenter --net=/run/netns/ctl1k "$bulk" c 0 100 /bench >/dev/null || die "bulk add 100 components"
-for i in $(seq 1 "$CTL_RUNS"); do
-	apply_timed ctl1 "$rules/1/compfw.json" control/apply_1_rule
-	apply_timed ctl1k "$rules/1k/compfw.json" control/apply_1000_rules
-done
-# What a CLI call costs here without any work: exec, connect, one request.
-for i in $(seq 1 "$CTL_RUNS"); do
-	t0=$(now); "$ctl" -n ctl1 status >/dev/null; t1=$(now)
-	out control/cli_status status_wall ms $(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e6 }')
-done
+wall && {
+	ip netns add ctl1
+	ip netns add ctl1k
+	nsenter --net=/run/netns/ctl1 "$bulk" c 0 1 /bench >/dev/null || die "bulk add 1 component"
+	nsenter --net=/run/netns/ctl1k "$bulk" c 0 100 /bench >/dev/null || die "bulk add 100 components"
+	for i in $(seq 1 "$CTL_RUNS"); do
+		apply_timed ctl1 "$rules/1/compfw.json" control/apply_1_rule
+		apply_timed ctl1k "$rules/1k/compfw.json" control/apply_1000_rules
+	done
+	# What a CLI call costs here without any work: exec, connect, one request.
+	for i in $(seq 1 "$CTL_RUNS"); do
+		t0=$(now); "$ctl" -n ctl1 status >/dev/null; t1=$(now)
+		out control/cli_status status_wall ms $(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e6 }')
+	done
+}
 [ $FTRACE = 1 ] && echo nop >$T/current_tracer
 
 # ---- sanity: the filters filter, and the flow under test passes -----------

@@ -112,7 +112,8 @@ enum compfw_cmd {
  * @COMPFW_STATUS_A_RULES: u32, compiled rules in this namespace
  * @COMPFW_STATUS_A_PERSONAS: u32, personas defined in this namespace
  * @COMPFW_STATUS_A_FABRICS: u32, live ephemeral fabrics in this namespace
- * @COMPFW_STATUS_A_MEMORY: uint, bytes the module holds, all namespaces
+ * @COMPFW_STATUS_A_MEMORY: uint, bytes the module holds, all namespaces, as
+ *	the allocator gives them (rounded up to its size classes or pages)
  * @COMPFW_STATUS_A_OBJECTS: uint, objects the module holds, all namespaces
  */
 enum compfw_status_attrs {
