@@ -51,31 +51,29 @@ static u32 cfw_comp_lookup(const struct cfw_policy *p,
 	return 0;
 }
 
-/*
- * Longest-prefix match: probe each prefix length in use, longest first.
- * Inlined twice with a constant @nw, so the IPv4 probe is a few
- * instructions of masking and hashing one word.
- */
-static __always_inline u32 cfw_lpm_slot(const struct cfw_policy *p,
-					const struct cfw_lpm *l, u32 h)
+static __always_inline u32 cfw_lpm_slot(const void *slots, u32 h,
+					const unsigned int width)
 {
-	const void *slots = cfw_policy_at(p, l->slots);
-
-	switch (l->slot_bytes) {
-	case 1:
+	if (width == 1)
 		return ((const u8 *)slots)[h];
-	case 2:
+	if (width == 2)
 		return ((const u16 *)slots)[h];
-	default:
-		return ((const u32 *)slots)[h];
-	}
+	return ((const u32 *)slots)[h];
 }
 
+/*
+ * Longest-prefix match: probe each prefix length in use, longest first.
+ * Inlined with a constant @nw and slot @width, so the IPv4 probe is a few
+ * instructions of masking and hashing one word, and reading a slot tests
+ * no width.
+ */
 static __always_inline u32 cfw_lpm_lookup(const struct cfw_policy *p,
 					  const struct cfw_lpm *l,
 					  const u32 *addr, u32 key,
-					  const unsigned int nw)
+					  const unsigned int nw,
+					  const unsigned int width)
 {
+	const void *slots = cfw_policy_at(p, l->slots);
 	const u8 *lens = cfw_policy_at(p, l->lens);
 	const u8 *plen = cfw_policy_at(p, l->plen);
 	const u32 *keys = cfw_policy_at(p, l->keys);
@@ -90,7 +88,7 @@ static __always_inline u32 cfw_lpm_lookup(const struct cfw_policy *p,
 		for (j = 0; j < nw; j++)
 			w[j] = addr[j] & cfw_word_mask(len, j);
 		for (h = cfw_lpm_hash(w, nw, len) & l->mask;
-		     (e = cfw_lpm_slot(p, l, h)); h = (h + 1) & l->mask) {
+		     (e = cfw_lpm_slot(slots, h, width)); h = (h + 1) & l->mask) {
 			const u32 *k;
 
 			if (plen[--e] != len)
@@ -103,6 +101,22 @@ static __always_inline u32 cfw_lpm_lookup(const struct cfw_policy *p,
 		}
 	}
 	return 0;
+}
+
+/* The one lookup of @nw-word addresses for each slot width. */
+static __always_inline u32 cfw_lpm_match(const struct cfw_policy *p,
+					 const struct cfw_lpm *l,
+					 const u32 *addr, u32 key,
+					 const unsigned int nw)
+{
+	switch (l->slot_bytes) {
+	case 1:
+		return cfw_lpm_lookup(p, l, addr, key, nw, 1);
+	case 2:
+		return cfw_lpm_lookup(p, l, addr, key, nw, 2);
+	default:
+		return cfw_lpm_lookup(p, l, addr, key, nw, 4);
+	}
 }
 
 /* Lowest non-zero of two rule IDs, 0 if both are 0. */
@@ -152,9 +166,9 @@ struct cfw_verdict cfw_classify(const struct cfw_policy *p, enum cfw_dir dir,
 	id = cfw_min_id(id, cfw_comp_lookup(p, d, t->peer_component, key));
 	l = d->lpm[fam];	/* NULL: no CIDR rule of this family */
 	if (l && fam)
-		id = cfw_min_id(id, cfw_lpm_lookup(p, l, addr, key, 4));
+		id = cfw_min_id(id, cfw_lpm_match(p, l, addr, key, 4));
 	else if (l)
-		id = cfw_min_id(id, cfw_lpm_lookup(p, l, addr, key, 1));
+		id = cfw_min_id(id, cfw_lpm_match(p, l, addr, key, 1));
 	v.rule_id = id;
 	v.allow = id != 0;
 	return v;
