@@ -37,19 +37,25 @@ static bool has_ports(u8 l4proto)
 	       l4proto == IPPROTO_SCTP;
 }
 
-/* TCP, UDP and SCTP all start with the two ports; ICMP with its type. */
+/*
+ * TCP, UDP and SCTP all start with the two ports; ICMP with its type. TCP's
+ * flags, 13 bytes in, tell a SYN from the rest.
+ */
 static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 {
-	__be16 buf[2];
+	__be16 buf[7];
 	const __be16 *ports;
 	const u8 *type;
+	int len = f->l4proto == IPPROTO_TCP ? 14 : 4;
 
 	if (has_ports(f->l4proto)) {
-		ports = skb_header_pointer(skb, thoff, sizeof(buf), buf);
+		ports = skb_header_pointer(skb, thoff, len, buf);
 		if (!ports)
 			return -EINVAL;
 		f->sport = ports[0];
 		f->dport = ports[1];
+		if (f->l4proto == IPPROTO_TCP)
+			f->tcp_flags = ((const u8 *)ports)[13];
 	} else if (is_icmp(f->l4proto)) {
 		type = skb_header_pointer(skb, thoff, sizeof(u8), buf);
 		if (!type)
@@ -145,12 +151,12 @@ struct compfw_component *compfw_sock_owner(struct compfw_net *cnet,
 }
 
 /*
- * The local socket at @local that talks to @remote: a connected or
- * listening one for TCP, a connected or bound one for UDP. Takes a
- * reference, as inet_lookup() and udp*_lib_lookup() do.
+ * The local socket at @f's destination (@at_dst) or source that talks to
+ * the other end: a connected or listening one for TCP, a connected or bound
+ * one for UDP. Takes a reference, as inet_lookup() and udp*_lib_lookup() do.
  */
-static struct sock *find_sock(struct net *net, const struct compfw_flow *f,
-			      bool at_dst, int dif)
+struct sock *compfw_local_sock(struct net *net, const struct compfw_flow *f,
+			       bool at_dst, int dif)
 {
 	const union cfw_addr *local = at_dst ? &f->daddr : &f->saddr;
 	const union cfw_addr *remote = at_dst ? &f->saddr : &f->daddr;
@@ -185,7 +191,7 @@ static struct compfw_component *end_owner(struct compfw_net *cnet,
 					  bool at_dst, int dif)
 {
 	struct compfw_component *comp = NULL;
-	struct sock *sk = find_sock(cnet->net, f, at_dst, dif);
+	struct sock *sk = compfw_local_sock(cnet->net, f, at_dst, dif);
 
 	if (sk) {
 		comp = compfw_sock_owner(cnet, sk);

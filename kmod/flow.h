@@ -4,6 +4,7 @@
 
 #include <linux/in.h>
 #include <linux/types.h>
+#include <net/tcp.h>
 
 #include "classify.h"
 
@@ -19,6 +20,7 @@ struct compfw_pkt;
  * @family: AF_INET or AF_INET6
  * @l4proto: IPPROTO_*
  * @icmp_type: for ICMP and ICMPv6
+ * @tcp_flags: for TCP, the header's flag byte (TCPHDR_*)
  * @sport: source port, network order, for TCP, UDP and SCTP
  * @dport: destination port, network order
  * @saddr: source address
@@ -28,6 +30,7 @@ struct compfw_flow {
 	u8 family;
 	u8 l4proto;
 	u8 icmp_type;
+	u8 tcp_flags;
 	__be16 sport;
 	__be16 dport;
 	union cfw_addr saddr;
@@ -42,6 +45,13 @@ static inline u16 compfw_flow_port(const struct compfw_flow *f)
 	return ntohs(f->dport);
 }
 
+/* A SYN without ACK: the one segment that opens a TCP connection. */
+static inline bool compfw_flow_opens_tcp(const struct compfw_flow *f)
+{
+	return f->l4proto == IPPROTO_TCP &&
+	       (f->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN;
+}
+
 /* The two ends of a flow, each a component or NULL. */
 struct compfw_ends {
 	struct compfw_component *src;
@@ -52,6 +62,8 @@ int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f
 void compfw_flow_from_tuple(const struct nf_conntrack_tuple *t, u8 family,
 			    struct compfw_flow *f);
 
+struct sock *compfw_local_sock(struct net *net, const struct compfw_flow *f,
+			       bool at_dst, int dif);
 struct compfw_component *compfw_sock_owner(struct compfw_net *cnet,
 					   struct sock *sk);
 struct compfw_component *compfw_receiver(struct compfw_net *cnet,

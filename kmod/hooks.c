@@ -5,7 +5,8 @@
  * components pays nothing.
  *
  * Only a flow's first packet is classified; conntrack lets the rest of an
- * allowed flow, its replies and its related ICMP errors through. Traffic
+ * allowed flow, its replies and its related ICMP errors through, or, for
+ * TCP to and from local sockets where asked, the socket does (sockflow.c). Traffic
  * between two local sockets is decided once, at LOCAL_OUT, where both ends
  * are known: the sender from skb->sk, the receiver by a socket lookup.
  */
@@ -20,6 +21,7 @@
 #include "flow.h"
 #include "hooks.h"
 #include "netns.h"
+#include "sockflow.h"
 
 #define COMPFW_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 1)
 
@@ -49,7 +51,8 @@ static unsigned int compfw_local_out(void *priv, struct sk_buff *skb,
 	struct compfw_ends ends;
 	struct compfw_flow f;
 
-	if (!first_packet(skb) || compfw_flow_from_skb(skb, state->pf, &f))
+	if (!first_packet(skb) || compfw_flow_from_skb(skb, state->pf, &f) ||
+	    compfw_sockflow_passes(cnet, skb, &f, state))
 		return NF_ACCEPT;
 	ends.src = compfw_sock_owner(cnet, skb->sk) ?:
 		   compfw_addr_owner(cnet, &f, false);
@@ -70,7 +73,8 @@ static unsigned int compfw_local_in(void *priv, struct sk_buff *skb,
 	/* From a local socket: already decided for both ends at LOCAL_OUT. */
 	if (state->in->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
-	if (!first_packet(skb) || compfw_flow_from_skb(skb, state->pf, &f))
+	if (!first_packet(skb) || compfw_flow_from_skb(skb, state->pf, &f) ||
+	    compfw_sockflow_passes(cnet, skb, &f, state))
 		return NF_ACCEPT;
 	ends.src = compfw_addr_owner(cnet, &f, false);
 	ends.dst = compfw_receiver(cnet, &f, state->in->ifindex);
@@ -122,18 +126,26 @@ int compfw_hooks_register(struct compfw_net *cnet)
 	for (i = 0; i < COMPFW_NUM_HOOKS; i++)
 		cnet->hook_ops[i].priv = cnet;
 	ret = nf_register_net_hooks(cnet->net, cnet->hook_ops, COMPFW_NUM_HOOKS);
-	if (ret) {
-		nf_ct_netns_put(cnet->net, NFPROTO_INET);
-		return ret;
-	}
+	if (ret)
+		goto err_put;
+	ret = compfw_sockflow_register(cnet);
+	if (ret)
+		goto err_unregister;
 	cnet->hooks_on = true;
 	return 0;
+
+err_unregister:
+	nf_unregister_net_hooks(cnet->net, cnet->hook_ops, COMPFW_NUM_HOOKS);
+err_put:
+	nf_ct_netns_put(cnet->net, NFPROTO_INET);
+	return ret;
 }
 
 void compfw_hooks_unregister(struct compfw_net *cnet)
 {
 	if (!cnet->hooks_on)
 		return;
+	compfw_sockflow_unregister(cnet);
 	nf_unregister_net_hooks(cnet->net, cnet->hook_ops, COMPFW_NUM_HOOKS);
 	nf_ct_netns_put(cnet->net, NFPROTO_INET);
 	cnet->hooks_on = false;

@@ -14,6 +14,8 @@ struct compfw_addrmap;
 
 /* IPv4 and IPv6, each at LOCAL_OUT, LOCAL_IN and FORWARD. */
 #define COMPFW_NUM_HOOKS	6
+/* IPv4 and IPv6, each at LOCAL_OUT and PRE_ROUTING. */
+#define COMPFW_NUM_UNTRACK_HOOKS	4
 
 /**
  * struct compfw_net - compfw's state in one network namespace
@@ -28,6 +30,9 @@ struct compfw_addrmap;
  * @next_id: where the search for a free component ID starts, under @lock
  * @hooks_on: netfilter hooks are registered, under @lock
  * @hook_ops: the hooks, registered with this state as their private data
+ * @tcp_by_socket: TCP to and from local sockets is followed by the socket,
+ *	not conntrack (sockflow.c); set with the hooks, read under RCU
+ * @untrack_ops: the hooks that keep that TCP from conntrack
  * @components: number of components defined, under @lock
  * @rules: number of rules in the manifests in force, under @lock
  * @personas: number of personas defined, under @lock
@@ -46,6 +51,8 @@ struct compfw_net {
 	u32 next_id;
 	bool hooks_on;
 	struct nf_hook_ops hook_ops[COMPFW_NUM_HOOKS];
+	bool tcp_by_socket;
+	struct nf_hook_ops untrack_ops[COMPFW_NUM_UNTRACK_HOOKS];
 	u32 components;
 	u32 rules;
 	u32 personas;

@@ -228,7 +228,7 @@ EOF
 
 setup() {
 	modprobe -r compfw 2>/dev/null
-	modprobe compfw || return 1
+	modprobe compfw ${COMPFW_MODPARAMS:-} || return 1
 	env_cgroups web api db batch free || return 1
 	ip netns add "$peerns" || return 1
 	ip link add "$dummy" type dummy &&
@@ -363,7 +363,7 @@ rev_sniff() {
 	shift 5
 	out=$tmp/sniff.$id
 	run_in free host timeout -k 1 10 python3 "$probe" sniff "$src" "$id" \
-		--timeout $((PROBE_TIMEOUT + 1)) >"$out" 2>&1 &
+		--timeout $((PROBE_TIMEOUT + 3)) >"$out" 2>&1 &
 	pid=$!
 	for i in $(seq 1 100); do grep -q ready "$out" && break; sleep 0.05; done
 	run_in free "$peerns" timeout -k 1 10 python3 "$probe" ping "$@" --reply --no-wait >/dev/null 2>&1

@@ -123,7 +123,7 @@ bad_apply() {
 
 setup() {
 	modprobe -r compfw 2>/dev/null
-	modprobe compfw || return 1
+	modprobe compfw ${COMPFW_MODPARAMS:-} || return 1
 	env_cgroups web api || return 1
 	start_server web host tcp:8080@127.0.0.1 tcp:8081@127.0.0.1 || return 1
 	"$ctl" component add web cgroup "$(cgpath web)" &&

@@ -24,7 +24,8 @@ stands for; every socket it opens is that component's.
       per probe, so that a cell costs a thread, not a Python start.
   probe.py stream ADDR PORT SECONDS
       a TCP client exchanging a message every 20 ms for SECONDS; prints
-      "last=<time.time() of the last echo> sent=N echoed=M".
+      "last=<time.time() of the last echo> sent=N echoed=M error=E", E the
+      errno name that ended it early (ECONNABORTED...) or "none".
 
 Exit status of try/ping/sniff: 0 allowed (echo seen), 1 denied (nothing came
 back, or the send itself was refused with EPERM), 2 refused (RST, SCTP
@@ -266,25 +267,24 @@ def cmd_stream(args):
     addr, port, seconds = args[0], int(args[1]), float(args[2])
     s = socket.create_connection((addr, port), timeout=1)
     s.settimeout(0.02)
-    last, sent, echoed = 0.0, 0, 0
+    last, sent, echoed, error = 0.0, 0, 0, "none"
     end = time.monotonic() + seconds
     print("connected", flush=True)
     while time.monotonic() < end:
         try:
             s.send(b"x")
             sent += 1
-        except OSError:
-            break
-        try:
             if s.recv(4096):
                 echoed += 1
                 last = time.time()
         except socket.timeout:
             pass
-        except OSError:
+        except OSError as e:
+            error = errno.errorcode.get(e.errno, str(e.errno))
             break
         time.sleep(0.02)
-    print("last=%.3f sent=%d echoed=%d" % (last, sent, echoed), flush=True)
+    print("last=%.3f sent=%d echoed=%d error=%s" % (last, sent, echoed, error),
+          flush=True)
     return ALLOW
 
 
