@@ -11,7 +11,7 @@
 # build/bench/results.json and build/bench/results.md (report.py).
 #
 # Environment: KERNEL (6.1), RUNS (5), IPERF_SECS (4), ICOUNT_IPERF_SECS (2),
-# CONN_SECS (2), CONFIGS ("base ct cf10 cf100k ipt nft"), CTL_RUNS (5),
+# CONN_SECS (2), CONFIGS ("base ct cf10 cf100k cfsock ipt nft"), CTL_RUNS (5),
 # APPLY_100K_RUNS (3), BENCH_TIMEOUT (VM seconds: 1200, 2400 for the icount
 # run), CLOCKS ("wall icount": which VM runs), ICOUNT_SHIFT (2: a guest
 # instruction is 2^N ns), SKIP_CLASSIFY=1 (no callgrind), SKIP_VM=1 (report
@@ -119,7 +119,7 @@ if [ "${SKIP_VM:-0}" != 1 ]; then
 	cat >"$out/params.env" <<-EOF2
 	RUNS=${RUNS:-5}
 	CONN_SECS=${CONN_SECS:-2}
-	CONFIGS="${CONFIGS:-base ct cf10 cf100k ipt nft}"
+	CONFIGS="${CONFIGS:-base ct cf10 cf100k cfsock ipt nft}"
 	CTL_RUNS=${CTL_RUNS:-5}
 	APPLY_100K_RUNS=${APPLY_100K_RUNS:-3}
 	EOF2

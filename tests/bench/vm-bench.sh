@@ -18,6 +18,8 @@
 #   cf10    compfw, 1 component, 10 rules, the flow matches the 10th
 #   cf100k  compfw, 10,000 components x 10 rules, the flow matches the
 #           last rule of the last component
+#   cfsock  cf100k with compfw.tcp_by_socket=1: TCP followed by the
+#           socket, not conntrack
 #   ipt     iptables-legacy, the same 100,000 rules, one per compfw rule
 #   nft     nftables, the same policy in two hashed sets
 # Rule files come from gen-rules.py, made on the host in build/bench/rules.
@@ -33,7 +35,7 @@ ctl=$top/tools/compfwctl
 bulk=$top/build/bench/compfw-bulk
 connrate=$top/build/bench/connrate
 rules=$top/build/bench/rules
-RUNS=5 IPERF_SECS=4 CONN_SECS=2 CONFIGS="base ct cf10 cf100k ipt nft" CTL_RUNS=5 APPLY_100K_RUNS=3 CLOCK=wall
+RUNS=5 IPERF_SECS=4 CONN_SECS=2 CONFIGS="base ct cf10 cf100k cfsock ipt nft" CTL_RUNS=5 APPLY_100K_RUNS=3 CLOCK=wall
 [ -f build/bench/params.env ] && . build/bench/params.env
 wall() { [ "$CLOCK" = wall ]; }
 DEST=198.18.0.2 PORT=5201
@@ -179,6 +181,19 @@ for k in $CONFIGS; do
 		for i in $(seq 1 $((CTL_RUNS + 1))); do
 			[ $((i % 2)) = 1 ] && f=b || f=a
 			apply_timed s-cf100k "$rules/100k/replace-$f.json" control/replace_1_of_10000
+		done
+		;;
+	cfsock)
+		# The parameter counts when the namespace gets its first component.
+		echo 1 >/sys/module/compfw/parameters/tcp_by_socket
+		nsenter --net=/run/netns/s-cfsock "$bulk" c 0 10000 /bench >/dev/null || die "bulk add 10,000 components (cfsock)"
+		echo 0 >/sys/module/compfw/parameters/tcp_by_socket
+		"$ctl" -n s-cfsock apply "$rules/100k/compfw.json" || die "apply cfsock"
+		wall || continue
+		# A change also walks the namespace's TCP sockets here.
+		for i in $(seq 1 $((CTL_RUNS + 1))); do
+			[ $((i % 2)) = 1 ] && f=b || f=a
+			apply_timed s-cfsock "$rules/100k/replace-$f.json" control/replace_1_of_10000_by_socket
 		done
 		;;
 	ipt)
