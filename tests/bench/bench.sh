@@ -15,7 +15,8 @@
 # APPLY_100K_RUNS (3), BENCH_TIMEOUT (VM seconds: 1200, 2400 for the icount
 # run), CLOCKS ("wall icount": which VM runs), ICOUNT_SHIFT (2: a guest
 # instruction is 2^N ns), SKIP_CLASSIFY=1 (no callgrind), SKIP_VM=1 (report
-# from the last VM logs).
+# from the last VM logs), HOST=1 (with SKIP_VM=1: measure the host's side
+# again, e.g. after a change to compfwctl).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -128,6 +129,10 @@ if [ "${SKIP_VM:-0}" != 1 ]; then
 	for clock in ${CLOCKS:-wall icount}; do
 		vm_run "$clock" || vm_rc=$?
 	done
+fi
+if [ "${SKIP_VM:-0}" = 1 ] && [ "${HOST:-0}" = 1 ]; then
+	build
+	{ machine; native_calibration; } >"$out/host-$kernel.txt"
 fi
 if [ "${SKIP_CLASSIFY:-0}" != 1 ]; then
 	say "classifier (callgrind)"
