@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jv.h"
 #include "manifest.h"
 
 const char *const mf_limit_key[MF_LIMIT_COUNT] = { "cpu", "memory", "io" };
@@ -132,57 +133,56 @@ fail_at(struct pctx *p, const char *key, const char *fmt, ...)
 }
 
 /* Unknown fields are errors: a typo must not silently widen a policy. */
-static int check_fields(struct pctx *p, json_t *obj,
-			const char *const *allowed)
+static int check_fields(struct pctx *p, const struct jv *obj,
+			uint32_t allowed)
 {
-	const char *const *a;
-	const char *key;
-	json_t *value;
+	const struct jv *c;
+	unsigned int i;
 
-	json_object_foreach(obj, key, value) {
-		for (a = allowed; *a && strcmp(*a, key); a++)
-			;
-		if (!*a)
-			return fail(p, "unknown field \"%s\"", key);
-	}
+	jv_foreach(obj, i, c)
+		if (!(allowed & JV_BIT(c->key)))
+			return fail(p, "unknown field \"%s\"", c->name);
 	return 0;
 }
 
-static int get_string(struct pctx *p, json_t *obj, const char *key,
-		      size_t max, char **out)
+static int get_string(struct pctx *p, const struct jv *obj,
+		      enum jv_key key, size_t max, char **out)
 {
-	json_t *v = json_object_get(obj, key);
+	const struct jv *v = jv_get(obj, key);
+	const char *name = jv_key_name[key];
 	const char *s;
+	size_t len;
 
 	if (!v)
 		return 0;
-	if (!json_is_string(v))
-		return fail_at(p, key, "must be a string");
-	s = json_string_value(v);
-	if (!*s)
-		return fail_at(p, key, "must not be empty");
-	if (strlen(s) >= max)
-		return fail_at(p, key, "\"%s\" is longer than %zu bytes", s,
+	if (!jv_is(v, JV_STRING))
+		return fail_at(p, name, "must be a string");
+	s = v->u.s;
+	len = strlen(s);
+	if (!len)
+		return fail_at(p, name, "must not be empty");
+	if (len >= max)
+		return fail_at(p, name, "\"%s\" is longer than %zu bytes", s,
 			       max - 1);
-	if (strlen(s) != json_string_length(v))
-		return fail_at(p, key, "must not contain a NUL");
-	*out = xstrdup(s);
+	if (len != v->n)
+		return fail_at(p, name, "must not contain a NUL");
+	*out = memcpy(xcalloc(len + 1, 1), s, len);
 	return 0;
 }
 
 /* An integer member within [min, max]; 1 when present, 0 when absent. */
-static int get_uint(struct pctx *p, json_t *obj, const char *key,
+static int get_uint(struct pctx *p, const struct jv *obj, enum jv_key key,
 		    json_int_t min, json_int_t max, json_int_t *out)
 {
-	json_t *v = json_object_get(obj, key);
+	const struct jv *v = jv_get(obj, key);
 
 	if (!v)
 		return 0;
-	if (!json_is_integer(v))
-		return fail_at(p, key, "must be an integer");
-	*out = json_integer_value(v);
+	if (!jv_is(v, JV_INTEGER))
+		return fail_at(p, jv_key_name[key], "must be an integer");
+	*out = v->u.i;
 	if (*out < min || *out > max)
-		return fail_at(p, key, "%lld out of range %lld-%lld",
+		return fail_at(p, jv_key_name[key], "%lld out of range %lld-%lld",
 			       (long long)*out, (long long)min,
 			       (long long)max);
 	return 1;
@@ -209,25 +209,26 @@ static bool proto_is_icmp(uint8_t proto)
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
-static int parse_proto(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+static int parse_proto(struct pctx *p, const struct jv *obj,
+		       struct mf_l4 *l4)
 {
-	json_t *v = json_object_get(obj, "protocol");
+	const struct jv *v = jv_get(obj, JV_K_PROTOCOL);
 	unsigned int i;
 
 	l4->proto = 0;
 	if (!v)
 		return 0;
-	if (!json_is_string(v))
+	if (!jv_is(v, JV_STRING))
 		return fail_at(p, "protocol", "must be a string");
 	for (i = 0; i < ARRAY_SIZE(mf_protos); i++) {
-		if (!strcmp(mf_protos[i].name, json_string_value(v))) {
+		if (!strcmp(mf_protos[i].name, v->u.s)) {
 			l4->proto = mf_protos[i].proto;
 			return 0;
 		}
 	}
 	return fail_at(p, "protocol",
 		       "unknown protocol \"%s\" (tcp, udp, sctp, icmp, icmpv6 or any)",
-		       json_string_value(v));
+		       v->u.s);
 }
 
 /* One port as text: digits only, so "+80", " 80" and "0x50" are refused. */
@@ -272,38 +273,39 @@ static int parse_port_string(struct pctx *p, const char *s, struct mf_l4 *l4)
 	return 0;
 }
 
-static int parse_ports(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+static int parse_ports(struct pctx *p, const struct jv *obj,
+		       struct mf_l4 *l4)
 {
-	json_t *v = json_object_get(obj, "ports");
+	const struct jv *v = jv_get(obj, JV_K_PORTS);
 
 	if (!v)
 		return 0;
 	if (!proto_has_ports(l4->proto))
 		return fail_at(p, "ports", "ports need protocol tcp, udp or sctp");
 	l4->has_ports = true;
-	if (json_is_string(v))
-		return parse_port_string(p, json_string_value(v), l4);
-	if (!json_is_integer(v))
+	if (jv_is(v, JV_STRING))
+		return parse_port_string(p, v->u.s, l4);
+	if (!jv_is(v, JV_INTEGER))
 		return fail_at(p, "ports", "must be an integer or \"LO-HI\"");
-	if (json_integer_value(v) < 0 || json_integer_value(v) > 65535)
+	if (v->u.i < 0 || v->u.i > 65535)
 		return fail_at(p, "ports", "%lld out of range 0-65535",
-			       (long long)json_integer_value(v));
-	l4->port_min = l4->port_max = json_integer_value(v);
+			       (long long)v->u.i);
+	l4->port_min = l4->port_max = v->u.i;
 	return 0;
 }
 
 /* The members protocol, ports and icmp_type of a rule or exposure entry. */
-static int parse_l4(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+static int parse_l4(struct pctx *p, const struct jv *obj, struct mf_l4 *l4)
 {
 	json_int_t type;
 	int ret;
 
 	if (parse_proto(p, obj, l4) || parse_ports(p, obj, l4))
 		return -1;
-	if (json_object_get(obj, "icmp_type") && !proto_is_icmp(l4->proto))
+	if (jv_get(obj, JV_K_ICMP_TYPE) && !proto_is_icmp(l4->proto))
 		return fail_at(p, "icmp_type",
 			       "icmp_type needs protocol icmp or icmpv6");
-	ret = get_uint(p, obj, "icmp_type", 0, 255, &type);
+	ret = get_uint(p, obj, JV_K_ICMP_TYPE, 0, 255, &type);
 	if (ret < 0)
 		return -1;
 	l4->has_icmp_type = ret;
@@ -311,13 +313,13 @@ static int parse_l4(struct pctx *p, json_t *obj, struct mf_l4 *l4)
 	return 0;
 }
 
-static int parse_exposure(struct pctx *p, json_t *obj, struct mf_l4 *l4)
+static int parse_exposure(struct pctx *p, const struct jv *obj,
+			  struct mf_l4 *l4)
 {
-	static const char *const fields[] = {
-		"protocol", "ports", "icmp_type", NULL,
-	};
+	static const uint32_t fields = JV_BIT(JV_K_PROTOCOL) |
+		JV_BIT(JV_K_PORTS) | JV_BIT(JV_K_ICMP_TYPE);
 
-	if (!json_is_object(obj))
+	if (!jv_is(obj, JV_OBJECT))
 		return fail(p, "must be an object");
 	if (check_fields(p, obj, fields))
 		return -1;
@@ -325,32 +327,34 @@ static int parse_exposure(struct pctx *p, json_t *obj, struct mf_l4 *l4)
 }
 
 /* A prefix with no host bits set, which would otherwise hide a typo. */
-static int parse_cidr(struct pctx *p, json_t *v, struct cidr *cidr)
+static int parse_cidr(struct pctx *p, const struct jv *v, struct cidr *cidr)
 {
 	char text[CIDR_TEXT_MAX];
 	struct cidr masked;
 
-	if (!json_is_string(v))
+	if (!jv_is(v, JV_STRING))
 		return fail(p, "must be a string");
-	if (cidr_parse(json_string_value(v), cidr))
-		return fail(p, "bad CIDR \"%s\"", json_string_value(v));
+	if (cidr_parse(v->u.s, cidr))
+		return fail(p, "bad CIDR \"%s\"", v->u.s);
 	if (cidr_host_bits(cidr, &masked))
 		return fail(p, "\"%s\" has host bits set (did you mean %s?)",
-			    json_string_value(v), cidr_format(&masked, text));
+			    v->u.s, cidr_format(&masked, text));
 	return 0;
 }
 
-static int parse_excepts(struct pctx *p, json_t *arr, struct mf_rule *r)
+static int parse_excepts(struct pctx *p, const struct jv *arr,
+			 struct mf_rule *r)
 {
 	char inner[CIDR_TEXT_MAX], outer[CIDR_TEXT_MAX];
-	size_t i, old;
-	json_t *v;
+	const struct jv *v;
+	unsigned int i;
+	size_t old;
 
-	if (!json_is_array(arr))
+	if (!jv_is(arr, JV_ARRAY))
 		return fail(p, "must be an array of CIDRs");
-	r->n_except = json_array_size(arr);
+	r->n_except = arr->n;
 	r->except = xcalloc(r->n_except, sizeof(*r->except));
-	json_array_foreach(arr, i, v) {
+	jv_foreach(arr, i, v) {
 		old = path_index(p, i);
 		if (parse_cidr(p, v, &r->except[i]))
 			return -1;
@@ -363,24 +367,24 @@ static int parse_excepts(struct pctx *p, json_t *arr, struct mf_rule *r)
 	return 0;
 }
 
-static int parse_peer_object(struct pctx *p, json_t *peer, struct mf_rule *r)
+static int parse_peer_object(struct pctx *p, const struct jv *peer,
+			     struct mf_rule *r)
 {
-	static const char *const fields[] = {
-		"component", "cidr", "except", NULL,
-	};
-	json_t *cidr = json_object_get(peer, "cidr");
-	json_t *except = json_object_get(peer, "except");
+	static const uint32_t fields = JV_BIT(JV_K_COMPONENT) |
+		JV_BIT(JV_K_CIDR) | JV_BIT(JV_K_EXCEPT);
+	const struct jv *cidr = jv_get(peer, JV_K_CIDR);
+	const struct jv *except = jv_get(peer, JV_K_EXCEPT);
 	size_t old;
 
 	if (check_fields(p, peer, fields))
 		return -1;
-	if (!!cidr == !!json_object_get(peer, "component"))
+	if (!!cidr == !!jv_get(peer, JV_K_COMPONENT))
 		return fail(p, "give one of \"component\" and \"cidr\"");
 	if (!cidr) {
 		if (except)
 			return fail_at(p, "except", "except needs \"cidr\"");
 		r->peer = MF_PEER_COMPONENT;
-		return get_string(p, peer, "component", COMPFW_NAME_MAX,
+		return get_string(p, peer, JV_K_COMPONENT, COMPFW_NAME_MAX,
 				  &r->component);
 	}
 	r->peer = MF_PEER_CIDR;
@@ -394,20 +398,21 @@ static int parse_peer_object(struct pctx *p, json_t *peer, struct mf_rule *r)
 	return parse_excepts(p, except, r);
 }
 
-static int parse_peer(struct pctx *p, json_t *rule, struct mf_rule *r)
+static int parse_peer(struct pctx *p, const struct jv *rule,
+		      struct mf_rule *r)
 {
-	json_t *peer = json_object_get(rule, "peer");
+	const struct jv *peer = jv_get(rule, JV_K_PEER);
 	size_t old;
 
 	r->peer = MF_PEER_ANY;
 	if (!peer)
 		return 0;
 	old = path_key(p, "peer");
-	if (json_is_string(peer) && !strcmp(json_string_value(peer), "any")) {
+	if (jv_is(peer, JV_STRING) && !strcmp(peer->u.s, "any")) {
 		path_restore(p, old);
 		return 0;
 	}
-	if (!json_is_object(peer))
+	if (!jv_is(peer, JV_OBJECT))
 		return fail(p, "must be \"any\", {\"component\": NAME} or {\"cidr\": CIDR}");
 	if (parse_peer_object(p, peer, r))
 		return -1;
@@ -415,20 +420,20 @@ static int parse_peer(struct pctx *p, json_t *rule, struct mf_rule *r)
 	return 0;
 }
 
-static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
+static int parse_rule(struct pctx *p, const struct jv *obj, struct mf_rule *r)
 {
-	static const char *const fields[] = {
-		"id", "peer", "protocol", "ports", "icmp_type", NULL,
-	};
+	static const uint32_t fields = JV_BIT(JV_K_ID) | JV_BIT(JV_K_PEER) |
+		JV_BIT(JV_K_PROTOCOL) | JV_BIT(JV_K_PORTS) |
+		JV_BIT(JV_K_ICMP_TYPE);
 	char text[CIDR_TEXT_MAX];
 	json_int_t id;
 	int ret;
 
-	if (!json_is_object(obj))
+	if (!jv_is(obj, JV_OBJECT))
 		return fail(p, "must be an object");
 	if (check_fields(p, obj, fields))
 		return -1;
-	ret = get_uint(p, obj, "id", 1, UINT32_MAX, &id);
+	ret = get_uint(p, obj, JV_K_ID, 1, UINT32_MAX, &id);
 	if (ret < 0)
 		return -1;
 	r->id_given = ret;
@@ -444,20 +449,21 @@ static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
 	return 0;
 }
 
-static int parse_rules(struct pctx *p, json_t *obj, const char *key,
+static int parse_rules(struct pctx *p, const struct jv *obj, enum jv_key key,
 		       struct mf_rule **rules, unsigned int *n)
 {
-	json_t *arr = json_object_get(obj, key), *v;
-	size_t i, old, old_i;
+	const struct jv *arr = jv_get(obj, key), *v;
+	size_t old, old_i;
+	unsigned int i;
 
 	if (!arr)
 		return 0;
-	old = path_key(p, key);
-	if (!json_is_array(arr))
+	old = path_key(p, jv_key_name[key]);
+	if (!jv_is(arr, JV_ARRAY))
 		return fail(p, "must be an array");
-	*n = json_array_size(arr);
+	*n = arr->n;
 	*rules = xcalloc(*n, sizeof(**rules));
-	json_array_foreach(arr, i, v) {
+	jv_foreach(arr, i, v) {
 		old_i = path_index(p, i);
 		if (parse_rule(p, v, &(*rules)[i]))
 			return -1;
@@ -467,19 +473,21 @@ static int parse_rules(struct pctx *p, json_t *obj, const char *key,
 	return 0;
 }
 
-static int parse_exposures(struct pctx *p, json_t *obj, struct manifest *m)
+static int parse_exposures(struct pctx *p, const struct jv *obj,
+			   struct manifest *m)
 {
-	json_t *arr = json_object_get(obj, "exposure"), *v;
-	size_t i, old, old_i;
+	const struct jv *arr = jv_get(obj, JV_K_EXPOSURE), *v;
+	size_t old, old_i;
+	unsigned int i;
 
 	if (!arr)
 		return 0;
 	old = path_key(p, "exposure");
-	if (!json_is_array(arr))
+	if (!jv_is(arr, JV_ARRAY))
 		return fail(p, "must be an array");
-	m->n_exposure = json_array_size(arr);
+	m->n_exposure = arr->n;
 	m->exposure = xcalloc(m->n_exposure, sizeof(*m->exposure));
-	json_array_foreach(arr, i, v) {
+	jv_foreach(arr, i, v) {
 		old_i = path_index(p, i);
 		if (parse_exposure(p, v, &m->exposure[i]))
 			return -1;
@@ -568,18 +576,16 @@ static const char *const mf_limit_want[MF_LIMIT_COUNT] = {
 	"\"MAJ:MIN KEY=VALUE...\" with rbps, wbps, riops, wiops",
 };
 
-static int parse_limit(struct pctx *p, json_t *v, enum mf_limit which,
+static int parse_limit(struct pctx *p, const struct jv *v, enum mf_limit which,
 		       struct manifest *m)
 {
 	char text[COMPFW_LIMIT_MAX];
 
-	if (json_is_integer(v) && json_integer_value(v) >= 0)
-		snprintf(text, sizeof(text), "%lld",
-			 (long long)json_integer_value(v));
-	else if (json_is_string(v) &&
-		 json_string_length(v) < sizeof(text))
-		snprintf(text, sizeof(text), "%s", json_string_value(v));
-	else if (json_is_string(v))
+	if (jv_is(v, JV_INTEGER) && v->u.i >= 0)
+		snprintf(text, sizeof(text), "%lld", (long long)v->u.i);
+	else if (jv_is(v, JV_STRING) && v->n < sizeof(text))
+		snprintf(text, sizeof(text), "%s", v->u.s);
+	else if (jv_is(v, JV_STRING))
 		return fail(p, "longer than %d bytes", COMPFW_LIMIT_MAX - 1);
 	else
 		return fail(p, "must be a string");
@@ -590,23 +596,26 @@ static int parse_limit(struct pctx *p, json_t *v, enum mf_limit which,
 	return 0;
 }
 
-static int parse_limits(struct pctx *p, json_t *obj, struct manifest *m)
+static int parse_limits(struct pctx *p, const struct jv *obj,
+			struct manifest *m)
 {
-	json_t *limits = json_object_get(obj, "limits");
-	static const char *const fields[] = { "cpu", "memory", "io", NULL };
+	static const enum jv_key keys[MF_LIMIT_COUNT] = {
+		JV_K_CPU, JV_K_MEMORY, JV_K_IO,
+	};
+	const struct jv *limits = jv_get(obj, JV_K_LIMITS), *v;
 	size_t old, old_i;
-	json_t *v;
 	int i;
 
 	if (!limits)
 		return 0;
 	old = path_key(p, "limits");
-	if (!json_is_object(limits))
+	if (!jv_is(limits, JV_OBJECT))
 		return fail(p, "must be an object");
-	if (check_fields(p, limits, fields))
+	if (check_fields(p, limits, JV_BIT(JV_K_CPU) | JV_BIT(JV_K_MEMORY) |
+			 JV_BIT(JV_K_IO)))
 		return -1;
 	for (i = 0; i < MF_LIMIT_COUNT; i++) {
-		v = json_object_get(limits, mf_limit_key[i]);
+		v = jv_get(limits, keys[i]);
 		if (!v)
 			continue;
 		old_i = path_key(p, mf_limit_key[i]);
@@ -618,20 +627,21 @@ static int parse_limits(struct pctx *p, json_t *obj, struct manifest *m)
 	return 0;
 }
 
-static int parse_mode(struct pctx *p, json_t *obj, struct manifest *m)
+static int parse_mode(struct pctx *p, const struct jv *obj,
+		      struct manifest *m)
 {
-	json_t *v = json_object_get(obj, "mode");
+	const struct jv *v = jv_get(obj, JV_K_MODE);
 
 	m->mode = COMPFW_MODE_ENFORCE;
 	if (!v)
 		return 0;
-	if (!json_is_string(v))
+	if (!jv_is(v, JV_STRING))
 		return fail_at(p, "mode", "must be a string");
-	if (!strcmp(json_string_value(v), "audit"))
+	if (!strcmp(v->u.s, "audit"))
 		m->mode = COMPFW_MODE_AUDIT;
-	else if (strcmp(json_string_value(v), "enforce"))
+	else if (strcmp(v->u.s, "enforce"))
 		return fail_at(p, "mode", "unknown mode \"%s\" (enforce or audit)",
-			       json_string_value(v));
+			       v->u.s);
 	return 0;
 }
 
@@ -641,30 +651,29 @@ static const char *const log_names[] = {
 	[COMPFW_LOG_ALL] = "all",
 };
 
-static int parse_log(struct pctx *p, json_t *obj, struct manifest *m)
+static int parse_log(struct pctx *p, const struct jv *obj, struct manifest *m)
 {
-	json_t *v = json_object_get(obj, "log");
-	json_t *g = json_object_get(obj, "nflog_group");
+	const struct jv *v = jv_get(obj, JV_K_LOG);
+	const struct jv *g = jv_get(obj, JV_K_NFLOG_GROUP);
 	unsigned int i;
 
 	m->log = COMPFW_LOG_DROPS;
-	if (v && !json_is_string(v))
+	if (v && !jv_is(v, JV_STRING))
 		return fail_at(p, "log", "must be a string");
 	for (i = 0; v && i < sizeof(log_names) / sizeof(log_names[0]); i++)
-		if (!strcmp(json_string_value(v), log_names[i]))
+		if (!strcmp(v->u.s, log_names[i]))
 			break;
 	if (v && i == sizeof(log_names) / sizeof(log_names[0]))
 		return fail_at(p, "log", "unknown log level \"%s\" (off, drops or all)",
-			       json_string_value(v));
+			       v->u.s);
 	if (v)
 		m->log = i;
 	if (!g)
 		return 0;
-	if (!json_is_integer(g) || json_integer_value(g) < 0 ||
-	    json_integer_value(g) > 65535)
+	if (!jv_is(g, JV_INTEGER) || g->u.i < 0 || g->u.i > 65535)
 		return fail_at(p, "nflog_group", "must be an integer 0-65535");
 	m->has_nflog = true;
-	m->nflog_group = json_integer_value(g);
+	m->nflog_group = g->u.i;
 	return 0;
 }
 
@@ -773,25 +782,29 @@ static int parse_ids(struct pctx *p, struct manifest *m)
 	return ret;
 }
 
-static int parse_manifest(struct pctx *p, json_t *obj, struct manifest *m)
+static int parse_manifest(struct pctx *p, const struct jv *obj,
+			  struct manifest *m)
 {
-	static const char *const fields[] = {
-		"component", "version", "mode", "log", "nflog_group",
-		"exposure", "ingress", "egress", "limits", NULL,
-	};
+	static const uint32_t fields = JV_BIT(JV_K_COMPONENT) |
+		JV_BIT(JV_K_VERSION) | JV_BIT(JV_K_MODE) | JV_BIT(JV_K_LOG) |
+		JV_BIT(JV_K_NFLOG_GROUP) | JV_BIT(JV_K_EXPOSURE) |
+		JV_BIT(JV_K_INGRESS) | JV_BIT(JV_K_EGRESS) |
+		JV_BIT(JV_K_LIMITS);
 
-	if (!json_is_object(obj))
+	if (!jv_is(obj, JV_OBJECT))
 		return fail(p, "must be an object");
 	if (check_fields(p, obj, fields))
 		return -1;
-	if (!json_object_get(obj, "component"))
+	if (!jv_get(obj, JV_K_COMPONENT))
 		return fail(p, "missing field \"component\"");
-	if (get_string(p, obj, "component", COMPFW_NAME_MAX, &m->component) ||
-	    get_string(p, obj, "version", COMPFW_VERSION_MAX, &m->version) ||
+	if (get_string(p, obj, JV_K_COMPONENT, COMPFW_NAME_MAX,
+		       &m->component) ||
+	    get_string(p, obj, JV_K_VERSION, COMPFW_VERSION_MAX,
+		       &m->version) ||
 	    parse_mode(p, obj, m) || parse_log(p, obj, m) ||
 	    parse_exposures(p, obj, m) ||
-	    parse_rules(p, obj, "ingress", &m->ingress, &m->n_ingress) ||
-	    parse_rules(p, obj, "egress", &m->egress, &m->n_egress) ||
+	    parse_rules(p, obj, JV_K_INGRESS, &m->ingress, &m->n_ingress) ||
+	    parse_rules(p, obj, JV_K_EGRESS, &m->egress, &m->n_egress) ||
 	    parse_limits(p, obj, m))
 		return -1;
 	return parse_ids(p, m);
@@ -842,32 +855,44 @@ static int check_unique_components(struct pctx *p,
 		       set->m[dup].component, first);
 }
 
-int manifest_from_json(json_t *root, struct manifest_set *set,
-		       struct mf_error *err)
+static int manifest_from_tree(const struct jv *root, struct manifest_set *set,
+			      struct mf_error *err)
 {
 	struct pctx p = { .err = err };
-	size_t i;
-	json_t *v;
+	const struct jv *v;
+	unsigned int i;
 
 	memset(set, 0, sizeof(*set));
 	memset(err, 0, sizeof(*err));
-	set->is_array = json_is_array(root);
+	set->is_array = jv_is(root, JV_ARRAY);
 	if (!set->is_array) {
 		set->n = 1;
 		set->m = xcalloc(1, sizeof(*set->m));
 		return parse_manifest(&p, root, set->m);
 	}
-	if (!json_array_size(root))
+	if (!root->n)
 		return fail(&p, "no manifest in the array");
-	set->n = json_array_size(root);
+	set->n = root->n;
 	set->m = xcalloc(set->n, sizeof(*set->m));
-	json_array_foreach(root, i, v) {
+	jv_foreach(root, i, v) {
 		path_index(&p, i);
 		if (parse_manifest(&p, v, &set->m[i]))
 			return -1;
 		path_restore(&p, 0);
 	}
 	return check_unique_components(&p, set);
+}
+
+int manifest_from_json(json_t *root, struct manifest_set *set,
+		       struct mf_error *err)
+{
+	struct jv_doc doc = { 0 };
+	int ret;
+
+	jv_from_json(&doc, root);
+	ret = manifest_from_tree(doc.v, set, err);
+	jv_free(&doc);
+	return ret;
 }
 
 /**
@@ -882,12 +907,19 @@ int manifest_from_json(json_t *root, struct manifest_set *set,
 int manifest_parse(const char *buf, size_t len, struct manifest_set *set,
 		   struct mf_error *err)
 {
+	struct jv_doc doc = { 0 };
 	json_error_t jerr;
 	json_t *root;
 	int ret;
 
 	memset(set, 0, sizeof(*set));
 	memset(err, 0, sizeof(*err));
+	if (!jv_parse(&doc, buf, len)) {
+		ret = manifest_from_tree(doc.v, set, err);
+		jv_free(&doc);
+		return ret;
+	}
+	jv_free(&doc);
 	/* Duplicate keys would let one of two values win silently. */
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Manifest JSON as one array of values (jv.h). jv_parse() is the fast path
+ * for a file of 100,000 rules: no allocation per value, no hash table per
+ * object, member names matched once. It accepts a strict subset of JSON and
+ * refuses the rest, valid or not, for jansson to read: strings without
+ * escapes or bytes outside printable ASCII, unsigned integers of up to 18
+ * digits, no true, false, null, reals or negative numbers (nothing in a
+ * manifest takes them), only the member names a manifest knows, each at most
+ * once per object. Whatever it accepts, jansson reads as the same tree.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jv.h"
+
+const char *const jv_key_name[JV_K_COUNT] = {
+	[JV_K_OTHER] = "",
+	[JV_K_COMPONENT] = "component",
+	[JV_K_VERSION] = "version",
+	[JV_K_MODE] = "mode",
+	[JV_K_LOG] = "log",
+	[JV_K_NFLOG_GROUP] = "nflog_group",
+	[JV_K_EXPOSURE] = "exposure",
+	[JV_K_INGRESS] = "ingress",
+	[JV_K_EGRESS] = "egress",
+	[JV_K_LIMITS] = "limits",
+	[JV_K_ID] = "id",
+	[JV_K_PEER] = "peer",
+	[JV_K_PROTOCOL] = "protocol",
+	[JV_K_PORTS] = "ports",
+	[JV_K_ICMP_TYPE] = "icmp_type",
+	[JV_K_CIDR] = "cidr",
+	[JV_K_EXCEPT] = "except",
+	[JV_K_CPU] = "cpu",
+	[JV_K_MEMORY] = "memory",
+	[JV_K_IO] = "io",
+};
+
+/* Deeper than any manifest nests: the array, a rule's peer's excepts. */
+#define JV_MAX_DEPTH 16
+
+/* Member names hashed by length and first and last byte, for key_of(). */
+#define KEY_SLOTS 64
+
+static unsigned int key_hash(const char *s, size_t len)
+{
+	return (len * 7 + (unsigned char)s[0] * 3 +
+		(unsigned char)s[len - 1]) % KEY_SLOTS;
+}
+
+static enum jv_key key_of(const char *s, size_t len)
+{
+	static uint8_t slot[KEY_SLOTS];
+	static uint8_t key_len[JV_K_COUNT];
+	unsigned int k, h;
+
+	if (!key_len[1]) {
+		for (k = 1; k < JV_K_COUNT; k++) {
+			key_len[k] = strlen(jv_key_name[k]);
+			h = key_hash(jv_key_name[k], key_len[k]);
+			while (slot[h])
+				h = (h + 1) % KEY_SLOTS;
+			slot[h] = k;
+		}
+	}
+	if (!len)
+		return JV_K_OTHER;
+	for (h = key_hash(s, len); slot[h]; h = (h + 1) % KEY_SLOTS) {
+		k = slot[h];
+		if (key_len[k] == len && !memcmp(jv_key_name[k], s, len))
+			return k;
+	}
+	return JV_K_OTHER;
+}
+
+/* A new value at the end of the array; its index, as the array may move. */
+static unsigned int jv_add(struct jv_doc *d, enum jv_type type)
+{
+	struct jv *v;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 256;
+		v = realloc(d->v, d->cap * sizeof(*v));
+		if (!v) {
+			fputs("compfwctl: out of memory\n", stderr);
+			exit(1);
+		}
+		d->v = v;
+	}
+	d->v[d->n] = (struct jv) { .type = type, .size = 1 };
+	return d->n++;
+}
+
+void jv_free(struct jv_doc *d)
+{
+	free(d->v);
+	free(d->text);
+	json_decref(d->root);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The member @key of @obj, or NULL. */
+const struct jv *jv_get(const struct jv *obj, enum jv_key key)
+{
+	const struct jv *c;
+	unsigned int i;
+
+	jv_foreach(obj, i, c)
+		if (c->key == key)
+			return c;
+	return NULL;
+}
+
+/* The fast path: where it is in the copy of the file, which ends in a NUL. */
+struct jp {
+	struct jv_doc *d;
+	char *s;
+};
+
+/*
+ * The bytes a string may hold on the fast path: printable ASCII but \ and ".
+ * Not NUL, so the copy's final NUL stops every scan.
+ */
+static const bool plain[256] = {
+	[' ' ... '!'] = true, ['#' ... '['] = true, [']' ... '~'] = true,
+};
+
+static void skip_ws(struct jp *p)
+{
+	while (*p->s == ' ' || *p->s == '\n' || *p->s == '\r' ||
+	       *p->s == '\t')
+		p->s++;
+}
+
+/* At the opening quote: the string's bytes, NUL-terminated in place. */
+static char *scan_string(struct jp *p, uint32_t *len)
+{
+	char *start = ++p->s, *s = start;
+
+	while (plain[(unsigned char)*s])
+		s++;
+	if (*s != '"')
+		return NULL;
+	*len = s - start;
+	*s = '\0';
+	p->s = s + 1;
+	return start;
+}
+
+static int parse_value(struct jp *p, unsigned int depth);
+
+/* "01" is not JSON; 19 digits might not fit; reals go to jansson. */
+static int parse_number(struct jp *p, unsigned int at)
+{
+	const char *s = p->s;
+	json_int_t i = 0;
+
+	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+		return -1;
+	while (*s >= '0' && *s <= '9') {
+		if (s - p->s == 18)
+			return -1;
+		i = i * 10 + (*s++ - '0');
+	}
+	if (*s == '.' || *s == 'e' || *s == 'E')
+		return -1;
+	p->s = (char *)s;
+	p->d->v[at].u.i = i;
+	return 0;
+}
+
+/* An object's member name: each known, and once. */
+static int parse_name(struct jp *p, uint32_t *seen, enum jv_key *key)
+{
+	uint32_t len;
+	char *name;
+
+	if (*p->s != '"')
+		return -1;
+	name = scan_string(p, &len);
+	if (!name)
+		return -1;
+	*key = key_of(name, len);
+	/* jansson says which name is unknown or repeated, and where. */
+	if (*key == JV_K_OTHER || (*seen & JV_BIT(*key)))
+		return -1;
+	*seen |= JV_BIT(*key);
+	skip_ws(p);
+	if (*p->s != ':')
+		return -1;
+	p->s++;
+	skip_ws(p);
+	return 0;
+}
+
+/* After the '{' or '[' of the value at @at: its members, and the closer. */
+static int parse_members(struct jp *p, unsigned int at, unsigned int depth)
+{
+	bool object = p->d->v[at].type == JV_OBJECT;
+	char close = object ? '}' : ']';
+	enum jv_key key = JV_K_OTHER;
+	unsigned int child;
+	uint32_t seen = 0;
+
+	skip_ws(p);
+	if (*p->s == close) {
+		p->s++;
+		return 0;
+	}
+	for (;;) {
+		if (object && parse_name(p, &seen, &key))
+			return -1;
+		child = p->d->n;
+		if (parse_value(p, depth + 1))
+			return -1;
+		p->d->v[child].key = key;
+		p->d->v[child].name = object ? jv_key_name[key] : NULL;
+		p->d->v[at].n++;
+		skip_ws(p);
+		if (*p->s == close) {
+			p->s++;
+			return 0;
+		}
+		if (*p->s != ',')
+			return -1;
+		p->s++;
+		skip_ws(p);
+	}
+}
+
+/* At a value's first byte; 0, or -1 to leave the file to jansson. */
+static int parse_value(struct jp *p, unsigned int depth)
+{
+	unsigned int at;
+	int ret;
+
+	if (depth > JV_MAX_DEPTH)
+		return -1;
+	switch (*p->s) {
+	case '"':
+		at = jv_add(p->d, JV_STRING);
+		p->d->v[at].u.s = scan_string(p, &p->d->v[at].n);
+		return p->d->v[at].u.s ? 0 : -1;
+	case '{':
+	case '[':
+		at = jv_add(p->d, *p->s == '{' ? JV_OBJECT : JV_ARRAY);
+		p->s++;
+		ret = parse_members(p, at, depth);
+		p->d->v[at].size = p->d->n - at;
+		return ret;
+	case '0' ... '9':
+		return parse_number(p, jv_add(p->d, JV_INTEGER));
+	}
+	return -1;
+}
+
+/**
+ * jv_parse() - the fast path: read @buf into @d if it is plain enough
+ * @d: zeroed; free with jv_free() whatever the result
+ *
+ * Return: 0, or -1 when jansson must read it (it may well be valid).
+ */
+int jv_parse(struct jv_doc *d, const char *buf, size_t len)
+{
+	struct jp p = { .d = d };
+
+	d->text = malloc(len + 1);
+	if (!d->text)
+		return -1;
+	memcpy(d->text, buf, len);
+	d->text[len] = '\0';
+	p.s = d->text;
+	skip_ws(&p);
+	/* jansson wants an object or array at the top, and nothing after it. */
+	if ((*p.s != '{' && *p.s != '[') || parse_value(&p, 0))
+		return -1;
+	skip_ws(&p);
+	return p.s == d->text + len ? 0 : -1;
+}
+
+static void from_json(struct jv_doc *d, json_t *j)
+{
+	unsigned int at = jv_add(d, JV_OTHER), child;
+	const char *name;
+	json_t *v;
+	size_t i;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		d->v[at].type = JV_OBJECT;
+		d->v[at].n = json_object_size(j);
+		json_object_foreach(j, name, v) {
+			child = d->n;
+			from_json(d, v);
+			d->v[child].key = key_of(name, strlen(name));
+			d->v[child].name = name;
+		}
+		break;
+	case JSON_ARRAY:
+		d->v[at].type = JV_ARRAY;
+		d->v[at].n = json_array_size(j);
+		json_array_foreach(j, i, v)
+			from_json(d, v);
+		break;
+	case JSON_STRING:
+		d->v[at].type = JV_STRING;
+		d->v[at].u.s = json_string_value(j);
+		d->v[at].n = json_string_length(j);
+		break;
+	case JSON_INTEGER:
+		d->v[at].type = JV_INTEGER;
+		d->v[at].u.i = json_integer_value(j);
+		break;
+	default:
+		break;
+	}
+	d->v[at].size = d->n - at;
+}
+
+/**
+ * jv_from_json() - the slow path: @root as a tree
+ * @d: zeroed; owns a reference to @root from now on
+ */
+void jv_from_json(struct jv_doc *d, json_t *root)
+{
+	d->root = json_incref(root);
+	from_json(d, root);
+}
