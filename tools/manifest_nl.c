@@ -22,18 +22,24 @@
 #include "attrpath.h"
 #include "manifest.h"
 
-/* Where the encoder writes and records. */
+/*
+ * Where the encoder writes and records. It writes the attributes into the
+ * message's buffer itself, byte for byte as nla_put() and nla_nest_start()
+ * would, without a library call and a size check per attribute: a batch of
+ * 100,000 rules is a million attributes. The message's nlmsg_len catches up
+ * at the end.
+ */
 struct enc {
-	struct nl_msg *msg;
 	struct attr_paths *paths;
 	struct mf_error *err;
+	char *hdr;
+	char *tail;
+	char *end;
 };
 
 static uint32_t enc_tail(const struct enc *e)
 {
-	struct nlmsghdr *hdr = nlmsg_hdr(e->msg);
-
-	return (char *)nlmsg_tail(hdr) - (char *)hdr;
+	return e->tail - e->hdr;
 }
 
 /* Start a record at the tail; -1 (no parent for children) when not recording. */
@@ -57,13 +63,36 @@ static int enc_nomem(struct enc *e)
 	return -1;
 }
 
+/* nla_put(): the header, the data, zeroed padding; NULL when it does not fit. */
+static struct nlattr *enc_put(struct enc *e, int type, const void *data,
+			      int len)
+{
+	struct nlattr *nla = (struct nlattr *)e->tail;
+
+	if (NLA_ALIGN(NLA_HDRLEN + len) > e->end - e->tail)
+		return NULL;
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy(e->tail + NLA_HDRLEN, data, len);
+	memset(e->tail + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	e->tail += NLA_ALIGN(NLA_HDRLEN + len);
+	return nla;
+}
+
+/* nla_nest_start(): an empty attribute with NLA_F_NESTED. */
+static struct nlattr *nest_start(struct enc *e, int type)
+{
+	return enc_put(e, NLA_F_NESTED | type, NULL, 0);
+}
+
 /* A leaf attribute, recorded under @parent as @key. */
 static int put_rec(struct enc *e, int parent, const char *key, int type,
 		   const void *data, int len)
 {
 	int rec = key ? rec_begin(e, parent, key, -1) : -1;
 
-	if (nla_put(e->msg, type, len, data) < 0)
+	if (!enc_put(e, type, data, len))
 		return enc_nomem(e);
 	rec_end(e, rec);
 	return 0;
@@ -78,10 +107,11 @@ static int put_str(struct enc *e, int parent, const char *key, int type,
 /*
  * A nest that may not outgrow the u16 nla_len of its header. Rules are
  * attributes of their own, so only a rule with thousands of excepts can.
+ * None is ever empty, which nla_nest_end() would drop.
  */
 static int nest_end(struct enc *e, struct nlattr *nest, int rec)
 {
-	long len = (char *)nlmsg_tail(nlmsg_hdr(e->msg)) - (char *)nest;
+	long len = e->tail - (char *)nest;
 
 	if (len > MF_NLA_MAX) {
 		snprintf(e->err->msg, sizeof(e->err->msg),
@@ -92,7 +122,7 @@ static int nest_end(struct enc *e, struct nlattr *nest, int rec)
 					  sizeof(e->err->path));
 		return -1;
 	}
-	nla_nest_end(e->msg, nest);
+	nest->nla_len = len;
 	rec_end(e, rec);
 	return 0;
 }
@@ -118,12 +148,12 @@ static int put_cidr(struct enc *e, int parent, const char *key, int index,
 		    int type, const struct cidr *cidr)
 {
 	int rec = rec_begin(e, parent, key, index);
-	struct nlattr *nest = nla_nest_start(e->msg, type);
+	struct nlattr *nest = nest_start(e, type);
 
 	if (!nest ||
-	    nla_put(e->msg, cidr->family == AF_INET ? COMPFW_CIDR_A_ADDR4 :
-		    COMPFW_CIDR_A_ADDR6, cidr_addr_len(cidr), cidr->addr) < 0 ||
-	    nla_put_u8(e->msg, COMPFW_CIDR_A_PREFIX_LEN, cidr->prefix_len) < 0)
+	    !enc_put(e, cidr->family == AF_INET ? COMPFW_CIDR_A_ADDR4 :
+		     COMPFW_CIDR_A_ADDR6, cidr->addr, cidr_addr_len(cidr)) ||
+	    !enc_put(e, COMPFW_CIDR_A_PREFIX_LEN, &cidr->prefix_len, 1))
 		return enc_nomem(e);
 	return nest_end(e, nest, rec);
 }
@@ -151,7 +181,7 @@ static int put_rule(struct enc *e, int parent, const char *key, int index,
 		    int type, const struct mf_rule *r)
 {
 	int rec = rec_begin(e, parent, key, index);
-	struct nlattr *nest = nla_nest_start(e->msg, type), *l4;
+	struct nlattr *nest = nest_start(e, type), *l4;
 
 	if (!nest)
 		return enc_nomem(e);
@@ -161,7 +191,7 @@ static int put_rule(struct enc *e, int parent, const char *key, int index,
 		return -1;
 	/* No L4 nest means any protocol; its members name the rule's fields. */
 	if (r->l4.proto) {
-		l4 = nla_nest_start(e->msg, COMPFW_RULE_A_L4);
+		l4 = nest_start(e, COMPFW_RULE_A_L4);
 		if (!l4 || put_l4_attrs(e, rec, &r->l4) ||
 		    nest_end(e, l4, -1))
 			return l4 ? -1 : enc_nomem(e);
@@ -188,7 +218,7 @@ static int put_exposure(struct enc *e, int parent, const struct manifest *m)
 
 	for (i = 0; i < m->n_exposure; i++) {
 		rec = rec_begin(e, parent, "exposure", i);
-		nest = nla_nest_start(e->msg, COMPFW_APPLY_A_EXPOSURE);
+		nest = nest_start(e, COMPFW_APPLY_A_EXPOSURE);
 		/* PROTO is always sent: an empty nest would vanish. */
 		if (!nest || put_l4_attrs(e, rec, &m->exposure[i]) ||
 		    nest_end(e, nest, rec))
@@ -210,7 +240,7 @@ static const int limit_attr[MF_LIMIT_COUNT] = {
 static int put_manifest(struct enc *e, const struct manifest *m, int index)
 {
 	int rec = rec_begin(e, -1, NULL, index);
-	struct nlattr *nest = nla_nest_start(e->msg, COMPFW_APPLY_A_MANIFEST);
+	struct nlattr *nest = nest_start(e, COMPFW_APPLY_A_MANIFEST);
 	int i;
 
 	if (!nest)
@@ -254,19 +284,24 @@ static int put_manifest(struct enc *e, const struct manifest *m, int index)
 int manifest_put_set(struct nl_msg *msg, const struct manifest_set *set,
 		     struct attr_paths *paths, struct mf_error *err)
 {
-	struct enc e = { .msg = msg, .paths = paths, .err = err };
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct enc e = {
+		.paths = paths, .err = err, .hdr = (char *)hdr,
+		.tail = (char *)nlmsg_tail(hdr),
+		.end = (char *)hdr + nlmsg_get_max_size(msg),
+	};
 	unsigned int i;
+	int ret = 0;
 
 	memset(err, 0, sizeof(*err));
-	for (i = 0; i < set->n; i++) {
-		if (put_manifest(&e, &set->m[i], set->is_array ? (int)i : -1)) {
-			/* Outside a recorded nest, name the manifest. */
-			if (!err->path[0] && set->is_array)
-				snprintf(err->path, sizeof(err->path), "[%u]", i);
-			return -1;
-		}
+	for (i = 0; i < set->n && !ret; i++) {
+		ret = put_manifest(&e, &set->m[i], set->is_array ? (int)i : -1);
+		/* Outside a recorded nest, name the manifest. */
+		if (ret && !err->path[0] && set->is_array)
+			snprintf(err->path, sizeof(err->path), "[%u]", i);
 	}
-	return 0;
+	hdr->nlmsg_len = enc_tail(&e);
+	return ret;
 }
 
 static size_t attr_size(size_t payload)
