@@ -6,22 +6,14 @@
 #include <string.h>
 
 #include "attrpath.h"
+#include "xalloc.h"
 
 /* Returns the record's index, for attr_paths_end() and as a parent. */
 int attr_paths_add(struct attr_paths *ap, int parent, uint32_t start,
 		   const char *key, int index)
 {
-	struct attr_path *v;
-
-	if (ap->n == ap->cap) {
-		ap->cap = ap->cap ? ap->cap * 2 : 64;
-		v = realloc(ap->v, ap->cap * sizeof(*v));
-		if (!v) {
-			fputs("compfwctl: out of memory\n", stderr);
-			exit(1);
-		}
-		ap->v = v;
-	}
+	if (ap->n == ap->cap)
+		ap->v = xgrow(ap->v, &ap->cap, ap->n + 1, sizeof(*ap->v));
 	ap->v[ap->n] = (struct attr_path) {
 		.start = start, .end = start, .parent = parent,
 		.key = key, .index = index,

@@ -31,7 +31,7 @@ struct attr_path {
 struct attr_paths {
 	struct attr_path *v;
 	unsigned int n;
-	unsigned int cap;
+	size_t cap;
 };
 
 int attr_paths_add(struct attr_paths *ap, int parent, uint32_t start,

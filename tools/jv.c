@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "jv.h"
+#include "xalloc.h"
 
 const char *const jv_key_name[JV_K_COUNT] = {
 	[JV_K_OTHER] = "",
@@ -80,17 +81,8 @@ static enum jv_key key_of(const char *s, size_t len)
 /* A new value at the end of the array; its index, as the array may move. */
 static unsigned int jv_add(struct jv_doc *d, enum jv_type type)
 {
-	struct jv *v;
-
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 256;
-		v = realloc(d->v, d->cap * sizeof(*v));
-		if (!v) {
-			fputs("compfwctl: out of memory\n", stderr);
-			exit(1);
-		}
-		d->v = v;
-	}
+	if (d->n == d->cap)
+		d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
 	d->v[d->n] = (struct jv) { .type = type, .size = 1 };
 	return d->n++;
 }
@@ -98,7 +90,7 @@ static unsigned int jv_add(struct jv_doc *d, enum jv_type type)
 void jv_free(struct jv_doc *d)
 {
 	free(d->v);
-	free(d->text);
+	free(d->strs);
 	json_decref(d->root);
 	memset(d, 0, sizeof(*d));
 }
@@ -115,40 +107,57 @@ const struct jv *jv_get(const struct jv *obj, enum jv_key key)
 	return NULL;
 }
 
-/* The fast path: where it is in the copy of the file, which ends in a NUL. */
+/* The fast path: where it is in the file, and who gets what it reads. */
 struct jp {
 	struct jv_doc *d;
-	char *s;
+	const char *s;
+	const char *end;
+	jv_each_fn *each;
+	void *ctx;
 };
 
-/*
- * The bytes a string may hold on the fast path: printable ASCII but \ and ".
- * Not NUL, so the copy's final NUL stops every scan.
- */
+/* The next byte, or a NUL at the end: a NUL is refused everywhere. */
+static char peek(const struct jp *p)
+{
+	return p->s < p->end ? *p->s : '\0';
+}
+
+/* The bytes a string may hold on the fast path: printable ASCII but \ and ". */
 static const bool plain[256] = {
 	[' ' ... '!'] = true, ['#' ... '['] = true, [']' ... '~'] = true,
 };
 
 static void skip_ws(struct jp *p)
 {
-	while (*p->s == ' ' || *p->s == '\n' || *p->s == '\r' ||
-	       *p->s == '\t')
+	while (p->s < p->end && (*p->s == ' ' || *p->s == '\n' ||
+				 *p->s == '\r' || *p->s == '\t'))
 		p->s++;
 }
 
-/* At the opening quote: the string's bytes, NUL-terminated in place. */
-static char *scan_string(struct jp *p, uint32_t *len)
+/* At the opening quote: the string's bytes (not NUL-terminated), or NULL. */
+static const char *scan_string(struct jp *p, uint32_t *len)
 {
-	char *start = ++p->s, *s = start;
+	const char *start = p->s + 1, *s = start;
 
-	while (plain[(unsigned char)*s])
+	while (s < p->end && plain[(unsigned char)*s])
 		s++;
-	if (*s != '"')
+	if (s == p->end || *s != '"')
 		return NULL;
 	*len = s - start;
-	*s = '\0';
 	p->s = s + 1;
 	return start;
+}
+
+/* A copy of a string value, NUL-terminated; its offset in d->strs. */
+static size_t str_add(struct jv_doc *d, const char *s, size_t len)
+{
+	size_t at = d->strs_len;
+
+	d->strs = xgrow(d->strs, &d->strs_cap, at + len + 1, 1);
+	memcpy(d->strs + at, s, len);
+	d->strs[at + len] = '\0';
+	d->strs_len += len + 1;
+	return at;
 }
 
 static int parse_value(struct jp *p, unsigned int depth);
@@ -159,16 +168,16 @@ static int parse_number(struct jp *p, unsigned int at)
 	const char *s = p->s;
 	json_int_t i = 0;
 
-	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+	if (s[0] == '0' && s + 1 < p->end && s[1] >= '0' && s[1] <= '9')
 		return -1;
-	while (*s >= '0' && *s <= '9') {
+	while (s < p->end && *s >= '0' && *s <= '9') {
 		if (s - p->s == 18)
 			return -1;
 		i = i * 10 + (*s++ - '0');
 	}
-	if (*s == '.' || *s == 'e' || *s == 'E')
+	p->s = s;
+	if (peek(p) == '.' || peek(p) == 'e' || peek(p) == 'E')
 		return -1;
-	p->s = (char *)s;
 	p->d->v[at].u.i = i;
 	return 0;
 }
@@ -176,10 +185,10 @@ static int parse_number(struct jp *p, unsigned int at)
 /* An object's member name: each known, and once. */
 static int parse_name(struct jp *p, uint32_t *seen, enum jv_key *key)
 {
+	const char *name;
 	uint32_t len;
-	char *name;
 
-	if (*p->s != '"')
+	if (peek(p) != '"')
 		return -1;
 	name = scan_string(p, &len);
 	if (!name)
@@ -190,24 +199,45 @@ static int parse_name(struct jp *p, uint32_t *seen, enum jv_key *key)
 		return -1;
 	*seen |= JV_BIT(*key);
 	skip_ws(p);
-	if (*p->s != ':')
+	if (peek(p) != ':')
 		return -1;
 	p->s++;
 	skip_ws(p);
 	return 0;
 }
 
+/*
+ * The values from @from on are complete: point their strings into d->strs,
+ * which no longer moves. For the top-level object or an element of the
+ * top-level array, hand it over and forget it.
+ */
+static int complete(struct jp *p, unsigned int from, int index)
+{
+	struct jv_doc *d = p->d;
+	unsigned int i;
+	int ret;
+
+	for (i = from; i < d->n; i++)
+		if (d->v[i].type == JV_STRING)
+			d->v[i].u.s = d->strs + d->v[i].u.i;
+	ret = p->each(p->ctx, &d->v[from], index);
+	d->n = from;
+	d->strs_len = 0;
+	return ret;
+}
+
 /* After the '{' or '[' of the value at @at: its members, and the closer. */
 static int parse_members(struct jp *p, unsigned int at, unsigned int depth)
 {
 	bool object = p->d->v[at].type == JV_OBJECT;
+	bool top_array = !object && !depth;
 	char close = object ? '}' : ']';
 	enum jv_key key = JV_K_OTHER;
 	unsigned int child;
 	uint32_t seen = 0;
 
 	skip_ws(p);
-	if (*p->s == close) {
+	if (peek(p) == close) {
 		p->s++;
 		return 0;
 	}
@@ -219,13 +249,15 @@ static int parse_members(struct jp *p, unsigned int at, unsigned int depth)
 			return -1;
 		p->d->v[child].key = key;
 		p->d->v[child].name = object ? jv_key_name[key] : NULL;
+		if (top_array && complete(p, child, p->d->v[at].n))
+			return -1;
 		p->d->v[at].n++;
 		skip_ws(p);
-		if (*p->s == close) {
+		if (peek(p) == close) {
 			p->s++;
 			return 0;
 		}
-		if (*p->s != ',')
+		if (peek(p) != ',')
 			return -1;
 		p->s++;
 		skip_ws(p);
@@ -235,16 +267,20 @@ static int parse_members(struct jp *p, unsigned int at, unsigned int depth)
 /* At a value's first byte; 0, or -1 to leave the file to jansson. */
 static int parse_value(struct jp *p, unsigned int depth)
 {
+	const char *s;
 	unsigned int at;
 	int ret;
 
 	if (depth > JV_MAX_DEPTH)
 		return -1;
-	switch (*p->s) {
+	switch (peek(p)) {
 	case '"':
 		at = jv_add(p->d, JV_STRING);
-		p->d->v[at].u.s = scan_string(p, &p->d->v[at].n);
-		return p->d->v[at].u.s ? 0 : -1;
+		s = scan_string(p, &p->d->v[at].n);
+		if (!s)
+			return -1;
+		p->d->v[at].u.i = str_add(p->d, s, p->d->v[at].n);
+		return 0;
 	case '{':
 	case '[':
 		at = jv_add(p->d, *p->s == '{' ? JV_OBJECT : JV_ARRAY);
@@ -259,27 +295,34 @@ static int parse_value(struct jp *p, unsigned int depth)
 }
 
 /**
- * jv_parse() - the fast path: read @buf into @d if it is plain enough
+ * jv_parse() - the fast path: read @buf if it is plain enough
  * @d: zeroed; free with jv_free() whatever the result
+ * @each: called for the top-level object (@index -1), or for each element
+ *	of the top-level array as soon as it is read; what it is given lasts
+ *	until it returns, and a non-zero return stops the parse
  *
- * Return: 0, or -1 when jansson must read it (it may well be valid).
+ * Only one manifest at a time is held, however large the file.
+ *
+ * Return: 0; or -1 when jansson must read it (it may well be valid) or when
+ * @each said stop.
  */
-int jv_parse(struct jv_doc *d, const char *buf, size_t len)
+int jv_parse(struct jv_doc *d, const char *buf, size_t len, jv_each_fn *each,
+	     void *ctx)
 {
-	struct jp p = { .d = d };
+	struct jp p = {
+		.d = d, .s = buf, .end = buf + len, .each = each, .ctx = ctx,
+	};
+	bool object;
 
-	d->text = malloc(len + 1);
-	if (!d->text)
-		return -1;
-	memcpy(d->text, buf, len);
-	d->text[len] = '\0';
-	p.s = d->text;
 	skip_ws(&p);
 	/* jansson wants an object or array at the top, and nothing after it. */
-	if ((*p.s != '{' && *p.s != '[') || parse_value(&p, 0))
+	object = peek(&p) == '{';
+	if ((!object && peek(&p) != '[') || parse_value(&p, 0))
 		return -1;
 	skip_ws(&p);
-	return p.s == d->text + len ? 0 : -1;
+	if (p.s != p.end)
+		return -1;
+	return object ? complete(&p, 0, -1) : 0;
 }
 
 static void from_json(struct jv_doc *d, json_t *j)

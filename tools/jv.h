@@ -75,18 +75,23 @@ struct jv {
 /**
  * struct jv_doc - a tree and what its strings point into
  * @v: the values, the root first
- * @text: jv_parse()'s copy of the file
+ * @strs: jv_parse()'s copies of the strings of the values it holds
  * @root: jv_from_json()'s jansson tree, or NULL
  */
 struct jv_doc {
 	struct jv *v;
-	unsigned int n;
-	unsigned int cap;
-	char *text;
+	size_t n;
+	size_t cap;
+	char *strs;
+	size_t strs_len;
+	size_t strs_cap;
 	json_t *root;
 };
 
-int jv_parse(struct jv_doc *d, const char *buf, size_t len);
+typedef int jv_each_fn(void *ctx, const struct jv *v, int index);
+
+int jv_parse(struct jv_doc *d, const char *buf, size_t len, jv_each_fn *each,
+	     void *ctx);
 void jv_from_json(struct jv_doc *d, json_t *root);
 void jv_free(struct jv_doc *d);
 const struct jv *jv_get(const struct jv *obj, enum jv_key key);

@@ -17,6 +17,7 @@
 
 #include "jv.h"
 #include "manifest.h"
+#include "xalloc.h"
 
 const char *const mf_limit_key[MF_LIMIT_COUNT] = { "cpu", "memory", "io" };
 const char *const mf_limit_file[MF_LIMIT_COUNT] = {
@@ -43,17 +44,6 @@ struct pctx {
 	char path[sizeof(((struct mf_error *)0)->path)];
 	size_t len;
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fputs("compfwctl: out of memory\n", stderr);
-		exit(1);
-	}
-	return p;
-}
 
 static char *xstrdup(const char *s)
 {
@@ -855,32 +845,50 @@ static int check_unique_components(struct pctx *p,
 		       set->m[dup].component, first);
 }
 
+/* The manifests so far, and where the parser is. */
+struct reader {
+	struct manifest_set *set;
+	size_t cap;
+	struct pctx p;
+};
+
+/* One manifest: @index in the top-level array, or -1 for a lone one. */
+static int read_manifest(void *ctx, const struct jv *v, int index)
+{
+	struct reader *r = ctx;
+	struct manifest_set *set = r->set;
+	size_t old = r->p.len;
+	int ret;
+
+	set->m = xgrow(set->m, &r->cap, set->n + 1, sizeof(*set->m));
+	/* Counted before it is filled in, so that manifest_set_free() frees it. */
+	memset(&set->m[set->n++], 0, sizeof(*set->m));
+	set->is_array = index >= 0;
+	if (set->is_array)
+		path_index(&r->p, index);
+	ret = parse_manifest(&r->p, v, &set->m[set->n - 1]);
+	path_restore(&r->p, old);
+	return ret;
+}
+
 static int manifest_from_tree(const struct jv *root, struct manifest_set *set,
 			      struct mf_error *err)
 {
-	struct pctx p = { .err = err };
+	struct reader r = { .set = set, .p = { .err = err } };
 	const struct jv *v;
 	unsigned int i;
 
 	memset(set, 0, sizeof(*set));
 	memset(err, 0, sizeof(*err));
-	set->is_array = jv_is(root, JV_ARRAY);
-	if (!set->is_array) {
-		set->n = 1;
-		set->m = xcalloc(1, sizeof(*set->m));
-		return parse_manifest(&p, root, set->m);
-	}
+	if (!jv_is(root, JV_ARRAY))
+		return read_manifest(&r, root, -1);
+	set->is_array = true;
 	if (!root->n)
-		return fail(&p, "no manifest in the array");
-	set->n = root->n;
-	set->m = xcalloc(set->n, sizeof(*set->m));
-	jv_foreach(root, i, v) {
-		path_index(&p, i);
-		if (parse_manifest(&p, v, &set->m[i]))
+		return fail(&r.p, "no manifest in the array");
+	jv_foreach(root, i, v)
+		if (read_manifest(&r, v, i))
 			return -1;
-		path_restore(&p, 0);
-	}
-	return check_unique_components(&p, set);
+	return check_unique_components(&r.p, set);
 }
 
 int manifest_from_json(json_t *root, struct manifest_set *set,
@@ -907,6 +915,7 @@ int manifest_from_json(json_t *root, struct manifest_set *set,
 int manifest_parse(const char *buf, size_t len, struct manifest_set *set,
 		   struct mf_error *err)
 {
+	struct reader r = { .set = set, .p = { .err = err } };
 	struct jv_doc doc = { 0 };
 	json_error_t jerr;
 	json_t *root;
@@ -914,12 +923,15 @@ int manifest_parse(const char *buf, size_t len, struct manifest_set *set,
 
 	memset(set, 0, sizeof(*set));
 	memset(err, 0, sizeof(*err));
-	if (!jv_parse(&doc, buf, len)) {
-		ret = manifest_from_tree(doc.v, set, err);
-		jv_free(&doc);
-		return ret;
-	}
+	/* The fast path, for a file all good: one manifest at a time. */
+	ret = jv_parse(&doc, buf, len, read_manifest, &r);
 	jv_free(&doc);
+	if (!ret && set->n &&
+	    (!set->is_array || !check_unique_components(&r.p, set)))
+		return 0;
+	/* Anything else is read again by jansson, to name the first error. */
+	manifest_set_free(set);
+	memset(err, 0, sizeof(*err));
 	/* Duplicate keys would let one of two values win silently. */
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
