@@ -150,10 +150,34 @@ static int prepare_limits(struct ctl *ctl, struct apply *a)
 	return 0;
 }
 
+/*
+ * The JSON path of the attribute at @offset of the request of @size bytes:
+ * the request built again, this time recording where each attribute came
+ * from, which only an error needs. "" when there is none.
+ */
+static const char *request_path(struct ctl *ctl, struct apply *a, size_t size,
+				int offset, char *buf, size_t bufsize)
+{
+	struct attr_paths paths = { 0 };
+	struct nl_msg *msg = NULL;
+	struct mf_error err;
+
+	buf[0] = '\0';
+	if (offset >= 0)
+		msg = ctl_msg_size(ctl, COMPFW_CMD_MANIFEST_APPLY, 0, size);
+	if (!msg)
+		return buf;
+	if (!manifest_put_set(msg, &a->set, &paths, &err))
+		attr_paths_format(&paths, attr_paths_find(&paths, offset), buf,
+				  bufsize);
+	nlmsg_free(msg);
+	attr_paths_free(&paths);
+	return buf;
+}
+
 /* Step 3, with the kernel's complaint mapped back to the file. */
 static int send_manifests(struct ctl *ctl, struct apply *a)
 {
-	struct attr_paths paths = { 0 };
 	char text[512], path[256], line[1024];
 	struct ctl_reply reply;
 	struct mf_error err;
@@ -168,20 +192,16 @@ static int send_manifests(struct ctl *ctl, struct apply *a)
 	msg = ctl_msg_size(ctl, COMPFW_CMD_MANIFEST_APPLY, 0, size);
 	if (!msg)
 		return ctl_error("out of memory");
-	if (manifest_put_set(msg, &a->set, &paths, &err)) {
+	if (manifest_put_set(msg, &a->set, NULL, &err)) {
 		nlmsg_free(msg);
-		attr_paths_free(&paths);
 		return ctl_error("%s", manifest_error_format(a->file, &err, line,
 							     sizeof(line)));
 	}
 	if (ctl_request(ctl, msg, NULL, NULL, &reply)) {
-		attr_paths_format(&paths, reply.offset < 0 ? -1 :
-				  attr_paths_find(&paths, reply.offset),
-				  path, sizeof(path));
+		request_path(ctl, a, size, reply.offset, path, sizeof(path));
 		ret = ctl_error("%s: %s%s%s", a->file, path, path[0] ? ": " : "",
 				ctl_reply_text(&reply, text, sizeof(text)));
 	}
-	attr_paths_free(&paths);
 	return ret;
 }
 

@@ -269,12 +269,30 @@ static int put_manifest(struct enc *e, const struct manifest *m, int index)
 			 m->egress, m->n_egress) ? -1 : 0;
 }
 
+static int put_all(struct enc *e, const struct manifest_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		if (put_manifest(e, &set->m[i], set->is_array ? (int)i : -1)) {
+			/* Outside a recorded nest, name the manifest. */
+			if (!e->err->path[0] && set->is_array)
+				snprintf(e->err->path, sizeof(e->err->path),
+					 "[%u]", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /**
  * manifest_put_set() - append a MANIFEST_APPLY request's attributes
  * @msg: allocated with at least manifest_msg_size() bytes
  * @set: the manifests, IDs assigned
- * @paths: where to record each attribute's JSON path, or NULL
- * @err: why it cannot be sent (a rule too large for one attribute)
+ * @paths: where to record each attribute's JSON path, or NULL; recording
+ *	costs a third of the time, so apply records only to explain an error
+ * @err: why it cannot be sent (a rule too large for one attribute), with
+ *	the JSON path, @paths or not
  *
  * Each manifest is its COMPFW_APPLY_A_MANIFEST header nest followed by its
  * exposure, ingress and egress entries as top-level attributes.
@@ -285,20 +303,23 @@ int manifest_put_set(struct nl_msg *msg, const struct manifest_set *set,
 		     struct attr_paths *paths, struct mf_error *err)
 {
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct attr_paths recorded = { 0 };
 	struct enc e = {
 		.paths = paths, .err = err, .hdr = (char *)hdr,
 		.tail = (char *)nlmsg_tail(hdr),
 		.end = (char *)hdr + nlmsg_get_max_size(msg),
 	};
-	unsigned int i;
-	int ret = 0;
+	int ret;
 
 	memset(err, 0, sizeof(*err));
-	for (i = 0; i < set->n && !ret; i++) {
-		ret = put_manifest(&e, &set->m[i], set->is_array ? (int)i : -1);
-		/* Outside a recorded nest, name the manifest. */
-		if (ret && !err->path[0] && set->is_array)
-			snprintf(err->path, sizeof(err->path), "[%u]", i);
+	ret = put_all(&e, set);
+	if (ret && !paths) {
+		/* Again from the same place, recording, to name what failed. */
+		memset(err, 0, sizeof(*err));
+		e.tail = (char *)nlmsg_tail(hdr);
+		e.paths = &recorded;
+		ret = put_all(&e, set);
+		attr_paths_free(&recorded);
 	}
 	hdr->nlmsg_len = enc_tail(&e);
 	return ret;
