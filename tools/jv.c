@@ -117,7 +117,7 @@ struct jp {
 };
 
 /* The next byte, or a NUL at the end: a NUL is refused everywhere. */
-static char peek(const struct jp *p)
+static inline char peek(const struct jp *p)
 {
 	return p->s < p->end ? *p->s : '\0';
 }
@@ -127,10 +127,11 @@ static const bool plain[256] = {
 	[' ' ... '!'] = true, ['#' ... '['] = true, [']' ... '~'] = true,
 };
 
-static void skip_ws(struct jp *p)
+static inline void skip_ws(struct jp *p)
 {
-	while (p->s < p->end && (*p->s == ' ' || *p->s == '\n' ||
-				 *p->s == '\r' || *p->s == '\t'))
+	while (p->s < p->end && *p->s <= ' ' &&
+	       (*p->s == ' ' || *p->s == '\n' || *p->s == '\r' ||
+		*p->s == '\t'))
 		p->s++;
 }
 

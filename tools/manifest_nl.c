@@ -64,8 +64,8 @@ static int enc_nomem(struct enc *e)
 }
 
 /* nla_put(): the header, the data, zeroed padding; NULL when it does not fit. */
-static struct nlattr *enc_put(struct enc *e, int type, const void *data,
-			      int len)
+static inline struct nlattr *enc_put(struct enc *e, int type,
+				     const void *data, int len)
 {
 	struct nlattr *nla = (struct nlattr *)e->tail;
 
@@ -73,9 +73,11 @@ static struct nlattr *enc_put(struct enc *e, int type, const void *data,
 		return NULL;
 	nla->nla_type = type;
 	nla->nla_len = NLA_HDRLEN + len;
-	if (len)
+	if (len) {
+		/* The padding: zero the last word, then copy over its start. */
+		memset(e->tail + NLA_HDRLEN + NLA_ALIGN(len) - 4, 0, 4);
 		memcpy(e->tail + NLA_HDRLEN, data, len);
-	memset(e->tail + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	}
 	e->tail += NLA_ALIGN(NLA_HDRLEN + len);
 	return nla;
 }
