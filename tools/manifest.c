@@ -38,11 +38,18 @@ static const struct {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Where the parser is in the document, and where its errors go. */
+/*
+ * Where the parser is in the document, and where its errors go. The path is
+ * kept as the members and indexes it went through, and spelled out only for
+ * an error: the parser descends into every rule of a file.
+ */
 struct pctx {
 	struct mf_error *err;
-	char path[sizeof(((struct mf_error *)0)->path)];
-	size_t len;
+	struct {
+		const char *key;	/* NULL: an index */
+		size_t index;
+	} seg[16];
+	unsigned int depth;
 };
 
 static char *xstrdup(const char *s)
@@ -50,50 +57,72 @@ static char *xstrdup(const char *s)
 	return strcpy(xcalloc(strlen(s) + 1, 1), s);
 }
 
-/*
- * path_key()/path_index() descend and return the length to restore. Called
- * for every rule of a file, so they append by hand, not through snprintf().
- */
-static void path_append(struct pctx *p, const char *s, size_t n)
+/* path_key()/path_index() descend and return the depth to restore. */
+static unsigned int path_push(struct pctx *p, const char *key, size_t index)
 {
-	size_t room = sizeof(p->path) - 1 - p->len;
+	unsigned int old = p->depth;
+
+	if (p->depth < ARRAY_SIZE(p->seg)) {
+		p->seg[p->depth].key = key;
+		p->seg[p->depth++].index = index;
+	}
+	return old;
+}
+
+static unsigned int path_key(struct pctx *p, const char *key)
+{
+	return path_push(p, key, 0);
+}
+
+static unsigned int path_index(struct pctx *p, size_t i)
+{
+	return path_push(p, NULL, i);
+}
+
+static void path_restore(struct pctx *p, unsigned int depth)
+{
+	p->depth = depth;
+}
+
+static void path_append(char *buf, size_t size, size_t *len, const char *s,
+			size_t n)
+{
+	size_t room = size - 1 - *len;
 
 	if (n > room)
 		n = room;
-	memcpy(p->path + p->len, s, n);
-	p->len += n;
-	p->path[p->len] = '\0';
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
 }
 
-static size_t path_key(struct pctx *p, const char *key)
+/* "[1].ingress[0].ports", cut short to fit @size bytes. */
+static const char *path_format(const struct pctx *p, char *buf, size_t size)
 {
-	size_t old = p->len;
+	char digits[24], *d;
+	size_t len = 0, i;
+	unsigned int k;
 
-	if (p->len)
-		path_append(p, ".", 1);
-	path_append(p, key, strlen(key));
-	return old;
-}
-
-static size_t path_index(struct pctx *p, size_t i)
-{
-	char digits[24], *d = digits + sizeof(digits);
-	size_t old = p->len;
-
-	*--d = ']';
-	do {
-		*--d = '0' + i % 10;
-		i /= 10;
-	} while (i);
-	*--d = '[';
-	path_append(p, d, digits + sizeof(digits) - d);
-	return old;
-}
-
-static void path_restore(struct pctx *p, size_t len)
-{
-	p->len = len;
-	p->path[len] = '\0';
+	buf[0] = '\0';
+	for (k = 0; k < p->depth; k++) {
+		if (p->seg[k].key) {
+			if (len)
+				path_append(buf, size, &len, ".", 1);
+			path_append(buf, size, &len, p->seg[k].key,
+				    strlen(p->seg[k].key));
+			continue;
+		}
+		i = p->seg[k].index;
+		d = digits + sizeof(digits);
+		*--d = ']';
+		do {
+			*--d = '0' + i % 10;
+			i /= 10;
+		} while (i);
+		*--d = '[';
+		path_append(buf, size, &len, d, digits + sizeof(digits) - d);
+	}
+	return buf;
 }
 
 static int __attribute__((format(printf, 2, 3)))
@@ -101,7 +130,7 @@ fail(struct pctx *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	snprintf(p->err->path, sizeof(p->err->path), "%s", p->path);
+	path_format(p, p->err->path, sizeof(p->err->path));
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
 	va_end(ap);
@@ -115,7 +144,7 @@ fail_at(struct pctx *p, const char *key, const char *fmt, ...)
 	va_list ap;
 
 	path_key(p, key);
-	snprintf(p->err->path, sizeof(p->err->path), "%s", p->path);
+	path_format(p, p->err->path, sizeof(p->err->path));
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
 	va_end(ap);
@@ -338,7 +367,7 @@ static int parse_excepts(struct pctx *p, const struct jv *arr,
 	char inner[CIDR_TEXT_MAX], outer[CIDR_TEXT_MAX];
 	const struct jv *v;
 	unsigned int i;
-	size_t old;
+	unsigned int old;
 
 	if (!jv_is(arr, JV_ARRAY))
 		return fail(p, "must be an array of CIDRs");
@@ -364,7 +393,7 @@ static int parse_peer_object(struct pctx *p, const struct jv *peer,
 		JV_BIT(JV_K_CIDR) | JV_BIT(JV_K_EXCEPT);
 	const struct jv *cidr = jv_get(peer, JV_K_CIDR);
 	const struct jv *except = jv_get(peer, JV_K_EXCEPT);
-	size_t old;
+	unsigned int old;
 
 	if (check_fields(p, peer, fields))
 		return -1;
@@ -392,7 +421,7 @@ static int parse_peer(struct pctx *p, const struct jv *rule,
 		      struct mf_rule *r)
 {
 	const struct jv *peer = jv_get(rule, JV_K_PEER);
-	size_t old;
+	unsigned int old;
 
 	r->peer = MF_PEER_ANY;
 	if (!peer)
@@ -443,7 +472,7 @@ static int parse_rules(struct pctx *p, const struct jv *obj, enum jv_key key,
 		       struct mf_rule **rules, unsigned int *n)
 {
 	const struct jv *arr = jv_get(obj, key), *v;
-	size_t old, old_i;
+	unsigned int old, old_i;
 	unsigned int i;
 
 	if (!arr)
@@ -467,7 +496,7 @@ static int parse_exposures(struct pctx *p, const struct jv *obj,
 			   struct manifest *m)
 {
 	const struct jv *arr = jv_get(obj, JV_K_EXPOSURE), *v;
-	size_t old, old_i;
+	unsigned int old, old_i;
 	unsigned int i;
 
 	if (!arr)
@@ -593,7 +622,7 @@ static int parse_limits(struct pctx *p, const struct jv *obj,
 		JV_K_CPU, JV_K_MEMORY, JV_K_IO,
 	};
 	const struct jv *limits = jv_get(obj, JV_K_LIMITS), *v;
-	size_t old, old_i;
+	unsigned int old, old_i;
 	int i;
 
 	if (!limits)
@@ -715,7 +744,7 @@ static int check_ids(struct pctx *p, const struct rule_ref *refs,
 {
 	const struct rule_ref *dup = NULL;
 	unsigned int i;
-	char first[sizeof(p->path) + 32];
+	char here[sizeof(p->err->path)], first[sizeof(here) + 32];
 
 	for (i = 1; i < n; i++)
 		if (refs[i].id == refs[i - 1].id &&
@@ -725,8 +754,9 @@ static int check_ids(struct pctx *p, const struct rule_ref *refs,
 		return 0;
 	for (i = 0; &refs[i] != dup && refs[i].id != dup->id; i++)
 		;
-	snprintf(first, sizeof(first), "%s%s%s[%u].id", p->path,
-		 p->len ? "." : "", refs[i].section, refs[i].index);
+	path_format(p, here, sizeof(here));
+	snprintf(first, sizeof(first), "%s%s%s[%u].id", here,
+		 here[0] ? "." : "", refs[i].section, refs[i].index);
 	path_key(p, dup->section);
 	path_index(p, dup->index);
 	return fail_at(p, "id", "duplicate rule id %u (also %s)", dup->id,
@@ -857,7 +887,7 @@ static int read_manifest(void *ctx, const struct jv *v, int index)
 {
 	struct reader *r = ctx;
 	struct manifest_set *set = r->set;
-	size_t old = r->p.len;
+	unsigned int old = r->p.depth;
 	int ret;
 
 	set->m = xgrow(set->m, &r->cap, set->n + 1, sizeof(*set->m));
