@@ -10,6 +10,7 @@
  * once per object. Whatever it accepts, jansson reads as the same tree.
  */
 
+#define _GNU_SOURCE	/* memrchr() */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,7 @@ static enum jv_key key_of(const char *s, size_t len)
 }
 
 /* A new value at the end of the array; its index, as the array may move. */
-static unsigned int jv_add(struct jv_doc *d, enum jv_type type)
+static inline unsigned int jv_add(struct jv_doc *d, enum jv_type type)
 {
 	if (d->n == d->cap)
 		d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
@@ -95,23 +96,12 @@ void jv_free(struct jv_doc *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* The member @key of @obj, or NULL. */
-const struct jv *jv_get(const struct jv *obj, enum jv_key key)
-{
-	const struct jv *c;
-	unsigned int i;
-
-	jv_foreach(obj, i, c)
-		if (c->key == key)
-			return c;
-	return NULL;
-}
-
 /* The fast path: where it is in the file, and who gets what it reads. */
 struct jp {
 	struct jv_doc *d;
 	const char *s;
 	const char *end;
+	const char *last_quote;
 	jv_each_fn *each;
 	void *ctx;
 };
@@ -135,14 +125,20 @@ static inline void skip_ws(struct jp *p)
 		p->s++;
 }
 
-/* At the opening quote: the string's bytes (not NUL-terminated), or NULL. */
+/*
+ * At the opening quote: the string's bytes (not NUL-terminated), or NULL.
+ * A quote is not plain, so no scan that starts before the file's last one
+ * runs past it: the loop needs no other bound.
+ */
 static const char *scan_string(struct jp *p, uint32_t *len)
 {
 	const char *start = p->s + 1, *s = start;
 
-	while (s < p->end && plain[(unsigned char)*s])
+	if (!p->last_quote || s > p->last_quote)
+		return NULL;
+	while (plain[(unsigned char)*s])
 		s++;
-	if (s == p->end || *s != '"')
+	if (*s != '"')
 		return NULL;
 	*len = s - start;
 	p->s = s + 1;
@@ -312,6 +308,7 @@ int jv_parse(struct jv_doc *d, const char *buf, size_t len, jv_each_fn *each,
 {
 	struct jp p = {
 		.d = d, .s = buf, .end = buf + len, .each = each, .ctx = ctx,
+		.last_quote = memrchr(buf, '"', len),
 	};
 	bool object;
 

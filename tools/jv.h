@@ -94,7 +94,6 @@ int jv_parse(struct jv_doc *d, const char *buf, size_t len, jv_each_fn *each,
 	     void *ctx);
 void jv_from_json(struct jv_doc *d, json_t *root);
 void jv_free(struct jv_doc *d);
-const struct jv *jv_get(const struct jv *obj, enum jv_key key);
 
 /* For each member @c of the array or object @parent, the @i-th. */
 #define jv_foreach(parent, i, c) \

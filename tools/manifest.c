@@ -151,23 +151,34 @@ fail_at(struct pctx *p, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-/* Unknown fields are errors: a typo must not silently widen a policy. */
+/* An object's members by name, found in one pass over them. */
+struct members {
+	const struct jv *v[JV_K_COUNT];
+};
+
+/*
+ * Unknown fields are errors: a typo must not silently widen a policy. The
+ * others go into @m; there are no duplicates, which jansson refuses.
+ */
 static int check_fields(struct pctx *p, const struct jv *obj,
-			uint32_t allowed)
+			uint32_t allowed, struct members *m)
 {
 	const struct jv *c;
 	unsigned int i;
 
-	jv_foreach(obj, i, c)
+	memset(m, 0, sizeof(*m));
+	jv_foreach(obj, i, c) {
 		if (!(allowed & JV_BIT(c->key)))
 			return fail(p, "unknown field \"%s\"", c->name);
+		m->v[c->key] = c;
+	}
 	return 0;
 }
 
-static int get_string(struct pctx *p, const struct jv *obj,
+static int get_string(struct pctx *p, const struct members *m,
 		      enum jv_key key, size_t max, char **out)
 {
-	const struct jv *v = jv_get(obj, key);
+	const struct jv *v = m->v[key];
 	const char *name = jv_key_name[key];
 	const char *s;
 	size_t len;
@@ -190,10 +201,11 @@ static int get_string(struct pctx *p, const struct jv *obj,
 }
 
 /* An integer member within [min, max]; 1 when present, 0 when absent. */
-static int get_uint(struct pctx *p, const struct jv *obj, enum jv_key key,
-		    json_int_t min, json_int_t max, json_int_t *out)
+static int get_uint(struct pctx *p, const struct members *m,
+		    enum jv_key key, json_int_t min, json_int_t max,
+		    json_int_t *out)
 {
-	const struct jv *v = jv_get(obj, key);
+	const struct jv *v = m->v[key];
 
 	if (!v)
 		return 0;
@@ -228,10 +240,10 @@ static bool proto_is_icmp(uint8_t proto)
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
-static int parse_proto(struct pctx *p, const struct jv *obj,
+static int parse_proto(struct pctx *p, const struct members *m,
 		       struct mf_l4 *l4)
 {
-	const struct jv *v = jv_get(obj, JV_K_PROTOCOL);
+	const struct jv *v = m->v[JV_K_PROTOCOL];
 	unsigned int i;
 
 	l4->proto = 0;
@@ -292,10 +304,10 @@ static int parse_port_string(struct pctx *p, const char *s, struct mf_l4 *l4)
 	return 0;
 }
 
-static int parse_ports(struct pctx *p, const struct jv *obj,
+static int parse_ports(struct pctx *p, const struct members *m,
 		       struct mf_l4 *l4)
 {
-	const struct jv *v = jv_get(obj, JV_K_PORTS);
+	const struct jv *v = m->v[JV_K_PORTS];
 
 	if (!v)
 		return 0;
@@ -314,17 +326,18 @@ static int parse_ports(struct pctx *p, const struct jv *obj,
 }
 
 /* The members protocol, ports and icmp_type of a rule or exposure entry. */
-static int parse_l4(struct pctx *p, const struct jv *obj, struct mf_l4 *l4)
+static int parse_l4(struct pctx *p, const struct members *m,
+		    struct mf_l4 *l4)
 {
 	json_int_t type;
 	int ret;
 
-	if (parse_proto(p, obj, l4) || parse_ports(p, obj, l4))
+	if (parse_proto(p, m, l4) || parse_ports(p, m, l4))
 		return -1;
-	if (jv_get(obj, JV_K_ICMP_TYPE) && !proto_is_icmp(l4->proto))
+	if (m->v[JV_K_ICMP_TYPE] && !proto_is_icmp(l4->proto))
 		return fail_at(p, "icmp_type",
 			       "icmp_type needs protocol icmp or icmpv6");
-	ret = get_uint(p, obj, JV_K_ICMP_TYPE, 0, 255, &type);
+	ret = get_uint(p, m, JV_K_ICMP_TYPE, 0, 255, &type);
 	if (ret < 0)
 		return -1;
 	l4->has_icmp_type = ret;
@@ -337,12 +350,13 @@ static int parse_exposure(struct pctx *p, const struct jv *obj,
 {
 	static const uint32_t fields = JV_BIT(JV_K_PROTOCOL) |
 		JV_BIT(JV_K_PORTS) | JV_BIT(JV_K_ICMP_TYPE);
+	struct members m;
 
 	if (!jv_is(obj, JV_OBJECT))
 		return fail(p, "must be an object");
-	if (check_fields(p, obj, fields))
+	if (check_fields(p, obj, fields, &m))
 		return -1;
-	return parse_l4(p, obj, l4);
+	return parse_l4(p, &m, l4);
 }
 
 /* A prefix with no host bits set, which would otherwise hide a typo. */
@@ -391,19 +405,21 @@ static int parse_peer_object(struct pctx *p, const struct jv *peer,
 {
 	static const uint32_t fields = JV_BIT(JV_K_COMPONENT) |
 		JV_BIT(JV_K_CIDR) | JV_BIT(JV_K_EXCEPT);
-	const struct jv *cidr = jv_get(peer, JV_K_CIDR);
-	const struct jv *except = jv_get(peer, JV_K_EXCEPT);
+	const struct jv *cidr, *except;
+	struct members m;
 	unsigned int old;
 
-	if (check_fields(p, peer, fields))
+	if (check_fields(p, peer, fields, &m))
 		return -1;
-	if (!!cidr == !!jv_get(peer, JV_K_COMPONENT))
+	cidr = m.v[JV_K_CIDR];
+	except = m.v[JV_K_EXCEPT];
+	if (!!cidr == !!m.v[JV_K_COMPONENT])
 		return fail(p, "give one of \"component\" and \"cidr\"");
 	if (!cidr) {
 		if (except)
 			return fail_at(p, "except", "except needs \"cidr\"");
 		r->peer = MF_PEER_COMPONENT;
-		return get_string(p, peer, JV_K_COMPONENT, COMPFW_NAME_MAX,
+		return get_string(p, &m, JV_K_COMPONENT, COMPFW_NAME_MAX,
 				  &r->component);
 	}
 	r->peer = MF_PEER_CIDR;
@@ -417,10 +433,10 @@ static int parse_peer_object(struct pctx *p, const struct jv *peer,
 	return parse_excepts(p, except, r);
 }
 
-static int parse_peer(struct pctx *p, const struct jv *rule,
+static int parse_peer(struct pctx *p, const struct members *rule,
 		      struct mf_rule *r)
 {
-	const struct jv *peer = jv_get(rule, JV_K_PEER);
+	const struct jv *peer = rule->v[JV_K_PEER];
 	unsigned int old;
 
 	r->peer = MF_PEER_ANY;
@@ -445,19 +461,20 @@ static int parse_rule(struct pctx *p, const struct jv *obj, struct mf_rule *r)
 		JV_BIT(JV_K_PROTOCOL) | JV_BIT(JV_K_PORTS) |
 		JV_BIT(JV_K_ICMP_TYPE);
 	char text[CIDR_TEXT_MAX];
+	struct members m;
 	json_int_t id;
 	int ret;
 
 	if (!jv_is(obj, JV_OBJECT))
 		return fail(p, "must be an object");
-	if (check_fields(p, obj, fields))
+	if (check_fields(p, obj, fields, &m))
 		return -1;
-	ret = get_uint(p, obj, JV_K_ID, 1, UINT32_MAX, &id);
+	ret = get_uint(p, &m, JV_K_ID, 1, UINT32_MAX, &id);
 	if (ret < 0)
 		return -1;
 	r->id_given = ret;
 	r->id = ret ? id : 0;
-	if (parse_peer(p, obj, r) || parse_l4(p, obj, &r->l4))
+	if (parse_peer(p, &m, r) || parse_l4(p, &m, &r->l4))
 		return -1;
 	/* ICMP is IPv4 only and ICMPv6 IPv6 only: such a rule is dead. */
 	if (r->peer == MF_PEER_CIDR && proto_is_icmp(r->l4.proto) &&
@@ -468,10 +485,10 @@ static int parse_rule(struct pctx *p, const struct jv *obj, struct mf_rule *r)
 	return 0;
 }
 
-static int parse_rules(struct pctx *p, const struct jv *obj, enum jv_key key,
-		       struct mf_rule **rules, unsigned int *n)
+static int parse_rules(struct pctx *p, const struct members *m,
+		       enum jv_key key, struct mf_rule **rules, unsigned int *n)
 {
-	const struct jv *arr = jv_get(obj, key), *v;
+	const struct jv *arr = m->v[key], *v;
 	unsigned int old, old_i;
 	unsigned int i;
 
@@ -492,10 +509,10 @@ static int parse_rules(struct pctx *p, const struct jv *obj, enum jv_key key,
 	return 0;
 }
 
-static int parse_exposures(struct pctx *p, const struct jv *obj,
+static int parse_exposures(struct pctx *p, const struct members *obj,
 			   struct manifest *m)
 {
-	const struct jv *arr = jv_get(obj, JV_K_EXPOSURE), *v;
+	const struct jv *arr = obj->v[JV_K_EXPOSURE], *v;
 	unsigned int old, old_i;
 	unsigned int i;
 
@@ -615,14 +632,15 @@ static int parse_limit(struct pctx *p, const struct jv *v, enum mf_limit which,
 	return 0;
 }
 
-static int parse_limits(struct pctx *p, const struct jv *obj,
+static int parse_limits(struct pctx *p, const struct members *obj,
 			struct manifest *m)
 {
 	static const enum jv_key keys[MF_LIMIT_COUNT] = {
 		JV_K_CPU, JV_K_MEMORY, JV_K_IO,
 	};
-	const struct jv *limits = jv_get(obj, JV_K_LIMITS), *v;
+	const struct jv *limits = obj->v[JV_K_LIMITS], *v;
 	unsigned int old, old_i;
+	struct members lm;
 	int i;
 
 	if (!limits)
@@ -631,10 +649,10 @@ static int parse_limits(struct pctx *p, const struct jv *obj,
 	if (!jv_is(limits, JV_OBJECT))
 		return fail(p, "must be an object");
 	if (check_fields(p, limits, JV_BIT(JV_K_CPU) | JV_BIT(JV_K_MEMORY) |
-			 JV_BIT(JV_K_IO)))
+			 JV_BIT(JV_K_IO), &lm))
 		return -1;
 	for (i = 0; i < MF_LIMIT_COUNT; i++) {
-		v = jv_get(limits, keys[i]);
+		v = lm.v[keys[i]];
 		if (!v)
 			continue;
 		old_i = path_key(p, mf_limit_key[i]);
@@ -646,10 +664,10 @@ static int parse_limits(struct pctx *p, const struct jv *obj,
 	return 0;
 }
 
-static int parse_mode(struct pctx *p, const struct jv *obj,
+static int parse_mode(struct pctx *p, const struct members *obj,
 		      struct manifest *m)
 {
-	const struct jv *v = jv_get(obj, JV_K_MODE);
+	const struct jv *v = obj->v[JV_K_MODE];
 
 	m->mode = COMPFW_MODE_ENFORCE;
 	if (!v)
@@ -670,10 +688,11 @@ static const char *const log_names[] = {
 	[COMPFW_LOG_ALL] = "all",
 };
 
-static int parse_log(struct pctx *p, const struct jv *obj, struct manifest *m)
+static int parse_log(struct pctx *p, const struct members *obj,
+		     struct manifest *m)
 {
-	const struct jv *v = jv_get(obj, JV_K_LOG);
-	const struct jv *g = jv_get(obj, JV_K_NFLOG_GROUP);
+	const struct jv *v = obj->v[JV_K_LOG];
+	const struct jv *g = obj->v[JV_K_NFLOG_GROUP];
 	unsigned int i;
 
 	m->log = COMPFW_LOG_DROPS;
@@ -734,7 +753,11 @@ static struct rule_ref *given_ids(const struct manifest *m, unsigned int *n)
 			.index = in ? i : i - m->n_ingress,
 		};
 	}
-	qsort(refs, *n, sizeof(*refs), ref_cmp);
+	/* IDs are mostly written in order: then there is nothing to sort. */
+	for (i = 1; i < *n && ref_cmp(&refs[i - 1], &refs[i]) < 0; i++)
+		;
+	if (i < *n)
+		qsort(refs, *n, sizeof(*refs), ref_cmp);
 	return refs;
 }
 
@@ -810,22 +833,23 @@ static int parse_manifest(struct pctx *p, const struct jv *obj,
 		JV_BIT(JV_K_NFLOG_GROUP) | JV_BIT(JV_K_EXPOSURE) |
 		JV_BIT(JV_K_INGRESS) | JV_BIT(JV_K_EGRESS) |
 		JV_BIT(JV_K_LIMITS);
+	struct members mb;
 
 	if (!jv_is(obj, JV_OBJECT))
 		return fail(p, "must be an object");
-	if (check_fields(p, obj, fields))
+	if (check_fields(p, obj, fields, &mb))
 		return -1;
-	if (!jv_get(obj, JV_K_COMPONENT))
+	if (!mb.v[JV_K_COMPONENT])
 		return fail(p, "missing field \"component\"");
-	if (get_string(p, obj, JV_K_COMPONENT, COMPFW_NAME_MAX,
+	if (get_string(p, &mb, JV_K_COMPONENT, COMPFW_NAME_MAX,
 		       &m->component) ||
-	    get_string(p, obj, JV_K_VERSION, COMPFW_VERSION_MAX,
+	    get_string(p, &mb, JV_K_VERSION, COMPFW_VERSION_MAX,
 		       &m->version) ||
-	    parse_mode(p, obj, m) || parse_log(p, obj, m) ||
-	    parse_exposures(p, obj, m) ||
-	    parse_rules(p, obj, JV_K_INGRESS, &m->ingress, &m->n_ingress) ||
-	    parse_rules(p, obj, JV_K_EGRESS, &m->egress, &m->n_egress) ||
-	    parse_limits(p, obj, m))
+	    parse_mode(p, &mb, m) || parse_log(p, &mb, m) ||
+	    parse_exposures(p, &mb, m) ||
+	    parse_rules(p, &mb, JV_K_INGRESS, &m->ingress, &m->n_ingress) ||
+	    parse_rules(p, &mb, JV_K_EGRESS, &m->egress, &m->n_egress) ||
+	    parse_limits(p, &mb, m))
 		return -1;
 	return parse_ids(p, m);
 }
