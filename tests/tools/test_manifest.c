@@ -342,6 +342,14 @@ static const struct {
 	{ "", "web.json:1:1: '[' or '{' expected near end of file" },
 	{ "\"web\"", "web.json:1:5: '[' or '{' expected near '\"web\"'" },
 	{ "{\"component\":\"web\"} {}", "web.json:1:21: end of file expected near '{'" },
+	/* A syntax error anywhere wins over a bad value before it, as in jansson. */
+	{ "[{\"component\":\"a\",\"ingress\":[{\"ports\":80}]},{\"component\":\"b\",}]",
+	  "web.json:1:62: string or '}' expected near '}'" },
+	{ "[{\"component\":\"a\"},{\"component\":\"b\"},{\"component\":\"a\"}] x",
+	  "web.json:1:57: end of file expected near 'x'" },
+	/* A bad value, then what only jansson reads (an escape). */
+	{ "[{\"component\":\"a\"},{\"component\":\"b\",\"egress\":[{\"peer\":{\"cidr\":\"10.0.0.1/8\"}}]},{\"component\":\"c\",\"version\":\"\\u0031\"}]",
+	  "web.json: [1].egress[0].peer.cidr: \"10.0.0.1/8\" has host bits set (did you mean 10.0.0.0/8?)" },
 };
 
 static void bad_input(void)
@@ -363,6 +371,40 @@ static void bad_input(void)
 							       line, sizeof(line)),
 				   bad[i].want);
 		manifest_set_free(&set);
+	}
+}
+
+/*
+ * manifest_parse() reads plain JSON itself and leaves the rest to jansson,
+ * whose tree manifest_from_json() checks: both must give the same set.
+ */
+static void both_parsers(const char *dir)
+{
+	struct manifest_set fast, slow;
+	char path[512], name[128], *buf;
+	json_t *root, *a = NULL, *b = NULL;
+	struct mf_error err;
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < sizeof(good_files) / sizeof(good_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, good_files[i]);
+		buf = slurp(path, &len);
+		root = buf ? json_loadb(buf, len, 0, NULL) : NULL;
+		snprintf(name, sizeof(name),
+			 "%s: own parser and jansson's agree", good_files[i]);
+		result(root && !manifest_parse(buf, len, &fast, &err) &&
+		       !manifest_from_json(root, &slow, &err) &&
+		       json_equal(a = manifest_set_to_json(&fast),
+				  b = manifest_set_to_json(&slow)),
+		       name, err.msg);
+		json_decref(a);
+		json_decref(b);
+		a = b = NULL;
+		manifest_set_free(&fast);
+		manifest_set_free(&slow);
+		json_decref(root);
+		free(buf);
 	}
 }
 
@@ -517,6 +559,7 @@ void test_manifest(const char *dir)
 	for (i = 0; i < sizeof(good_files) / sizeof(good_files[0]); i++)
 		round_trip(dir, good_files[i]);
 	normal_form(dir);
+	both_parsers(dir);
 	ids(dir);
 	bad_input();
 	large();
