@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Manifest JSON as one array of values (jv.h). jv_parse() is the fast path
- * for a file of 100,000 rules: no allocation per value, no hash table per
- * object, member names matched once. It accepts a strict subset of JSON and
+ * Manifest JSON as arrays of values (jv.h). jv_parse() is the fast path for
+ * a file of 100,000 rules: no allocation per value, no hash table per object,
+ * member names matched once, one manifest held at a time. It accepts a strict subset of JSON and
  * refuses the rest, valid or not, for jansson to read: strings without
  * escapes or bytes outside printable ASCII, unsigned integers of up to 18
  * digits, no true, false, null, reals or negative numbers (nothing in a

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A manifest file as a tree of JSON values in one array, which the checks in
+ * Manifest JSON as trees of values, each in one array, which the checks in
  * manifest.c walk. jv_parse() reads the plain JSON that generators write,
- * fast; anything else it leaves to jansson, whose tree jv_from_json() copies:
- * the two give the same tree for the same text, and jansson has the last word
- * on what is JSON and on the wording of syntax errors.
+ * fast, one manifest at a time; anything else it leaves to jansson, whose
+ * tree jv_from_json() copies whole: the two give the same trees for the same
+ * text, and jansson has the last word on what is JSON and on the wording of
+ * syntax errors.
  */
 #ifndef _COMPFWCTL_JV_H
 #define _COMPFWCTL_JV_H
