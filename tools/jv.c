@@ -2,8 +2,9 @@
 /*
  * Manifest JSON as arrays of values (jv.h). jv_parse() is the fast path for
  * a file of 100,000 rules: no allocation per value, no hash table per object,
- * member names matched once, one manifest held at a time. It accepts a strict subset of JSON and
- * refuses the rest, valid or not, for jansson to read: strings without
+ * member names matched once, one manifest held at a time. It accepts a
+ * strict subset of JSON and refuses the rest, valid or not, for jansson to
+ * read: strings without
  * escapes or bytes outside printable ASCII, unsigned integers of up to 18
  * digits, no true, false, null, reals or negative numbers (nothing in a
  * manifest takes them), only the member names a manifest knows, each at most
