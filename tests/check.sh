@@ -69,7 +69,8 @@ suite runner tests/vm/selftest.sh --kernel "${kernels%% *}"
 for ver in $kernels; do
 	suite "build-$ver" build_module "$ver"
 	if [ -s "$out/ko-$ver" ]; then
-		suite "vm-$ver" tests/vm/run.sh --kernel "$ver" \
+		# ~11 minutes of TCG on a quiet host; room for a loaded one
+		suite "vm-$ver" tests/vm/run.sh --kernel "$ver" --timeout 1800 \
 			--module "$(cat "$out/ko-$ver")" $(selftests)
 	fi
 done
