@@ -10,7 +10,7 @@ pkgs_cli="gcc make pkg-config libnl-3-dev libnl-genl-3-dev libjansson-dev"
 pkgs_vm="qemu-system-x86 kmod xz-utils busybox-static cpio dwarves bc flex bison libelf-dev libssl-dev"
 pkgs_kunit="python3 bc flex bison libelf-dev libssl-dev xz-utils"
 pkgs_lint="sparse perl"
-pkgs_test="iproute2 iperf3 nftables iptables tcpdump trace-cmd socat util-linux libcap2-bin procps"
+pkgs_test="iproute2 iperf3 nftables iptables tcpdump trace-cmd socat util-linux libcap2-bin procps python3-scapy python3-yaml python3-jsonschema python3-pyroute2"
 pkgs_bench="valgrind"
 
 missing=""
