@@ -42,7 +42,7 @@ void compfw_account_free(const void *ptr, size_t size)
 
 void *compfw_kvzalloc(size_t size)
 {
-	void *ptr = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	void *ptr = kvzalloc(size, COMPFW_GFP);
 
 	if (ptr)
 		compfw_account_alloc(ptr, size);

@@ -2,7 +2,14 @@
 #ifndef _COMPFW_ACCOUNT_H
 #define _COMPFW_ACCOUNT_H
 
+#include <linux/gfp.h>
 #include <linux/types.h>
+
+/*
+ * What compfw allocates for a caller is charged to its memory cgroup; over
+ * the limit the request fails with -ENOMEM instead of waking the OOM killer.
+ */
+#define COMPFW_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
 
 void *compfw_kvzalloc(size_t size);
 void *compfw_kvcalloc(size_t n, size_t size);

@@ -36,4 +36,14 @@ static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
 }
 #endif
 
+/*
+ * A reason formatted at run time, in @buf, a buffer that outlives the
+ * request. From 6.2 the extack takes a copy; 6.1's keeps the pointer.
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define compfw_extack_keep(extack, buf) NL_SET_ERR_MSG_FMT(extack, "%s", buf)
+#else
+#define compfw_extack_keep(extack, buf) compfw_extack(extack, NULL, buf)
+#endif
+
 #endif /* _COMPFW_COMPAT_H */

@@ -26,6 +26,12 @@
 
 #include "classify_tables.h"
 
+/*
+ * Charged to the caller's memory cgroup; over its limit an apply fails
+ * with -ENOMEM rather than waking the OOM killer on the administrator.
+ */
+#define CFW_GFP (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+
 /* Cap on compiled segments (8 bytes each): stops push-down blowups. */
 #define CFW_MAX_SEGS		BIT(24)
 
@@ -127,7 +133,7 @@ static int cfw_vec_reserve(struct cfw_vec *v, u32 more)
 	if (more > U32_MAX / 2 - v->n)
 		return -E2BIG;
 	cap = max3(v->cap * 2, v->n + more, 16U);
-	d = kvmalloc_array(cap, v->elem, GFP_KERNEL);
+	d = kvmalloc_array(cap, v->elem, CFW_GFP);
 	if (!d)
 		return -ENOMEM;
 	if (v->n)
@@ -495,7 +501,7 @@ static int cfw_spec_check(struct cfw_build *b, const struct cfw_policy_spec *spe
 	}
 	if (total < 2)
 		return 0;
-	ids = kvmalloc_array(total, sizeof(*ids), GFP_KERNEL);
+	ids = kvmalloc_array(total, sizeof(*ids), CFW_GFP);
 	if (!ids)
 		return -ENOMEM;
 	total = 0;
@@ -655,9 +661,9 @@ static int cfw_lpm_build(struct cfw_build *b, struct cfw_lpm_tmp *l, u8 nw)
 	for (i = 0; i < n; i++)
 		if (!i || cfw_pfx_cmp(&a[i].pfx, &a[i - 1].pfx))
 			distinct++;
-	l->keys = kvmalloc_array(distinct * nw, sizeof(u32), GFP_KERNEL);
-	l->plen = kvmalloc_array(distinct, sizeof(u8), GFP_KERNEL);
-	l->maps = kvmalloc_array(distinct, sizeof(*l->maps), GFP_KERNEL);
+	l->keys = kvmalloc_array(distinct * nw, sizeof(u32), CFW_GFP);
+	l->plen = kvmalloc_array(distinct, sizeof(u8), CFW_GFP);
+	l->maps = kvmalloc_array(distinct, sizeof(*l->maps), CFW_GFP);
 	if (!l->keys || !l->plen || !l->maps)
 		return -ENOMEM;
 	for (i = 0; i < n; i = j) {
@@ -707,14 +713,14 @@ static int cfw_lpm_build(struct cfw_build *b, struct cfw_lpm_tmp *l, u8 nw)
 	 * the slots are a large part of a small policy.
 	 */
 	l->mask = roundup_pow_of_two(max(2 * l->n, 4U)) - 1;
-	l->slots = kvcalloc(l->mask + 1, sizeof(u32), GFP_KERNEL);
+	l->slots = kvcalloc(l->mask + 1, sizeof(u32), CFW_GFP);
 	if (!l->slots)
 		return -ENOMEM;
 	for (i = 0; i < l->n; i++)
 		cfw_lpm_insert(l, i);
 	for (len = 0; len < CFW_LPM_MAX_LENS; len++)
 		l->n_lens += used[len];
-	l->lens = kmalloc(l->n_lens, GFP_KERNEL);
+	l->lens = kmalloc(l->n_lens, CFW_GFP);
 	if (!l->lens)
 		return -ENOMEM;
 	for (i = 0, len = CFW_LPM_MAX_LENS - 1; len >= 0; len--)
@@ -758,7 +764,7 @@ static int cfw_comp_build(struct cfw_build *b, unsigned int dir,
 		m += rules[i].peer_kind == CFW_PEER_COMPONENT;
 	if (!m)
 		return 0;
-	by = kvmalloc_array(m, sizeof(*by), GFP_KERNEL);
+	by = kvmalloc_array(m, sizeof(*by), CFW_GFP);
 	if (!by)
 		return -ENOMEM;
 	for (i = 0, j = 0; i < n; i++)
@@ -768,7 +774,7 @@ static int cfw_comp_build(struct cfw_build *b, unsigned int dir,
 	for (i = 0; i < m; i++)
 		groups += !i || by[i]->peer_component != by[i - 1]->peer_component;
 	d->comp_mask = roundup_pow_of_two(max(2 * groups, 2U)) - 1;
-	slot = kvcalloc(d->comp_mask + 1, sizeof(*slot), GFP_KERNEL);
+	slot = kvcalloc(d->comp_mask + 1, sizeof(*slot), CFW_GFP);
 	b->comp[dir] = slot;
 	if (!slot) {
 		rc = -ENOMEM;
@@ -1020,7 +1026,7 @@ static struct cfw_policy *cfw_pack(const struct cfw_build *b)
 	struct cfw_policy *p;
 
 	cfw_pack_into(b, &k);
-	p = kvzalloc(k.at, GFP_KERNEL);
+	p = kvzalloc(k.at, CFW_GFP);
 	if (!p)
 		return NULL;
 	k.blob = (u8 *)p;
@@ -1071,7 +1077,7 @@ struct cfw_policy *cfw_policy_compile(const struct cfw_policy_spec *spec,
 		err->except_index = -1;
 	}
 	/* not on the stack: with the tables being built it is ~500 bytes */
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = kzalloc(sizeof(*b), CFW_GFP);
 	if (!b) {
 		if (err)
 			err->msg = "out of memory";
@@ -1089,7 +1095,7 @@ struct cfw_policy *cfw_policy_compile(const struct cfw_policy_spec *spec,
 			cfw_fail(b, rc, CFW_ERR_POLICY, -1, -1, "out of memory");
 		goto out;
 	}
-	b->anc = kmalloc_array(CFW_LPM_MAX_LENS, sizeof(*b->anc), GFP_KERNEL);
+	b->anc = kmalloc_array(CFW_LPM_MAX_LENS, sizeof(*b->anc), CFW_GFP);
 	rc = b->anc ? cfw_build_all(b, spec) : -ENOMEM;
 	if (!rc) {
 		p = cfw_pack(b);

@@ -181,7 +181,7 @@ compfw_component_alloc(const struct compfw_component_spec *spec)
 	if (!comp)
 		return NULL;
 	strscpy(comp->name, spec->name, sizeof(comp->name));
-	comp->stats = alloc_percpu(struct compfw_stats);
+	comp->stats = alloc_percpu_gfp(struct compfw_stats, COMPFW_GFP);
 	if (!comp->stats)
 		goto err;
 	if (spec->cgroup_path) {
@@ -265,6 +265,7 @@ struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 	if (!comp)
 		return ERR_PTR(-ENOMEM);
 	comp->id = spec->id ?: compfw_free_id(cnet);
+	comp->serial = ++cnet->last_serial;
 	comp->cgroup_id = cgroup_id;
 
 	ret = compfw_hooks_register(cnet);

@@ -46,6 +46,8 @@ struct compfw_ratelimit {
  * @list: entry in compfw_net.components, in creation order, for dumps
  * @name: unique name, NUL-padded: it is the by_name hash key
  * @id: unique non-zero ID
+ * @serial: unique in the namespace and never reused, unlike @id: what a
+ *	rollback copy checks its peers by
  * @cgroup_id: the cgroup v2 this component covers (with its descendants),
  *	or 0
  * @cgroup_path: the path it was given as, for show
@@ -67,6 +69,7 @@ struct compfw_component {
 	struct list_head list;
 	char name[COMPFW_NAME_MAX];
 	u32 id;
+	u64 serial;
 	u64 cgroup_id;
 	char *cgroup_path;
 	struct cfw_cidr *addresses;

@@ -50,6 +50,7 @@ void compfw_manifest_free(struct compfw_manifest *m)
 		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
 		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_ULOG);
 	}
+	compfw_kvfree(m->peers, m->n_peers * sizeof(*m->peers));
 	compfw_kvfree(m, m->bytes);
 }
 
@@ -121,17 +122,68 @@ bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id)
 	return false;
 }
 
-/* Every peer component the manifest names still exists. */
-bool compfw_manifest_peers_exist(struct compfw_net *cnet,
-				 const struct compfw_manifest *m)
+/*
+ * The first peer the manifest names that is gone: deleted, or deleted and
+ * its ID taken by a newcomer, who must not inherit its rights. NULL when
+ * every peer is still the component it was.
+ */
+const struct compfw_peer_ref *
+compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest *m)
 {
+	struct compfw_component *comp;
 	u32 i;
 
+	for (i = 0; i < m->n_peers; i++) {
+		comp = compfw_component_by_id(cnet, m->peers[i].id);
+		if (!comp || comp->serial != m->peers[i].serial)
+			return &m->peers[i];
+	}
+	return NULL;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Remember who each peer component is, by serial, not only by ID. */
+static int record_peers(struct compfw_net *cnet, struct compfw_manifest *m)
+{
+	struct compfw_component *comp;
+	u32 i, n = 0, distinct = 0;
+	u32 *ids;
+
 	for (i = 0; i < m->n_rules; i++)
-		if (m->rules[i].peer_kind == CFW_PEER_COMPONENT &&
-		    !compfw_component_by_id(cnet, m->rules[i].peer_component))
-			return false;
-	return true;
+		n += m->rules[i].peer_kind == CFW_PEER_COMPONENT;
+	if (!n)
+		return 0;
+	ids = kvmalloc_array(n, sizeof(*ids), COMPFW_GFP);
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < m->n_rules; i++)
+		if (m->rules[i].peer_kind == CFW_PEER_COMPONENT)
+			ids[n++] = m->rules[i].peer_component;
+	sort(ids, n, sizeof(*ids), u32_cmp, NULL);
+	for (i = 0; i < n; i++)
+		if (!i || ids[i] != ids[i - 1])
+			ids[distinct++] = ids[i];
+	m->peers = compfw_kvcalloc(distinct, sizeof(*m->peers));
+	if (!m->peers) {
+		kvfree(ids);
+		return -ENOMEM;
+	}
+	for (i = 0; i < distinct; i++) {
+		/* parse_peer() found each of them, under the same lock */
+		comp = compfw_component_by_id(cnet, ids[i]);
+		m->peers[i].id = ids[i];
+		m->peers[i].serial = comp->serial;
+		strscpy(m->peers[i].name, comp->name, sizeof(m->peers[i].name));
+	}
+	m->n_peers = distinct;
+	kvfree(ids);
+	return 0;
 }
 
 static void count_attrs(const struct compfw_rules_span *span,
@@ -498,8 +550,12 @@ static int compile_policy(struct compfw_manifest *m,
 
 	policy = cfw_policy_compile(&m->spec, &err);
 	if (IS_ERR(policy)) {
-		compfw_extack(extack, compile_err_attr(span, &err),
-			      err.msg ?: "cannot compile the manifest");
+		/* Out of memory is no attribute's fault: blame none. */
+		if (PTR_ERR(policy) == -ENOMEM)
+			compfw_extack(extack, NULL, COMPFW_NOMEM_MSG);
+		else
+			compfw_extack(extack, compile_err_attr(span, &err),
+				      err.msg ?: "cannot compile the manifest");
 		return PTR_ERR(policy);
 	}
 	m->policy = policy;
@@ -630,11 +686,18 @@ struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
 	}
 
 	m = alloc_manifest(&n, tb);
-	if (!m)
+	if (!m) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
 		return ERR_PTR(-ENOMEM);
+	}
 	INIT_RCU_WORK(&m->free_work, compfw_manifest_free_work);
 	m->nflog_group = -1;
 	ret = fill_entries(cnet, span, m, &n, extack);
+	if (!ret) {
+		ret = record_peers(cnet, m);
+		if (ret)
+			NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+	}
 	if (!ret)
 		ret = compile_policy(m, span, extack);
 	if (!ret)
@@ -655,12 +718,14 @@ int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr)
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (cidr->family == AF_INET ?
-	    nla_put_be32(skb, COMPFW_CIDR_A_ADDR4, cidr->addr.ip) :
-	    nla_put_in6_addr(skb, COMPFW_CIDR_A_ADDR6, &cidr->addr.ip6))
+	/* A half-built nest must not end a message that stops here. */
+	if ((cidr->family == AF_INET ?
+	     nla_put_be32(skb, COMPFW_CIDR_A_ADDR4, cidr->addr.ip) :
+	     nla_put_in6_addr(skb, COMPFW_CIDR_A_ADDR6, &cidr->addr.ip6)) ||
+	    nla_put_u8(skb, COMPFW_CIDR_A_PREFIX_LEN, cidr->prefix_len)) {
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, COMPFW_CIDR_A_PREFIX_LEN, cidr->prefix_len))
-		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }

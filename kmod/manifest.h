@@ -15,6 +15,13 @@ struct sk_buff;
 struct compfw_component;
 struct compfw_net;
 
+/*
+ * What a caller is told when its manifest does not fit: everything a
+ * manifest needs is charged to the caller's memory cgroup.
+ */
+#define COMPFW_NOMEM_MSG \
+	"out of memory (the caller's memory cgroup, memory.max, is charged for compfw's tables)"
+
 enum compfw_limit {
 	COMPFW_LIMIT_CPU,
 	COMPFW_LIMIT_MEMORY,
@@ -27,6 +34,19 @@ struct compfw_rule_stats {
 	atomic64_t packets;
 	atomic64_t bytes;
 	atomic64_t last_hit;
+};
+
+/**
+ * struct compfw_peer_ref - a peer component as a manifest knew it
+ * @serial: the peer's serial (never reused in its namespace), so that a
+ *	component created later under the same ID is not taken for it
+ * @id: its ID, as the rules name it
+ * @name: its name then, to say which peer is gone
+ */
+struct compfw_peer_ref {
+	u64 serial;
+	u32 id;
+	char name[COMPFW_NAME_MAX];
 };
 
 /**
@@ -51,6 +71,9 @@ struct compfw_rule_stats {
  * @n_rules: ingress plus egress rules
  * @n_excepts: entries in @excepts
  * @rule_stats: counters, indexed as @rules; the only mutable part
+ * @peers: the distinct peer components the rules name, as they were when
+ *	the manifest was built (a separate allocation)
+ * @n_peers: entries in @peers
  * @bytes: the size of the one allocation that holds the manifest and all
  *	its arrays and strings (the compiled @policy is another)
  * @free_work: frees the manifest after a grace period
@@ -73,6 +96,8 @@ struct compfw_manifest {
 	u32 n_rules;
 	u32 n_excepts;
 	struct compfw_rule_stats *rule_stats;
+	struct compfw_peer_ref *peers;
+	u32 n_peers;
 	size_t bytes;
 	struct rcu_work free_work;
 };
@@ -98,8 +123,8 @@ int compfw_manifest_fill(struct sk_buff *skb, struct compfw_net *cnet,
 			 u32 *cursor);
 int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr);
 bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);
-bool compfw_manifest_peers_exist(struct compfw_net *cnet,
-				 const struct compfw_manifest *m);
+const struct compfw_peer_ref *
+compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest *m);
 void compfw_manifest_count_rule(const struct compfw_manifest *m, int dir,
 				u32 rule_id, unsigned int bytes, u64 now);
 void compfw_manifest_reset_counters(const struct compfw_manifest *m);

@@ -219,12 +219,37 @@ static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component 
 	return 0;
 }
 
-/* The component's own attributes, its counters and its manifest's header. */
+/*
+ * Owned addresses from *@cursor on (all when @cursor is NULL); on -EMSGSIZE
+ * *@cursor is the first one that did not fit.
+ */
+static int compfw_fill_addresses(struct sk_buff *skb,
+				 const struct compfw_component *comp, u32 *cursor)
+{
+	u32 i;
+
+	for (i = cursor ? *cursor : 0; i < comp->n_addresses; i++) {
+		if (compfw_put_cidr(skb, COMPFW_COMPONENT_A_ADDRESS, &comp->addresses[i])) {
+			if (cursor)
+				*cursor = i;
+			return -EMSGSIZE;
+		}
+	}
+	if (cursor)
+		*cursor = i;
+	return 0;
+}
+
+/*
+ * The component's own attributes, its counters and its manifest's header;
+ * then its owned addresses from *@addr on, last, so that a message that
+ * cannot hold them all ends with what fits (@addr: where the next message
+ * goes on), or NULL for all of them or nothing.
+ */
 static int compfw_fill_component(struct sk_buff *skb, struct compfw_net *cnet,
-				 const struct compfw_component *comp)
+				 const struct compfw_component *comp, u32 *addr)
 {
 	const struct compfw_manifest *m;
-	u32 i;
 
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
 	if (nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name) ||
@@ -236,14 +261,11 @@ static int compfw_fill_component(struct sk_buff *skb, struct compfw_net *cnet,
 				COMPFW_COMPONENT_A_PAD))) ||
 	    (comp->has_previous && nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)))
 		return -EMSGSIZE;
-	for (i = 0; i < comp->n_addresses; i++)
-		if (compfw_put_cidr(skb, COMPFW_COMPONENT_A_ADDRESS, &comp->addresses[i]))
-			return -EMSGSIZE;
 	if (compfw_fill_stats(skb, comp))
 		return -EMSGSIZE;
 	if (m && compfw_manifest_fill(skb, cnet, comp->name, m, NULL))
 		return -EMSGSIZE;
-	return 0;
+	return compfw_fill_addresses(skb, comp, addr);
 }
 
 /* Room for one component with its whole manifest. */
@@ -290,7 +312,7 @@ static int compfw_reply_component(struct genl_info *info, struct compfw_net *cne
 	if (!msg)
 		return -ENOMEM;
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
-	if (compfw_fill_component(msg, cnet, comp) ||
+	if (compfw_fill_component(msg, cnet, comp, NULL) ||
 	    (m && compfw_manifest_fill(msg, cnet, comp->name, m, &cursor))) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG(info->extack,
@@ -312,7 +334,7 @@ static int compfw_parse_addresses(struct genl_info *info,
 		n += nla_type(attr) == COMPFW_COMPONENT_A_ADDRESS;
 	if (!n)
 		return 0;
-	addresses = kvcalloc(n, sizeof(*addresses), GFP_KERNEL);
+	addresses = kvcalloc(n, sizeof(*addresses), COMPFW_GFP);
 	if (!addresses)
 		return -ENOMEM;
 	spec->addresses = addresses;
@@ -386,7 +408,9 @@ static int compfw_change_named(struct genl_info *info,
 	ret = PTR_ERR_OR_ZERO(comp);
 	if (!ret) {
 		ret = op(cnet, comp, &why);
-		if (ret)
+		if (ret && why == cnet->why)
+			compfw_extack_keep(info->extack, cnet->why);
+		else if (ret)
 			compfw_extack(info->extack,
 				      info->attrs[COMPFW_COMPONENT_A_NAME], why);
 	}
@@ -416,48 +440,95 @@ static int compfw_component_get_doit(struct sk_buff *skb, struct genl_info *info
 	return ret;
 }
 
-/* One component, its rules spread over as many messages as they need. */
+/*
+ * The messages of a dump end where the next skb would overflow. One
+ * component may need several: the first carries it and as many of its
+ * addresses as fit, each later one its name and more addresses, then (for
+ * a dump by name) its rules. cb->args[]: [0] done, [1] the rules' cursor,
+ * [2] its first message is sent, [3] the addresses' cursor.
+ */
+enum { DUMP_DONE, DUMP_RULES, DUMP_STARTED, DUMP_ADDR };
+
+/*
+ * One message of @comp's part of a dump. Return: 0 when the component is
+ * all sent, 1 when more messages are needed, or an error: a message that
+ * cannot hold even the start of the component.
+ */
+static int compfw_dump_component(struct sk_buff *skb, struct netlink_callback *cb,
+				 struct compfw_net *cnet,
+				 const struct compfw_component *comp, bool rules)
+{
+	const struct compfw_manifest *m;
+	u32 addr = cb->args[DUMP_ADDR], cursor = cb->args[DUMP_RULES];
+	bool empty = !skb->len;
+	void *hdr;
+	int ret;
+
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &compfw_genl_family, NLM_F_MULTI, COMPFW_CMD_COMPONENT_GET);
+	if (!hdr)
+		goto too_big;
+	genl_dump_check_consistent(cb, hdr);
+	if (!cb->args[DUMP_STARTED]) {
+		ret = compfw_fill_component(skb, cnet, comp, &addr);
+		/* Not even its own attributes and one address fit. */
+		if (ret && !addr)
+			goto cancel;
+	} else {
+		ret = nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name) ?:
+		      compfw_fill_addresses(skb, comp, &addr);
+		if (ret && addr == cb->args[DUMP_ADDR])
+			goto cancel;
+	}
+	cb->args[DUMP_STARTED] = 1;
+	cb->args[DUMP_ADDR] = addr;
+	if (!ret && rules && m)
+		ret = compfw_manifest_fill(skb, cnet, comp->name, m, &cursor);
+	cb->args[DUMP_RULES] = cursor;
+	genlmsg_end(skb, hdr);
+	if (ret)
+		return 1;
+	cb->args[DUMP_STARTED] = 0;
+	cb->args[DUMP_ADDR] = 0;
+	cb->args[DUMP_RULES] = 0;
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+too_big:
+	if (!empty)
+		return 1;
+	NL_SET_ERR_MSG(cb->extack, "a component does not fit in an empty dump message");
+	return -EMSGSIZE;
+}
+
+/* One component by name, its addresses and rules over as many messages. */
 static int compfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			   struct compfw_net *cnet, const char *name)
 {
 	struct compfw_component *comp = compfw_component_by_name(cnet, name);
-	const struct compfw_manifest *m;
-	u32 cursor = cb->args[1];
-	bool first = !cb->args[2];
-	void *hdr;
 	int ret;
 
 	if (!comp) {
 		NL_SET_ERR_MSG(cb->extack, "unknown component");
 		return -ENOENT;
 	}
-	if (cb->args[0])	/* everything sent */
+	if (cb->args[DUMP_DONE])	/* everything sent */
 		return 0;
-	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &compfw_genl_family, NLM_F_MULTI, COMPFW_CMD_COMPONENT_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
-	/* The first message has the component, later ones only its name. */
-	ret = first ? compfw_fill_component(skb, cnet, comp) :
-		      nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name);
-	if (ret) {
-		genlmsg_cancel(skb, hdr);
+	ret = compfw_dump_component(skb, cb, cnet, comp, true);
+	if (ret < 0)
 		return ret;
-	}
-	cb->args[2] = 1;
-	ret = m ? compfw_manifest_fill(skb, cnet, comp->name, m, &cursor) : 0;
-	genlmsg_end(skb, hdr);
-	cb->args[1] = cursor;
 	if (!ret)
-		cb->args[0] = 1;
+		cb->args[DUMP_DONE] = 1;
 	return skb->len;
 }
 
 /*
- * A dump lists components without their rules, cb->args[0] the cursor; with
- * a name, it answers for that component alone, rules and all.
+ * A dump lists components without their rules, cb->args[4] the cursor (how
+ * many are sent whole); with a name, it answers for that component alone,
+ * rules and all. Every component is listed, however large: an error ends
+ * the dump rather than a short list.
  */
 static int compfw_component_get_dumpit(struct sk_buff *skb,
 				       struct netlink_callback *cb)
@@ -465,9 +536,8 @@ static int compfw_component_get_dumpit(struct sk_buff *skb,
 	struct compfw_net *cnet = compfw_net(sock_net(skb->sk));
 	struct nlattr **attrs = compfw_dump_attrs(cb);
 	struct compfw_component *comp;
-	long skip = cb->args[0], i = 0;
-	void *hdr;
-	int ret;
+	long skip = cb->args[4], i = 0;
+	int ret = 0;
 
 	mutex_lock(&cnet->lock);
 	cb->seq = cnet->dump_seq;
@@ -479,21 +549,13 @@ static int compfw_component_get_dumpit(struct sk_buff *skb,
 	list_for_each_entry(comp, &cnet->components_list, list) {
 		if (i++ < skip)
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				  &compfw_genl_family, NLM_F_MULTI,
-				  COMPFW_CMD_COMPONENT_GET);
-		if (!hdr)
+		ret = compfw_dump_component(skb, cb, cnet, comp, false);
+		if (ret)
 			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (compfw_fill_component(skb, cnet, comp)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = i;
+		cb->args[4] = i;
 	}
 	mutex_unlock(&cnet->lock);
-	return skb->len;
+	return ret < 0 ? ret : skb->len;
 }
 
 struct compfw_batch_entry {
@@ -611,9 +673,11 @@ static int compfw_manifest_apply_doit(struct sk_buff *skb, struct genl_info *inf
 	n = compfw_split_batch(info, NULL);
 	if (n < 0)
 		return n;
-	changes = kvcalloc(n, sizeof(*changes), GFP_KERNEL);
-	if (!changes)
+	changes = kvcalloc(n, sizeof(*changes), COMPFW_GFP);
+	if (!changes) {
+		NL_SET_ERR_MSG(info->extack, COMPFW_NOMEM_MSG);
 		return -ENOMEM;
+	}
 	compfw_split_batch(info, changes);
 
 	mutex_lock(&cnet->lock);
@@ -637,14 +701,18 @@ static int compfw_manifest_apply_doit(struct sk_buff *skb, struct genl_info *inf
 static int compfw_rollback(struct compfw_net *cnet, struct compfw_component *comp,
 			   const char **why)
 {
+	const struct compfw_peer_ref *lost;
 	struct compfw_manifest *cur;
 
 	if (!comp->has_previous) {
 		*why = "no previous manifest to roll back to";
 		return -ENOENT;
 	}
-	if (comp->previous && !compfw_manifest_peers_exist(cnet, comp->previous)) {
-		*why = "the previous manifest names a component that no longer exists";
+	lost = comp->previous ? compfw_manifest_lost_peer(cnet, comp->previous) : NULL;
+	if (lost) {
+		snprintf(cnet->why, sizeof(cnet->why),
+			 "peer \"%.58s\" was deleted", lost->name);
+		*why = cnet->why;
 		return -ENOENT;
 	}
 	if (compfw_manifest_revive(comp->previous)) {

@@ -28,6 +28,10 @@ struct compfw_addrmap;
  * @components_list: every component in creation order, under @lock
  * @addrmap: owned addresses to components, rebuilt whole on change; RCU
  * @next_id: where the search for a free component ID starts, under @lock
+ * @last_serial: the serial of the newest component; serials are never
+ *	reused, IDs may be, under @lock
+ * @why: a reason formatted at run time, under @lock; read when the request
+ *	that set it is acknowledged (see compfw_extack_keep())
  * @hooks_on: netfilter hooks are registered, under @lock
  * @hook_ops: the hooks, registered with this state as their private data
  * @tcp_by_socket: TCP to and from local sockets is followed by the socket,
@@ -49,6 +53,8 @@ struct compfw_net {
 	struct list_head components_list;
 	struct compfw_addrmap __rcu *addrmap;
 	u32 next_id;
+	u64 last_serial;
+	char why[80];
 	bool hooks_on;
 	struct nf_hook_ops hook_ops[COMPFW_NUM_HOOKS];
 	bool tcp_by_socket;

@@ -5,11 +5,16 @@
  *
  *   1. parse and check the whole file (manifest.c): bad input sends nothing;
  *   2. find each limited component's cgroup and read the files' old values;
- *   3. MANIFEST_APPLY, the kernel's all-or-nothing step: each manifest a
+ *   3. write the limits; if one fails, put back the files already written
+ *      and stop: the kernel has not been asked anything;
+ *   4. MANIFEST_APPLY, the kernel's all-or-nothing step: each manifest a
  *      header nest followed by its rules as top-level attributes, so that
- *      its size is the kernel's to limit (manifest_nl.c);
- *   4. write the limits; if one fails, put back the files already written
- *      and roll back every component of the batch.
+ *      its size is the kernel's to limit (manifest_nl.c); if the kernel
+ *      refuses, put the limit files back.
+ *
+ * The files go first because they can be put back without anyone seeing:
+ * a manifest, once installed, has been in the data path, counted a
+ * generation and told the events group, and a rollback would not undo that.
  *
  * Every error is one line naming the file and, when it can, the JSON path.
  */
@@ -175,7 +180,7 @@ static const char *request_path(struct ctl *ctl, struct apply *a, size_t size,
 	return buf;
 }
 
-/* Step 3, with the kernel's complaint mapped back to the file. */
+/* Step 4, with the kernel's complaint mapped back to the file. */
 static int send_manifests(struct ctl *ctl, struct apply *a)
 {
 	char text[512], path[256], line[1024];
@@ -205,37 +210,10 @@ static int send_manifests(struct ctl *ctl, struct apply *a)
 	return ret;
 }
 
-/* Undo step 3 for the whole batch; "" or what went wrong. */
-static const char *rollback_all(struct ctl *ctl, struct apply *a, char *buf,
-				size_t size)
+/* Step 3: the limit files, all of them or none. */
+static int write_limits(struct apply *a)
 {
-	char text[512];
-	struct ctl_reply reply;
-	struct nl_msg *msg;
-	unsigned int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < a->set.n; i++) {
-		msg = ctl_msg(ctl, COMPFW_CMD_COMPONENT_ROLLBACK, 0);
-		if (!msg || nla_put_string(msg, COMPFW_COMPONENT_A_NAME,
-					   a->set.m[i].component) < 0) {
-			nlmsg_free(msg);
-			snprintf(buf, size, "; rollback of \"%s\" failed: out of memory",
-				 a->set.m[i].component);
-			continue;
-		}
-		if (ctl_request(ctl, msg, NULL, NULL, &reply) && !buf[0])
-			snprintf(buf, size, "; rollback of \"%s\" failed: %s",
-				 a->set.m[i].component,
-				 ctl_reply_text(&reply, text, sizeof(text)));
-	}
-	return buf;
-}
-
-/* Step 4: the limit files, undoing everything if one write fails. */
-static int write_limits(struct ctl *ctl, struct apply *a)
-{
-	char p[32], undo[600], restore[PATH_MAX + 64];
+	char p[32], restore[PATH_MAX + 64];
 	const struct limit_write *w;
 	unsigned int failed;
 	int err, unrestored;
@@ -248,10 +226,20 @@ static int write_limits(struct ctl *ctl, struct apply *a)
 	if (unrestored >= 0)
 		snprintf(restore, sizeof(restore), "; cannot restore %s",
 			 a->writes[unrestored].path);
-	return ctl_error("%s: %slimits.%s: cannot write %s: %s; manifests rolled back%s%s",
+	return ctl_error("%s: %slimits.%s: cannot write %s: %s; nothing applied%s",
 			 a->file, mpath(a, w->manifest, p, sizeof(p)),
-			 mf_limit_key[w->which], w->path, strerror(-err),
-			 restore, rollback_all(ctl, a, undo, sizeof(undo)));
+			 mf_limit_key[w->which], w->path, strerror(-err), restore);
+}
+
+/* The kernel refused step 4: put back every limit file step 3 wrote. */
+static void restore_limits(struct apply *a)
+{
+	unsigned int i = a->n_writes;
+
+	while (i-- > 0)
+		if (limit_restore(&a->writes[i]))
+			fprintf(stderr, "compfwctl: %s: cannot restore %s\n",
+				a->file, a->writes[i].path);
 }
 
 static int apply_file(struct ctl *ctl, struct apply *a)
@@ -270,10 +258,12 @@ static int apply_file(struct ctl *ctl, struct apply *a)
 	if (ret)
 		return ctl_error("%s", manifest_error_format(a->file, &err, line,
 							     sizeof(line)));
-	if (ctl_connect(ctl) || prepare_limits(ctl, a) ||
-	    send_manifests(ctl, a))
+	if (ctl_connect(ctl) || prepare_limits(ctl, a) || write_limits(a))
 		return 1;
-	return write_limits(ctl, a);
+	ret = send_manifests(ctl, a);
+	if (ret)
+		restore_limits(a);
+	return ret;
 }
 
 int cmd_apply(struct ctl *ctl, int argc, char **argv)

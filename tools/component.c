@@ -71,28 +71,31 @@ static struct nl_msg *name_msg(struct ctl *ctl, int cmd, const char *name)
 	return msg;
 }
 
-#define ADD_MAX_ADDRESSES 256
+/* What one owned address takes in the request: a nest of two attributes. */
+#define ADD_ADDRESS_BYTES 32
 
 /**
  * struct add_args - `component add` as checked before anything is sent
  * @id: 0 when the kernel picks it
  * @cgroup: root-relative, or "" for none
- * @addr: the addresses the component owns
+ * @addr: the addresses the component owns, @n_addr of them
  */
 struct add_args {
 	uint32_t id;
 	char cgroup[PATH_MAX];
-	struct cidr addr[ADD_MAX_ADDRESSES];
+	struct cidr *addr;
 	unsigned int n_addr;
 };
 
 static int add_address(struct add_args *args, const char *text)
 {
 	char good[CIDR_TEXT_MAX];
-	struct cidr masked;
+	struct cidr masked, *grown;
 
-	if (args->n_addr == ADD_MAX_ADDRESSES)
-		return ctl_error("at most %d addresses", ADD_MAX_ADDRESSES);
+	grown = realloc(args->addr, (args->n_addr + 1) * sizeof(*args->addr));
+	if (!grown)
+		return ctl_error("out of memory");
+	args->addr = grown;
 	if (cidr_parse(text, &args->addr[args->n_addr]))
 		return ctl_error("bad CIDR \"%s\"", text);
 	if (cidr_host_bits(&args->addr[args->n_addr], &masked))
@@ -195,14 +198,18 @@ static int component_add(struct ctl *ctl, int argc, char **argv)
 	if (check_name(argv[0]) || add_keywords(args, argc - 1, argv + 1) ||
 	    ctl_connect(ctl))
 		goto out;
-	msg = name_msg(ctl, COMPFW_CMD_COMPONENT_NEW, argv[0]);
-	if (!msg || put_add_args(msg, args)) {
+	msg = ctl_msg_size(ctl, COMPFW_CMD_COMPONENT_NEW, 0,
+			   4096 + sizeof(args->cgroup) +
+			   (size_t)args->n_addr * ADD_ADDRESS_BYTES);
+	if (!msg || nla_put_string(msg, COMPFW_COMPONENT_A_NAME, argv[0]) < 0 ||
+	    put_add_args(msg, args)) {
 		nlmsg_free(msg);
 		ret = ctl_error("out of memory");
 		goto out;
 	}
 	ret = ctl_transact(ctl, msg, "component add", NULL, NULL);
 out:
+	free(args->addr);
 	free(args);
 	return ret;
 }
@@ -256,8 +263,12 @@ static int print_row(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1];
 
 	(void)arg;
-	if (parse_component(msg, tb))
+	if (parse_component(msg, tb)) {
+		/* More of the row before (its addresses): nothing to show. */
+		if (tb[COMPFW_COMPONENT_A_NAME] && !tb[COMPFW_COMPONENT_A_ID])
+			return 0;
 		return -1;
+	}
 	print_open_object(NULL);
 	print_string("name", "%-20s ", nla_get_string(tb[COMPFW_COMPONENT_A_NAME]));
 	print_uint("id", "%-8" PRIu64 " ", nla_get_u32(tb[COMPFW_COMPONENT_A_ID]));

@@ -292,8 +292,10 @@ int ctl_request(struct ctl *ctl, struct nl_msg *msg,
 
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	fit_sndbuf(ctl, nlmsg_hdr(msg)->nlmsg_len);
-	if (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP)
-		fit_rcvbuf(ctl);
+	/* A reply (a dump's, or a component with all its addresses) and the
+	 * acknowledgement echoing a large request must both find room.
+	 */
+	fit_rcvbuf(ctl);
 	/* Replies as large as the manifests they carry: let libnl size them. */
 	nl_socket_enable_msg_peek(ctl->sock);
 	ret = nl_send_auto(ctl->sock, msg);

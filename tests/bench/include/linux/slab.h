@@ -11,6 +11,8 @@
 
 #define GFP_KERNEL	0U
 #define GFP_ATOMIC	1U
+#define GFP_KERNEL_ACCOUNT	2U
+#define __GFP_RETRY_MAYFAIL	4U
 
 extern long cfw_shim_fail_after;
 extern long cfw_shim_live_allocs;

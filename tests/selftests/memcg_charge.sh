@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# compfw's tables are charged to the memory cgroup of whoever applies them:
+# a large manifest applied from a cgroup whose memory.max it exceeds fails
+# with a clear message, and nothing changes.
+#
+#   /sys/fs/cgroup/memcg-$$/roomy   memory.max max: measures the apply
+#   /sys/fs/cgroup/memcg-$$/small   memory.max 1 MiB: the apply's kernel
+#                                   side runs here
+set -u
+. "$(dirname "$0")/lib.sh"
+require modprobe python3 strace pgrep
+
+cg=/sys/fs/cgroup/memcg-$$
+tmp=$(mktemp -d)
+cleanup() {
+	rmdir "$cg/roomy" "$cg/small" "$cg" 2>/dev/null
+	rm -rf "$tmp"
+	modprobe -r compfw 2>/dev/null
+}
+trap cleanup EXIT
+
+# in CGROUP CMD...: run CMD as a process of $cg/CGROUP.
+in_cg() {
+	local c=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$c" "$@"
+}
+
+memory() {
+	"$ctl" -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory_bytes"])'
+}
+
+generation() {
+	"$ctl" -j component show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'
+}
+
+plan 5
+modprobe compfw
+echo "+memory" >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p "$cg/roomy" "$cg/small"
+echo "+memory" >"$cg/cgroup.subtree_control"
+"$ctl" component add probe address 10.77.0.1/32
+"$ctl" component add big address 10.77.0.2/32
+echo '{"component": "big", "egress": [{"peer": "any", "protocol": "tcp", "ports": 80}]}' >"$tmp/small.json"
+"$ctl" apply "$tmp/small.json"
+python3 - "$tmp/large.json" <<'PY'
+import json, sys
+rules = [{"id": i + 1, "peer": {"cidr": "10.%d.%d.%d/32" % (i >> 16 & 255, i >> 8 & 255, i & 255)},
+          "protocol": "tcp", "ports": 1 + i % 60000} for i in range(60000)]
+json.dump({"component": "%s", "egress": rules}, open(sys.argv[1], "w"))
+PY
+sed 's/"component": "%s"/"component": "probe"/' "$tmp/large.json" >"$tmp/probe.json"
+sed 's/"component": "%s"/"component": "big"/' "$tmp/large.json" >"$tmp/big.json"
+
+# A process's pages stay charged where they were faulted in: compfwctl
+# builds its request in roomy, and is moved to small while strace holds it
+# at the entry of the sendmsg() that carries the manifest (its last one, as
+# counted on the first apply), so that only the kernel's tables meet
+# small's limit, far below what they need.
+before=$(memory)
+check "the large manifest applies in a cgroup without a limit" \
+	in_cg roomy strace -qq -f -o "$tmp/trace" -e trace=sendmsg "$ctl" apply "$tmp/probe.json"
+nsend=$(grep -c sendmsg "$tmp/trace")
+tables=$(( $(memory) - before ))
+echo "# compfw's tables for the large manifest: $tables bytes; small's memory.max 1 MiB"
+echo $((1 << 20)) >"$cg/small/memory.max"
+
+# held_apply FILE: compfwctl apply FILE, its last sendmsg() held 2 s on
+# entry; once it is held there, it moves to small.
+held_apply() {
+	local pid i
+	in_cg roomy strace -qq -f -o /dev/null -e trace=sendmsg \
+		-e inject=sendmsg:delay_enter=2000000:when="$nsend" "$ctl" apply "$1" 2>"$tmp/err" &
+	for i in $(seq 1 600); do
+		pid=$(pgrep -n -x compfwctl) && [ -r "/proc/$pid/syscall" ] &&
+			[ "$(cut -d' ' -f1 "/proc/$pid/syscall")" = 46 ] && break
+		sleep 0.05
+	done
+	echo "$pid" >"$cg/small/cgroup.procs"
+	wait %1
+	local rc=$?
+	cat "$tmp/err" >&2
+	return $rc
+}
+
+gen=$(generation big)
+mem=$(memory)
+expect_fail_msg "over memory.max the apply fails with a clear message" \
+	"out of memory (the caller's memory cgroup, memory.max, is charged for compfw's tables)" \
+	held_apply "$tmp/big.json"
+expect_eq "nothing changed: generation" "$(generation big)" "$gen"
+expect_eq "nothing changed: the manifest in force" \
+	"$("$ctl" query big egress tcp 192.0.2.1 80 | cut -d' ' -f3)" accept
+expect_eq "nothing is left allocated" "$(memory)" "$mem"
+finish
