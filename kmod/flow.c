@@ -66,14 +66,17 @@ static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 }
 
 /*
- * Neighbour discovery, router discovery and MLD are IPv6's ARP: conntrack
- * does not track them, so every packet would be judged as a new flow, and
- * a component owning an IPv6 address would lose its neighbours. They are
- * the network's, not a component's: let them be.
+ * Neighbour discovery, router discovery and MLD are IPv6's ARP, and IGMP is
+ * IPv4's MLD: conntrack does not track them, so every packet would be
+ * judged as a new flow, and a component owning an address would lose its
+ * neighbours and its multicast groups. They are the network's, not a
+ * component's: let them be, in both families alike.
  */
-static bool is_ipv6_link_control(const struct compfw_flow *f)
+static bool is_link_control(const struct compfw_flow *f)
 {
-	if (f->family != AF_INET6 || f->l4proto != IPPROTO_ICMPV6)
+	if (f->family == AF_INET)
+		return f->l4proto == IPPROTO_IGMP;
+	if (f->l4proto != IPPROTO_ICMPV6)
 		return false;
 	switch (f->icmp_type) {
 	case ICMPV6_MGM_QUERY:
@@ -120,7 +123,7 @@ int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f
 		f->daddr.ip6 = ipv6_hdr(skb)->daddr;
 	}
 	ret = read_l4(skb, thoff, f);
-	if (!ret && is_ipv6_link_control(f))
+	if (!ret && is_link_control(f))
 		ret = -EOPNOTSUPP;
 	return ret;
 }
