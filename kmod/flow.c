@@ -307,3 +307,19 @@ bool compfw_flow_allowed(const struct compfw_flow *f,
 	return out && in;
 }
 
+/**
+ * compfw_flow_ingress_allowed - may @f reach @dst, one of its receivers?
+ * @dst: the receiving component, or NULL
+ * @f: the flow
+ * @src: the component that sent it, or NULL
+ * @pkt: the packet, to count and report the decision
+ *
+ * For a flow with several receivers, each asked on its own. Under RCU.
+ */
+bool compfw_flow_ingress_allowed(struct compfw_component *dst,
+				 const struct compfw_flow *f,
+				 const struct compfw_component *src,
+				 const struct compfw_pkt *pkt)
+{
+	return end_allows(dst, CFW_DIR_INGRESS, f, src, pkt);
+}

@@ -81,5 +81,9 @@ struct cfw_verdict compfw_flow_judge(const struct compfw_manifest *m,
 				     const struct compfw_component *peer);
 bool compfw_flow_allowed(const struct compfw_flow *f,
 			 const struct compfw_ends *ends, const struct compfw_pkt *pkt);
+bool compfw_flow_ingress_allowed(struct compfw_component *dst,
+				 const struct compfw_flow *f,
+				 const struct compfw_component *src,
+				 const struct compfw_pkt *pkt);
 
 #endif /* _COMPFW_FLOW_H */
