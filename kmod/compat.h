@@ -9,6 +9,7 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/udp.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
 /* NLA_UINT arrived in 6.8: a u32 when the value fits, else a u64. */
@@ -44,6 +45,19 @@ static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
 #define compfw_extack_keep(extack, buf) NL_SET_ERR_MSG_FMT(extack, "%s", buf)
 #else
 #define compfw_extack_keep(extack, buf) compfw_extack(extack, NULL, buf)
+#endif
+
+/* The UDP table may be a namespace's own from 6.2 on. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+static inline struct udp_table *compfw_udp_table(struct net *net)
+{
+	return &udp_table;
+}
+#else
+static inline struct udp_table *compfw_udp_table(struct net *net)
+{
+	return net->ipv4.udp_table;
+}
 #endif
 
 #endif /* _COMPFW_COMPAT_H */

@@ -66,14 +66,17 @@ static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 }
 
 /*
- * Neighbour discovery, router discovery and MLD are IPv6's ARP: conntrack
- * does not track them, so every packet would be judged as a new flow, and
- * a component owning an IPv6 address would lose its neighbours. They are
- * the network's, not a component's: let them be.
+ * Neighbour discovery, router discovery and MLD are IPv6's ARP, and IGMP is
+ * IPv4's MLD: conntrack does not track them, so every packet would be
+ * judged as a new flow, and a component owning an address would lose its
+ * neighbours and its multicast groups. They are the network's, not a
+ * component's: let them be, in both families alike.
  */
-static bool is_ipv6_link_control(const struct compfw_flow *f)
+static bool is_link_control(const struct compfw_flow *f)
 {
-	if (f->family != AF_INET6 || f->l4proto != IPPROTO_ICMPV6)
+	if (f->family == AF_INET)
+		return f->l4proto == IPPROTO_IGMP;
+	if (f->l4proto != IPPROTO_ICMPV6)
 		return false;
 	switch (f->icmp_type) {
 	case ICMPV6_MGM_QUERY:
@@ -90,11 +93,21 @@ static bool is_ipv6_link_control(const struct compfw_flow *f)
 	return false;
 }
 
-/* Return: 0 for a packet to judge, an error for one compfw leaves alone. */
+/**
+ * compfw_flow_from_skb - the flow a packet belongs to, as the policy sees it
+ * @skb: the packet, at a netfilter hook
+ * @pf: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @f: filled in
+ *
+ * A packet whose addresses can be read but not what follows (an L4 header
+ * cut short, an IPv6 header chain that cannot be walked, a fragment after
+ * the first) gets @f->unparsed: its ends can still be found, and a managed
+ * end must not let through what its rules cannot be asked about.
+ *
+ * Return: 0 for a packet to judge, -EOPNOTSUPP for one compfw leaves alone.
+ */
 int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f)
 {
-	int ret;
-
 	unsigned short fragoff = 0;
 	int thoff = 0, proto;
 
@@ -102,27 +115,38 @@ int compfw_flow_from_skb(const struct sk_buff *skb, u8 pf, struct compfw_flow *f
 	if (pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		/* Conntrack reassembles first; a fragment here has no ports. */
-		if (ntohs(iph->frag_off) & IP_OFFSET)
-			return -EINVAL;
 		f->family = AF_INET;
 		f->l4proto = iph->protocol;
 		f->saddr.ip = iph->saddr;
 		f->daddr.ip = iph->daddr;
+		/*
+		 * Conntrack reassembles first, but not for a socket that
+		 * asked it not to (IP_NODEFRAG): a later fragment has no ports.
+		 */
+		if (ntohs(iph->frag_off) & IP_OFFSET)
+			goto unparsed;
 		thoff = skb_network_offset(skb) + ip_hdrlen(skb);
 	} else {
-		proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
-		if (proto < 0 || fragoff)
-			return -EINVAL;
 		f->family = AF_INET6;
-		f->l4proto = proto;
+		f->l4proto = ipv6_hdr(skb)->nexthdr;
 		f->saddr.ip6 = ipv6_hdr(skb)->saddr;
 		f->daddr.ip6 = ipv6_hdr(skb)->daddr;
+		proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
+		if (proto < 0)
+			goto unparsed;
+		f->l4proto = proto;
+		if (fragoff)
+			goto unparsed;
 	}
-	ret = read_l4(skb, thoff, f);
-	if (!ret && is_ipv6_link_control(f))
-		ret = -EOPNOTSUPP;
-	return ret;
+	if (read_l4(skb, thoff, f))
+		goto unparsed;
+	if (is_link_control(f))
+		return -EOPNOTSUPP;
+	return 0;
+
+unparsed:
+	f->unparsed = true;
+	return 0;
 }
 
 void compfw_flow_from_tuple(const struct nf_conntrack_tuple *t, u8 family,
@@ -253,7 +277,9 @@ static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,
 	d.m = comp ? rcu_dereference(comp->manifest) : NULL;
 	if (!d.m)
 		return true;
-	d.verdict = compfw_flow_judge(d.m, dir, f, peer);
+	/* No rule can be asked about what could not be read: default deny. */
+	if (!f->unparsed)
+		d.verdict = compfw_flow_judge(d.m, dir, f, peer);
 	if (d.verdict.allow)
 		d.outcome = COMPFW_ACCEPT;
 	else
@@ -279,4 +305,21 @@ bool compfw_flow_allowed(const struct compfw_flow *f,
 	bool in = end_allows(ends->dst, CFW_DIR_INGRESS, f, ends->src, pkt);
 
 	return out && in;
+}
+
+/**
+ * compfw_flow_ingress_allowed - may @f reach @dst, one of its receivers?
+ * @dst: the receiving component, or NULL
+ * @f: the flow
+ * @src: the component that sent it, or NULL
+ * @pkt: the packet, to count and report the decision
+ *
+ * For a flow with several receivers, each asked on its own. Under RCU.
+ */
+bool compfw_flow_ingress_allowed(struct compfw_component *dst,
+				 const struct compfw_flow *f,
+				 const struct compfw_component *src,
+				 const struct compfw_pkt *pkt)
+{
+	return end_allows(dst, CFW_DIR_INGRESS, f, src, pkt);
 }

@@ -25,6 +25,8 @@ struct compfw_pkt;
  * @dport: destination port, network order
  * @saddr: source address
  * @daddr: destination address
+ * @unparsed: nothing past the addresses could be read (see
+ *	compfw_flow_from_skb()): every manifest denies it
  */
 struct compfw_flow {
 	u8 family;
@@ -35,6 +37,7 @@ struct compfw_flow {
 	__be16 dport;
 	union cfw_addr saddr;
 	union cfw_addr daddr;
+	bool unparsed;
 };
 
 /* The port a policy sees: the server's, or the ICMP type. */
@@ -78,5 +81,9 @@ struct cfw_verdict compfw_flow_judge(const struct compfw_manifest *m,
 				     const struct compfw_component *peer);
 bool compfw_flow_allowed(const struct compfw_flow *f,
 			 const struct compfw_ends *ends, const struct compfw_pkt *pkt);
+bool compfw_flow_ingress_allowed(struct compfw_component *dst,
+				 const struct compfw_flow *f,
+				 const struct compfw_component *src,
+				 const struct compfw_pkt *pkt);
 
 #endif /* _COMPFW_FLOW_H */

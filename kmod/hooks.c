@@ -20,6 +20,7 @@
 #include "component.h"
 #include "flow.h"
 #include "hooks.h"
+#include "mcast.h"
 #include "netns.h"
 #include "sockflow.h"
 
@@ -77,6 +78,8 @@ static unsigned int compfw_local_in(void *priv, struct sk_buff *skb,
 	    compfw_sockflow_passes(cnet, skb, &f, state))
 		return NF_ACCEPT;
 	ends.src = compfw_addr_owner(cnet, &f, false);
+	if (compfw_mcast_dest(skb, &f))
+		return compfw_mcast_verdict(cnet, &f, ends.src, skb, state);
 	ends.dst = compfw_receiver(cnet, &f, state->in->ifindex);
 	return verdict(&f, &ends, skb, state);
 }
