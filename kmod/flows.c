@@ -131,10 +131,9 @@ static int compfw_flow_denied(struct nf_conn *ct, void *data)
 
 	compfw_flow_from_tuple(&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			       nf_ct_l3num(ct), &f);
-	if (flow_orphaned(w->cnet, ct, &f))
-		return 1;
+	/* Allowed by what is left of it: its gone end might not allow it. */
 	if (flow_allowed_now(w->cnet, &f))
-		return 0;
+		return flow_orphaned(w->cnet, ct, &f);
 	if (f.l4proto != IPPROTO_TCP || !w->cut)
 		return 1;
 	if (w->n_cut == CUT_BATCH) {
