@@ -23,6 +23,14 @@ static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
 }
 #endif
 
+/*
+ * Without this flag (6.7, backported to stable 6.1) anyone could join the
+ * events group: refuse to build rather than leak them.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "compfw needs GENL_MCAST_CAP_NET_ADMIN (genetlink multicast permissions)"
+#endif
+
 /* A dump's request attributes moved into a struct genl_info in 6.2. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
