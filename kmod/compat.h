@@ -6,6 +6,7 @@
 #ifndef _COMPFW_COMPAT_H
 #define _COMPFW_COMPAT_H
 
+#include <linux/ratelimit.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -43,5 +44,40 @@ static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
 	return genl_info_dump(cb)->attrs;
 }
 #endif
+
+/*
+ * struct ratelimit_state's fields are plain ints under its lock on the
+ * kernels we support (later ones make the miss count atomic, with
+ * accessors): change them only under
+ * that lock, taken as ___ratelimit() takes it, never waiting on the packet
+ * path. What a failed trylock leaves is done by a later line.
+ */
+static inline void compfw_ratelimit_update(struct ratelimit_state *rs,
+					   int interval, int burst)
+{
+	unsigned long flags;
+
+	if (READ_ONCE(rs->interval) == interval && READ_ONCE(rs->burst) == burst)
+		return;
+	if (!raw_spin_trylock_irqsave(&rs->lock, flags))
+		return;
+	WRITE_ONCE(rs->interval, interval);
+	WRITE_ONCE(rs->burst, burst);
+	raw_spin_unlock_irqrestore(&rs->lock, flags);
+}
+
+/* The lines held back since the last one, counted from now on afresh. */
+static inline int compfw_ratelimit_take_missed(struct ratelimit_state *rs)
+{
+	unsigned long flags;
+	int missed;
+
+	if (!READ_ONCE(rs->missed) || !raw_spin_trylock_irqsave(&rs->lock, flags))
+		return 0;
+	missed = rs->missed;
+	rs->missed = 0;
+	raw_spin_unlock_irqrestore(&rs->lock, flags);
+	return missed;
+}
 
 #endif /* _COMPFW_COMPAT_H */
