@@ -48,9 +48,9 @@ static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
 /*
  * struct ratelimit_state's fields are plain ints under its lock on the
  * kernels we support (later ones make the miss count atomic, with
- * accessors): change them only under
- * that lock, taken as ___ratelimit() takes it, never waiting on the packet
- * path. What a failed trylock leaves is done by a later line.
+ * accessors): change them only under that lock, trylocked as ___ratelimit()
+ * takes it, so that the packet path never waits. What a failed trylock
+ * leaves undone, a later line does.
  */
 static inline void compfw_ratelimit_update(struct ratelimit_state *rs,
 					   int interval, int burst)
