@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Telling users what compfw decided: counters, the compfw_verdict
- * tracepoint, a kernel log line rate-limited per component, nfnetlink_log,
- * and sampled netlink events. All of it from the packet path: no lock of
- * ours and no allocation (nfnetlink_log, when asked for, allocates its own
- * message, as the NFLOG target does).
+ * tracepoint, a kernel log line (the LOG target's) rate-limited per
+ * component, nfnetlink_log, and sampled netlink events. All of it from the
+ * packet path: no lock waited on (the log's ratelimit_state is only ever
+ * trylocked) and no allocation (nfnetlink_log, when asked for, allocates its
+ * own message, as the NFLOG target does).
  */
 
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
+#include <linux/ratelimit.h>
 #include <linux/timekeeping.h>
 #include <net/netfilter/nf_log.h>
 
 #include "audit.h"
+#include "compat.h"
 #include "component.h"
 #include "events.h"
 #include "flow.h"
@@ -32,49 +35,52 @@ MODULE_PARM_DESC(log_interval_ms, "Length of a component's log rate window");
 static const char * const outcome_name[] = {
 	[COMPFW_DROP] = "drop",
 	[COMPFW_ACCEPT] = "accept",
-	[COMPFW_AUDIT] = "audit (would drop)",
+	[COMPFW_AUDIT] = "audit",
 };
 
-/* May this component log now? If so, how many lines were held back? */
-static bool log_allowed(struct compfw_ratelimit *rl, int *suppressed)
+/**
+ * compfw_audit_init - set up a new component's reporting
+ * @comp: the component, not yet visible to the packet path
+ */
+void compfw_audit_init(struct compfw_component *comp)
 {
-	unsigned long now = jiffies, start = atomic_long_read(&rl->start);
-
-	*suppressed = 0;
-	if (time_after(now, start + msecs_to_jiffies(log_interval_ms)) &&
-	    atomic_long_cmpxchg(&rl->start, start, now) == start) {
-		atomic_set(&rl->count, 0);
-		*suppressed = atomic_xchg(&rl->suppressed, 0);
-	}
-	if (atomic_inc_return(&rl->count) <= log_burst)
-		return true;
-	atomic_inc(&rl->suppressed);
-	return false;
+	/* We say how many were held back, in the next line of our own. */
+	ratelimit_state_init(&comp->log_limit, msecs_to_jiffies(log_interval_ms),
+			     log_burst);
+	ratelimit_set_flags(&comp->log_limit, RATELIMIT_MSG_ON_RELEASE);
 }
 
-static void log_line(const struct compfw_decision *d, u32 generation)
+/*
+ * The kernel's LOG target prints the line: its format, and its rule that
+ * namespaces other than the host's log only with nf_log_all_netns. The
+ * prefix names the namespace first, so that no component name, however
+ * chosen, reads as another namespace's.
+ */
+static void log_line(const struct compfw_decision *d,
+		     const struct compfw_pkt *pkt, u32 generation)
 {
-	const struct compfw_flow *f = d->f;
-	char note[48] = "";
-	int suppressed;
+	const struct nf_hook_state *state = pkt->state;
+	struct ratelimit_state *rs = &d->comp->log_limit;
+	struct nf_loginfo li = {
+		.type = NF_LOG_TYPE_LOG,
+		.u.log.level = LOGLEVEL_INFO,
+	};
+	char note[32] = "";
+	int missed;
 
-	if (!log_allowed(&d->comp->log_limit, &suppressed))
+	/* The module parameters may change at run time. */
+	compfw_ratelimit_update(rs, msecs_to_jiffies(READ_ONCE(log_interval_ms)),
+				READ_ONCE(log_burst));
+	if (!__ratelimit(rs))
 		return;
-	if (suppressed)
-		snprintf(note, sizeof(note), " (%d lines suppressed before)",
-			 suppressed);
-	if (f->family == AF_INET)
-		pr_info("%s: %s %s proto %u %pI4:%u -> %pI4:%u rule %u generation %u%s\n",
-			d->comp->name, outcome_name[d->outcome],
-			d->dir == COMPFW_DIR_INGRESS ? "ingress" : "egress",
-			f->l4proto, &f->saddr.ip, ntohs(f->sport), &f->daddr.ip,
-			compfw_flow_port(f), d->verdict.rule_id, generation, note);
-	else
-		pr_info("%s: %s %s proto %u [%pI6c]:%u -> [%pI6c]:%u rule %u generation %u%s\n",
-			d->comp->name, outcome_name[d->outcome],
-			d->dir == COMPFW_DIR_INGRESS ? "ingress" : "egress",
-			f->l4proto, &f->saddr.ip6, ntohs(f->sport), &f->daddr.ip6,
-			compfw_flow_port(f), d->verdict.rule_id, generation, note);
+	missed = compfw_ratelimit_take_missed(rs);
+	if (missed)
+		snprintf(note, sizeof(note), "(%d suppressed) ", missed);
+	nf_log_packet(state->net, state->pf, state->hook, pkt->skb, state->in,
+		      state->out, &li, "compfw: netns %u %s: %s %s rule %u generation %u %s",
+		      state->net->ns.inum, d->comp->name, outcome_name[d->outcome],
+		      d->dir == COMPFW_DIR_INGRESS ? "ingress" : "egress",
+		      d->verdict.rule_id, generation, note);
 }
 
 static void send_to_nflog(const struct compfw_decision *d,
@@ -111,11 +117,11 @@ void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt)
 
 	if (d->outcome == COMPFW_ACCEPT) {
 		if (d->m->log == COMPFW_LOG_ALL)
-			log_line(d, generation);
+			log_line(d, pkt, generation);
 		return;
 	}
 	if (d->m->log != COMPFW_LOG_OFF)
-		log_line(d, generation);
+		log_line(d, pkt, generation);
 	if (d->m->nflog_group >= 0)
 		send_to_nflog(d, pkt);
 	compfw_events_drop(compfw_net(net), d, generation);

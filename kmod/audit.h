@@ -56,6 +56,7 @@ struct compfw_decision {
 	enum compfw_outcome outcome;
 };
 
+void compfw_audit_init(struct compfw_component *comp);
 void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt);
 void compfw_audit_policy_change(struct net *net, struct compfw_component *comp,
 				u32 old_generation,

@@ -6,6 +6,7 @@
 #ifndef _COMPFW_COMPAT_H
 #define _COMPFW_COMPAT_H
 
+#include <linux/ratelimit.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -22,6 +23,14 @@ static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)
 		return nla_put_u32(skb, attrtype, tmp32);
 	return nla_put(skb, attrtype, sizeof(u64), &tmp64);
 }
+#endif
+
+/*
+ * Without this flag (6.7, backported to stable 6.1) anyone could join the
+ * events group: refuse to build rather than leak them.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "compfw needs GENL_MCAST_CAP_NET_ADMIN (genetlink multicast permissions)"
 #endif
 
 /* A dump's request attributes moved into a struct genl_info in 6.2. */
@@ -59,5 +68,40 @@ static inline struct udp_table *compfw_udp_table(struct net *net)
 	return net->ipv4.udp_table;
 }
 #endif
+
+/*
+ * struct ratelimit_state's fields are plain ints under its lock on the
+ * kernels we support (later ones make the miss count atomic, with
+ * accessors): change them only under that lock, trylocked as ___ratelimit()
+ * takes it, so that the packet path never waits. What a failed trylock
+ * leaves undone, a later line does.
+ */
+static inline void compfw_ratelimit_update(struct ratelimit_state *rs,
+					   int interval, int burst)
+{
+	unsigned long flags;
+
+	if (READ_ONCE(rs->interval) == interval && READ_ONCE(rs->burst) == burst)
+		return;
+	if (!raw_spin_trylock_irqsave(&rs->lock, flags))
+		return;
+	WRITE_ONCE(rs->interval, interval);
+	WRITE_ONCE(rs->burst, burst);
+	raw_spin_unlock_irqrestore(&rs->lock, flags);
+}
+
+/* The lines held back since the last one, counted from now on afresh. */
+static inline int compfw_ratelimit_take_missed(struct ratelimit_state *rs)
+{
+	unsigned long flags;
+	int missed;
+
+	if (!READ_ONCE(rs->missed) || !raw_spin_trylock_irqsave(&rs->lock, flags))
+		return 0;
+	missed = rs->missed;
+	rs->missed = 0;
+	raw_spin_unlock_irqrestore(&rs->lock, flags);
+	return missed;
+}
 
 #endif /* _COMPFW_COMPAT_H */

@@ -198,6 +198,7 @@ compfw_component_alloc(const struct compfw_component_spec *spec)
 		comp->n_addresses = spec->n_addresses;
 	}
 	INIT_RCU_WORK(&comp->free_work, compfw_component_free_work);
+	compfw_audit_init(comp);
 	return comp;
 
 err:

@@ -2,6 +2,7 @@
 #ifndef _COMPFW_COMPONENT_H
 #define _COMPFW_COMPONENT_H
 
+#include <linux/ratelimit_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -26,16 +27,6 @@ struct compfw_totals {
 	u64 packets[3];
 	u64 bytes[3];
 	u64 last_hit;
-};
-
-/*
- * A token window per component, so that one noisy component cannot hide
- * another's drops in the log. Lock-free: the packet path updates it.
- */
-struct compfw_ratelimit {
-	atomic_long_t start;
-	atomic_t count;
-	atomic_t suppressed;
 };
 
 /**
@@ -79,7 +70,7 @@ struct compfw_component {
 	bool has_previous;
 	u32 generation;
 	struct compfw_stats __percpu *stats;
-	struct compfw_ratelimit log_limit;
+	struct ratelimit_state log_limit;
 	struct rcu_work free_work;
 };
 

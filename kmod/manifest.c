@@ -51,6 +51,10 @@ void compfw_manifest_free(struct compfw_manifest *m)
 		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_ULOG);
 	}
 	compfw_kvfree(m->peers, m->n_peers * sizeof(*m->peers));
+	if (m->syslog_held) {
+		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_LOG);
+	}
 	compfw_kvfree(m, m->bytes);
 }
 
@@ -584,22 +588,44 @@ static void sort_rules(struct compfw_manifest *m)
 		     sizeof(struct cfw_rule_spec), rule_id_cmp, NULL);
 }
 
-/* The logger of @pf, loading nfnetlink_log by its alias if need be. */
-static int get_logger(int pf)
+/* The logger of @pf, loading its module by its alias if need be. */
+static int get_logger(int pf, enum nf_log_type type)
 {
-	if (!nf_logger_find_get(pf, NF_LOG_TYPE_ULOG))
+	if (!nf_logger_find_get(pf, type))
 		return 0;
-	request_module("nf-logger-%u-%u", pf, NF_LOG_TYPE_ULOG);
-	return nf_logger_find_get(pf, NF_LOG_TYPE_ULOG);
+	request_module("nf-logger-%u-%u", pf, type);
+	return nf_logger_find_get(pf, type);
+}
+
+/*
+ * Log lines are the LOG target's (audit.c): hold its logger while a manifest
+ * that logs may be in force.
+ */
+static int get_syslog(struct compfw_manifest *m, struct netlink_ext_ack *extack)
+{
+	if (m->log == COMPFW_LOG_OFF)
+		return 0;
+	if (get_logger(NFPROTO_IPV4, NF_LOG_TYPE_LOG))
+		goto err;
+	if (get_logger(NFPROTO_IPV6, NF_LOG_TYPE_LOG)) {
+		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+		goto err;
+	}
+	m->syslog_held = true;
+	return 0;
+err:
+	NL_SET_ERR_MSG(extack,
+		       "nf_log_syslog, the kernel's packet logger, is not available");
+	return -EOPNOTSUPP;
 }
 
 /* Denied packets go to nfnetlink_log too: hold its logger while we may. */
 static int get_nflog(struct compfw_manifest *m, u16 group,
 		     const struct nlattr *attr, struct netlink_ext_ack *extack)
 {
-	if (get_logger(NFPROTO_IPV4))
+	if (get_logger(NFPROTO_IPV4, NF_LOG_TYPE_ULOG))
 		goto err;
-	if (get_logger(NFPROTO_IPV6)) {
+	if (get_logger(NFPROTO_IPV6, NF_LOG_TYPE_ULOG)) {
 		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
 		goto err;
 	}
@@ -705,6 +731,8 @@ struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
 	if (!ret && tb[COMPFW_MANIFEST_A_NFLOG_GROUP])
 		ret = get_nflog(m, nla_get_u16(tb[COMPFW_MANIFEST_A_NFLOG_GROUP]),
 				tb[COMPFW_MANIFEST_A_NFLOG_GROUP], extack);
+	if (!ret)
+		ret = get_syslog(m, extack);
 	if (ret) {
 		compfw_manifest_free(m);
 		return ERR_PTR(ret);

@@ -67,6 +67,8 @@ struct compfw_peer_ref {
  *	grace period); under the namespace lock
  * @mode: &enum compfw_mode
  * @log: &enum compfw_log
+ * @syslog_held: holds the kernel's packet logger (nf_log_syslog), which
+ *	prints its log lines
  * @nflog_group: nfnetlink_log group denied packets also go to, or -1
  * @n_rules: ingress plus egress rules
  * @n_excepts: entries in @excepts
@@ -92,6 +94,7 @@ struct compfw_manifest {
 	bool retired;
 	u8 mode;
 	u8 log;
+	bool syslog_held;
 	int nflog_group;
 	u32 n_rules;
 	u32 n_excepts;

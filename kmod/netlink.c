@@ -919,8 +919,12 @@ static const struct genl_ops compfw_genl_ops[] = {
 	},
 };
 
+/*
+ * Events show addresses, ports and who changed what: reading them needs what
+ * every command needs, CAP_NET_ADMIN over the namespace.
+ */
 static const struct genl_multicast_group compfw_genl_mcgrps[] = {
-	{ .name = COMPFW_MCGRP_EVENTS, },
+	{ .name = COMPFW_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };
 
 static struct genl_family compfw_genl_family __ro_after_init = {

@@ -34,6 +34,19 @@ static inline void compfw_trace_addr(u8 *dst, u8 family, const union cfw_addr *a
 #include "audit.h"
 #include "flow.h"
 
+/*
+ * The format file names these symbols; without their values exported, tools
+ * that read it (trace-cmd, perf) print the raw numbers.
+ */
+TRACE_DEFINE_ENUM(COMPFW_DIR_INGRESS);
+TRACE_DEFINE_ENUM(COMPFW_DIR_EGRESS);
+TRACE_DEFINE_ENUM(COMPFW_DROP);
+TRACE_DEFINE_ENUM(COMPFW_ACCEPT);
+TRACE_DEFINE_ENUM(COMPFW_AUDIT);
+TRACE_DEFINE_ENUM(COMPFW_CHANGE_APPLY);
+TRACE_DEFINE_ENUM(COMPFW_CHANGE_ROLLBACK);
+TRACE_DEFINE_ENUM(COMPFW_CHANGE_DELETE);
+
 TRACE_EVENT(compfw_verdict,
 	TP_PROTO(u64 netns_cookie, const struct compfw_component *comp,
 		 const struct compfw_component *peer,
@@ -75,7 +88,8 @@ TRACE_EVENT(compfw_verdict,
 
 	TP_printk("netns=%llu component=%s id=%u dir=%s proto=%u src=%pI6c sport=%u dst=%pI6c dport=%u peer=%u verdict=%s rule=%u generation=%u",
 		  __entry->netns_cookie, __entry->component, __entry->component_id,
-		  __entry->dir == COMPFW_DIR_INGRESS ? "ingress" : "egress",
+		  __print_symbolic(__entry->dir, { COMPFW_DIR_INGRESS, "ingress" },
+				   { COMPFW_DIR_EGRESS, "egress" }),
 		  __entry->proto, __entry->saddr, __entry->sport, __entry->daddr,
 		  __entry->dport, __entry->peer_id,
 		  __print_symbolic(__entry->verdict, { COMPFW_DROP, "drop" },

@@ -113,8 +113,12 @@ int cmd_monitor(struct ctl *ctl, int argc, char **argv)
 	if (group < 0)
 		return ctl_error("monitor: no \"%s\" group: %s", COMPFW_MCGRP_EVENTS,
 				 nl_geterror(group));
-	if (nl_socket_add_membership(ctl->sock, group) < 0)
-		return ctl_error("monitor: cannot join the events group");
+	ret = nl_socket_add_membership(ctl->sock, group);
+	if (ret == -NLE_PERM)
+		return ctl_error("monitor: permission denied: joining the events group needs CAP_NET_ADMIN");
+	if (ret < 0)
+		return ctl_error("monitor: cannot join the events group: %s",
+				 nl_geterror(ret));
 	/* Events are not answers: they carry no sequence number of ours. */
 	nl_socket_disable_seq_check(ctl->sock);
 	nl_socket_modify_cb(ctl->sock, NL_CB_VALID, NL_CB_CUSTOM, print_event, NULL);

@@ -125,8 +125,8 @@ echo "# $captured"
 dmesg -C
 in_cgroup noisy bash -c "$(declare -f udp_flood); udp_flood 100000 7001"
 in_cgroup quiet bash -c "$(declare -f udp_send); udp_send 1 7000" >/dev/null
-noisy_lines=$(dmesg | grep -c "compfw: noisy: drop")
-quiet_lines=$(dmesg | grep -c "compfw: quiet: drop egress proto 17 127.0.0.1:[0-9]* -> 127.0.0.1:7000 rule 0")
+noisy_lines=$(dmesg | grep -c "compfw: netns [0-9]* noisy: drop")
+quiet_lines=$(dmesg | grep -c "compfw: netns $(stat -L -c %i /proc/self/ns/net) quiet: drop egress rule 0 generation 1 IN= OUT=lo SRC=127.0.0.1 DST=127.0.0.1 .*PROTO=UDP SPT=[0-9]* DPT=7000 ")
 echo "# noisy: $noisy_lines lines, quiet: $quiet_lines"
 [ "$noisy_lines" -le 10 ] && [ "$noisy_lines" -ge 1 ] &&
 	pass "100,000 drops: at most 10 log lines" || fail "100,000 drops: at most 10 log lines" "got $noisy_lines"
@@ -134,7 +134,7 @@ expect_eq "another component's single drop is logged" "$quiet_lines" "1"
 echo 1 >/sys/module/compfw/parameters/log_interval_ms
 sleep 0.1
 in_cgroup noisy bash -c "$(declare -f udp_send); udp_send 1 7001" >/dev/null
-suppressed=$(dmesg | grep "compfw: noisy: drop" | tail -n 1 | sed -n 's/.*(\([0-9]*\) lines suppressed before)$/\1/p')
+suppressed=$(dmesg | grep "compfw: netns [0-9]* noisy: drop" | tail -n 1 | sed -n 's/.* generation 1 (\([0-9]*\) suppressed) IN=.*/\1/p')
 echo "# suppressed: $suppressed"
 [ "${suppressed:-0}" -ge 99990 ] && pass "the next line counts the suppressed ones" ||
 	fail "the next line counts the suppressed ones" "got '${suppressed:-}'"

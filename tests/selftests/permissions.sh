@@ -6,13 +6,23 @@ set -u
 . "$(dirname "$0")/lib.sh"
 require modprobe capsh setpriv unshare
 
-plan 6
+plan 9
 modprobe compfw
 
 expect_fail_msg "root without CAP_NET_ADMIN is refused" "permission denied" \
 	capsh --drop=cap_net_admin -- -c "exec $ctl status"
 expect_fail_msg "unprivileged user is refused" "CAP_NET_ADMIN" \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" status
+
+# The events carry addresses, ports and who changed what: joining their
+# group needs CAP_NET_ADMIN over the namespace, as every command does.
+expect_fail_msg "unprivileged monitor is refused" \
+	"compfwctl: monitor: permission denied: joining the events group needs CAP_NET_ADMIN" \
+	timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" monitor
+expect_eq "unprivileged raw join of the events group: EPERM" \
+	"$(setpriv --reuid=65534 --regid=65534 --clear-groups python3 "$top/tests/selftests/lib/join_events.py" 2>&1)" "EPERM"
+expect_eq "root may join the events group" \
+	"$(python3 "$top/tests/selftests/lib/join_events.py" 2>&1)" "joined"
 
 # An unprivileged user owns the netns of its own user namespace, so it may
 # administer compfw there (GENL_UNS_ADMIN_PERM), and only there.
