@@ -29,7 +29,7 @@ try() {
 	local run=()
 	[ "$2" = host ] || run=(nsenter --net=/run/netns/"$2")
 	out=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$1" \
-		${run[@]+"${run[@]}"} timeout 3 socat -T1 - TCP:"$3":"$4" <<<ping 2>/dev/null)
+		${run[@]+"${run[@]}"} timeout 10 socat -T5 - TCP:"$3":"$4" <<<ping 2>/dev/null)
 	[ "$out" = ping ] && echo allow || echo deny
 }
 

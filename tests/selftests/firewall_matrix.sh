@@ -333,7 +333,7 @@ run_cells() {
 	for group in "${!input[@]}"; do
 		# shellcheck disable=SC2086
 		printf '%s' "${input[$group]}" |
-			run_in $group timeout -k 1 20 python3 "$probe" batch --timeout "$PROBE_TIMEOUT" \
+			run_in $group timeout -k 1 300 python3 "$probe" batch --timeout "$PROBE_TIMEOUT" \
 			>"$tmp/batch.${group// /.}" 2>&1 &
 		pids+=($!)
 	done
@@ -362,11 +362,11 @@ rev_sniff() {
 	local name=$1 want=$2 src=$3 id=$4 out pid rc i
 	shift 5
 	out=$tmp/sniff.$id
-	run_in free host timeout -k 1 10 python3 "$probe" sniff "$src" "$id" \
+	run_in free host timeout -k 1 120 python3 "$probe" sniff "$src" "$id" \
 		--timeout $((PROBE_TIMEOUT + 3)) >"$out" 2>&1 &
 	pid=$!
-	for i in $(seq 1 100); do grep -q ready "$out" && break; sleep 0.05; done
-	run_in free "$peerns" timeout -k 1 10 python3 "$probe" ping "$@" --reply --no-wait >/dev/null 2>&1
+	for i in $(seq 1 1200); do grep -q ready "$out" && break; sleep 0.05; done
+	run_in free "$peerns" timeout -k 1 120 python3 "$probe" ping "$@" --reply --no-wait >/dev/null 2>&1
 	wait "$pid" && rc=0 || rc=$?
 	echo "$rc $(tail -n1 "$out")" >"$out.res"
 	report_cell "$name" "$want" "$out.res"
@@ -376,7 +376,7 @@ rev_sniff() {
 rev_ping() {
 	local name=$1 want=$2 cg=$3 ns=$4 out rc
 	shift 4
-	out=$(run_in "$cg" "$ns" timeout -k 1 10 python3 "$probe" ping "$@" \
+	out=$(run_in "$cg" "$ns" timeout -k 1 120 python3 "$probe" ping "$@" \
 		--timeout "$PROBE_TIMEOUT" 2>&1) && rc=0 || rc=$?
 	echo "$rc ${out//$'\n'/ }" >"$tmp/rev.res"
 	report_cell "$name" "$want" "$tmp/rev.res"

@@ -57,7 +57,7 @@ reach() {
 	local port rc rest seen=()
 	# no process substitution: the VM has no /dev/fd
 	printf '8080 try tcp 127.0.0.1 8080\n8081 try tcp 127.0.0.1 8081\n' |
-		run_in api host timeout -k 1 20 python3 "$probe" batch --timeout "$PROBE_TIMEOUT" |
+		run_in api host timeout -k 1 300 python3 "$probe" batch --timeout "$PROBE_TIMEOUT" |
 		sort >"$tmp/reach"
 	while read -r port rc rest; do
 		case $rc in 0) rc=allow ;; 1) rc=deny ;; *) rc="other($rc: $rest)" ;; esac
@@ -227,7 +227,7 @@ test_rollback() {
 # must stop it within a second of the apply returning.
 test_live_cut() {
 	local out=$tmp/stream.out pid i t_apply last echoed_before cut
-	run_in api host timeout -k 1 20 python3 "$probe" stream 127.0.0.1 8080 5 >"$out" 2>&1 &
+	run_in api host timeout -k 1 300 python3 "$probe" stream 127.0.0.1 8080 5 >"$out" 2>&1 &
 	pid=$!
 	for i in $(seq 1 100); do grep -q connected "$out" && break; sleep 0.05; done
 	sleep 1

@@ -214,7 +214,7 @@ test_tcp_cut() {
 		[ "$(counter api dropped_packets)" -le $((dropped + 1)) ]
 	expect_eq "$mode: a new connection to 8080 is denied" \
 		"$(echo 'new try tcp 10.77.0.2 8080' |
-			run_in api "$cli" timeout -k 1 20 python3 "$probe" batch --timeout 1.5 |
+			run_in api "$cli" timeout -k 1 300 python3 "$probe" batch --timeout 1.5 |
 			awk '{ print $2 }')" "1"
 }
 

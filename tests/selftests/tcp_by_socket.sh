@@ -68,7 +68,7 @@ print(find(json.load(sys.stdin), sys.argv[1]))' "$3"
 
 # probes NETNS: "TAG RC" for each "TAG try ..." line on stdin, sorted.
 probes() {
-	run_in api "$1" timeout -k 1 20 python3 "$probe" batch --timeout 1.5 |
+	run_in api "$1" timeout -k 1 300 python3 "$probe" batch --timeout 1.5 |
 		awk '{ print $1 ":" ($2 == 0 ? "allow" : $2 == 1 ? "deny" : "other") }' |
 		sort | tr '\n' ' ' | sed 's/ $//'
 }
@@ -169,7 +169,7 @@ test_bare_segments() {
 test_live_abort() {
 	local out=$tmp/stream.out pid i t_apply last cut
 
-	run_in api "$cli" timeout -k 1 20 python3 "$probe" stream 10.77.0.2 8080 5 >"$out" 2>&1 &
+	run_in api "$cli" timeout -k 1 300 python3 "$probe" stream 10.77.0.2 8080 5 >"$out" 2>&1 &
 	pid=$!
 	for i in $(seq 1 100); do grep -q connected "$out" && break; sleep 0.05; done
 	sleep 1
