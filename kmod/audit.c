@@ -127,6 +127,55 @@ void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt)
 	compfw_events_drop(compfw_net(net), d, generation);
 }
 
+/*
+ * A policy change cut @f: no packet is at hand for nf_log_packet(), so the
+ * line follows its rule (other namespaces than the host's only with
+ * nf_log_all_netns) and its prefix, with the flow in the LOG target's words.
+ */
+static void log_cut(struct net *net, const struct compfw_component *comp,
+		    int dir, const struct compfw_flow *f, u32 rule_id)
+{
+	const char *d = dir == COMPFW_DIR_INGRESS ? "ingress" : "egress";
+
+	if (!net_eq(net, &init_net) && !READ_ONCE(sysctl_nf_log_all_netns))
+		return;
+	if (f->family == AF_INET)
+		pr_info("netns %u %s: cut %s rule %u generation %u SRC=%pI4 DST=%pI4 PROTO=TCP SPT=%u DPT=%u\n",
+			net->ns.inum, comp->name, d, rule_id,
+			READ_ONCE(comp->generation), &f->saddr.ip, &f->daddr.ip,
+			ntohs(f->sport), ntohs(f->dport));
+	else
+		pr_info("netns %u %s: cut %s rule %u generation %u SRC=%pI6c DST=%pI6c PROTO=TCP SPT=%u DPT=%u\n",
+			net->ns.inum, comp->name, d, rule_id,
+			READ_ONCE(comp->generation), &f->saddr.ip6, &f->daddr.ip6,
+			ntohs(f->sport), ntohs(f->dport));
+}
+
+/**
+ * compfw_audit_cut - report that a policy change cut a live TCP flow
+ * @net: the namespace
+ * @comp: one end of the flow, or NULL
+ * @dir: which end @comp is: CFW_DIR_EGRESS at the opener
+ * @f: the flow
+ * @peer: the other end, or NULL
+ *
+ * Says nothing unless @comp's manifest denies the flow and logs drops.
+ * Under RCU, in process context.
+ */
+void compfw_audit_cut(struct net *net, struct compfw_component *comp, int dir,
+		      const struct compfw_flow *f,
+		      const struct compfw_component *peer)
+{
+	const struct compfw_manifest *m = comp ? rcu_dereference(comp->manifest) : NULL;
+	struct cfw_verdict v;
+
+	if (!m || m->log == COMPFW_LOG_OFF || m->mode == COMPFW_MODE_AUDIT)
+		return;
+	v = compfw_flow_judge(m, dir, f, peer);
+	if (!v.allow)
+		log_cut(net, comp, dir, f, v.rule_id);
+}
+
 void compfw_audit_policy_change(struct net *net, struct compfw_component *comp,
 				u32 old_generation, enum compfw_change change)
 {

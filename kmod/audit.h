@@ -58,6 +58,9 @@ struct compfw_decision {
 
 void compfw_audit_init(struct compfw_component *comp);
 void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt);
+void compfw_audit_cut(struct net *net, struct compfw_component *comp, int dir,
+		      const struct compfw_flow *f,
+		      const struct compfw_component *peer);
 void compfw_audit_policy_change(struct net *net, struct compfw_component *comp,
 				u32 old_generation,
 				enum compfw_change change);

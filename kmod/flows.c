@@ -23,6 +23,7 @@
 #include <net/tcp.h>
 
 #include "account.h"
+#include "audit.h"
 #include "flow.h"
 #include "flows.h"
 #include "netns.h"
@@ -163,6 +164,19 @@ static bool abort_end(struct net *net, const struct compfw_flow *f, bool at_dst)
 	return !ret;
 }
 
+/* Each end whose manifest denies @f says so, while its sockets still exist. */
+static void report_cut(struct compfw_net *cnet, const struct compfw_flow *f)
+{
+	struct compfw_ends ends;
+
+	rcu_read_lock();
+	ends.src = compfw_sender(cnet, f);
+	ends.dst = compfw_receiver(cnet, f, 0);
+	compfw_audit_cut(cnet->net, ends.src, CFW_DIR_EGRESS, f, ends.dst);
+	compfw_audit_cut(cnet->net, ends.dst, CFW_DIR_INGRESS, f, ends.src);
+	rcu_read_unlock();
+}
+
 /*
  * The opener's socket, else the receiver's: aborting both would race the
  * reset, and the receiver would see ECONNABORTED or ECONNRESET by chance.
@@ -173,6 +187,8 @@ static void cut_tcp(struct compfw_net *cnet, struct nf_conn *ct)
 
 	compfw_flow_from_tuple(&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
 			       nf_ct_l3num(ct), &f);
+	/* Once, now: the abort leaves nothing to retransmit into the hooks. */
+	report_cut(cnet, &f);
 	if (!abort_end(cnet->net, &f, false))
 		abort_end(cnet->net, &f, true);
 	nf_ct_delete(ct, 0, 0);

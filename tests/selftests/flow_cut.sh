@@ -36,6 +36,7 @@ cleanup() {
 	ip netns del "$cli" 2>/dev/null
 	ip netns del "$srv" 2>/dev/null
 	modprobe -r compfw 2>/dev/null
+	[ -n "${all_netns:-}" ] && sysctl -qw net.netfilter.nf_log_all_netns="$all_netns"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -179,7 +180,7 @@ setup() {
 # denied by api's v2; its socket must go at once, with ERRNO for the
 # client and a reset for the server, and at most one drop counted.
 test_tcp_cut() {
-	local mode=$1 want=$2 out=$tmp/stream.out pid dropped t_apply last ok
+	local mode=$1 want=$2 out=$tmp/stream.out pid dropped t_apply last ok mark
 
 	: >"$tmp/server.out"
 	"$ctl" -n "$cli" apply "$tmp/api.v1.json" >/dev/null
@@ -189,6 +190,7 @@ test_tcp_cut() {
 	sleep 1
 	dropped=$(counter api dropped_packets)
 	kill -0 "$pid" 2>/dev/null || echo "# $mode: the stream ended before the apply"
+	mark=$(dmesg | wc -l)
 	"$ctl" -n "$cli" apply "$tmp/api.v2.json" >/dev/null
 	t_apply=$(date +%s.%N)
 	wait_for 1 no_estab && ok=1 || ok=0
@@ -212,6 +214,10 @@ test_tcp_cut() {
 	sleep 1
 	check "$mode: api's dropped counter moved at most once (was $dropped, now $(counter api dropped_packets))" \
 		[ "$(counter api dropped_packets)" -le $((dropped + 1)) ]
+	# The by-socket walk cannot tell who opened an established connection.
+	[ "$mode" = conntrack ] &&
+		expect_eq "$mode: the log shows the cut once" \
+			"$(dmesg | tail -n +$((mark + 1)) | grep -c 'api: cut egress rule 0 .*DPT=8080')" 1
 	expect_eq "$mode: a new connection to 8080 is denied" \
 		"$(echo 'new try tcp 10.77.0.2 8080' |
 			run_in api "$cli" timeout -k 1 300 python3 "$probe" batch --timeout 1.5 |
@@ -236,7 +242,11 @@ test_udp_orphan() {
 		"$(counter api dropped_packets)" "$((dropped + 1))"
 }
 
-plan 17
+plan 18
+# api lives in its own namespace: its log lines need nf_log_all_netns.
+modprobe nf_conntrack
+all_netns=$(sysctl -n net.netfilter.nf_log_all_netns)
+sysctl -qw net.netfilter.nf_log_all_netns=1
 if ! setup; then
 	echo "Bail out! setup failed"
 	exit 1
