@@ -6,6 +6,7 @@
 #ifndef _COMPFW_COMPAT_H
 #define _COMPFW_COMPAT_H
 
+#include <linux/kernfs.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -35,5 +36,14 @@ static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
 	return genl_info_dump(cb)->attrs;
 }
 #endif
+
+/*
+ * A kernfs node's name; RCU-protected from 6.15, but a cgroup2 directory
+ * cannot be renamed, so a plain read is stable on every kernel.
+ */
+static inline const char *compfw_kn_name(const struct kernfs_node *kn)
+{
+	return kn->name;
+}
 
 #endif /* _COMPFW_COMPAT_H */

@@ -219,6 +219,18 @@ static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component 
 	return 0;
 }
 
+/* The live cgroup at the component's path, or that there is none. */
+static int compfw_put_cgroup_id(struct sk_buff *skb,
+				const struct compfw_component *comp)
+{
+	u64 id = compfw_cgbind_id(&comp->bind);
+
+	if (!id)
+		return nla_put_flag(skb, COMPFW_COMPONENT_A_CGROUP_ABSENT);
+	return nla_put_u64_64bit(skb, COMPFW_COMPONENT_A_CGROUP_ID, id,
+				 COMPFW_COMPONENT_A_PAD);
+}
+
 /* The component's own attributes, its counters and its manifest's header. */
 static int compfw_fill_component(struct sk_buff *skb, struct compfw_net *cnet,
 				 const struct compfw_component *comp)
@@ -232,8 +244,7 @@ static int compfw_fill_component(struct sk_buff *skb, struct compfw_net *cnet,
 	    nla_put_u32(skb, COMPFW_COMPONENT_A_GENERATION, comp->generation) ||
 	    (comp->cgroup_path &&
 	     (nla_put_string(skb, COMPFW_COMPONENT_A_CGROUP, comp->cgroup_path) ||
-	      nla_put_u64_64bit(skb, COMPFW_COMPONENT_A_CGROUP_ID, comp->cgroup_id,
-				COMPFW_COMPONENT_A_PAD))) ||
+	      compfw_put_cgroup_id(skb, comp))) ||
 	    (comp->has_previous && nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)))
 		return -EMSGSIZE;
 	for (i = 0; i < comp->n_addresses; i++)

@@ -85,7 +85,7 @@ rmdir "$cg/svc/inner" "$cg/svc"
 expect_eq "removed: show gives the cgroup as absent" \
 	"$(show svc cgroup_state) $(show svc cgroup_id)" "absent None"
 expect_eq "removed: the text says (absent)" \
-	"$("$ctl" component show svc | grep '^cgroup ')" "cgroup        $base/svc (absent)"
+	"$("$ctl" component show svc | grep '^cgroup  ')" "cgroup        $base/svc (absent)"
 expect_eq "removed: nested inner absent too" "$(show inner cgroup_state)" "absent"
 expect_eq "removed: boxsvc absent in its netns" "$(show boxsvc cgroup_state "$ns")" "absent"
 
