@@ -89,6 +89,7 @@ static const struct nla_policy compfw_component_policy[COMPFW_COMPONENT_A_MAX + 
 	[COMPFW_COMPONENT_A_EXPOSURE] = { .type = NLA_REJECT },
 	[COMPFW_COMPONENT_A_INGRESS] = { .type = NLA_REJECT },
 	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_CGROUP_ABSENT] = { .type = NLA_REJECT },
 	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING,
 				      .len = COMPFW_NAME_MAX - 1 },
 	[COMPFW_COMPONENT_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),

@@ -26,12 +26,12 @@ cleanup() {
 trap cleanup EXIT
 
 # try CGROUP NETNS ADDR PORT: a process moved into the cgroup connects at
-# once; does a TCP echo come back?
+# once; does a TCP echo come back? (-t: a loaded VM may take a while to echo)
 try() {
 	local run=()
 	[ "$2" = host ] || run=(nsenter --net=/run/netns/"$2")
 	out=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$1" \
-		${run[@]+"${run[@]}"} timeout 5 socat -T2 - TCP:"$3":"$4" <<<ping 2>/dev/null)
+		${run[@]+"${run[@]}"} timeout 10 socat -T5 -t5 - TCP:"$3":"$4" <<<ping 2>/dev/null)
 	[ "$out" = ping ] && echo allow || echo deny
 }
 
