@@ -6,6 +6,7 @@
 #ifndef _COMPFW_COMPAT_H
 #define _COMPFW_COMPAT_H
 
+#include <linux/kernfs.h>
 #include <linux/ratelimit.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
@@ -102,6 +103,15 @@ static inline int compfw_ratelimit_take_missed(struct ratelimit_state *rs)
 	rs->missed = 0;
 	raw_spin_unlock_irqrestore(&rs->lock, flags);
 	return missed;
+}
+
+/*
+ * A kernfs node's name; RCU-protected from 6.15, but a cgroup2 directory
+ * cannot be renamed, so a plain read is stable on every kernel.
+ */
+static inline const char *compfw_kn_name(const struct kernfs_node *kn)
+{
+	return kn->name;
 }
 
 #endif /* _COMPFW_COMPAT_H */

@@ -3,6 +3,7 @@
  * Components: created, found and destroyed here. The packet path finds a
  * component by its cgroup under RCU; everything else happens under the
  * namespace's lock, and a component is freed only after a grace period.
+ * Which cgroup is at a component's path is cgroupbind.c's business.
  */
 
 #include <linux/cgroup.h>
@@ -33,13 +34,6 @@ static const struct rhashtable_params by_id_params = {
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params by_cgroup_params = {
-	.head_offset = offsetof(struct compfw_component, by_cgroup),
-	.key_offset = offsetof(struct compfw_component, cgroup_id),
-	.key_len = sizeof(u64),
-	.automatic_shrinking = true,
-};
-
 int compfw_components_init(struct compfw_net *cnet)
 {
 	int ret;
@@ -52,7 +46,7 @@ int compfw_components_init(struct compfw_net *cnet)
 	ret = rhashtable_init(&cnet->by_id, &by_id_params);
 	if (ret)
 		goto err_id;
-	ret = rhashtable_init(&cnet->by_cgroup, &by_cgroup_params);
+	ret = compfw_cgmap_init(&cnet->cgmap);
 	if (ret)
 		goto err_cgroup;
 	return 0;
@@ -70,6 +64,7 @@ static void compfw_component_free(struct compfw_component *comp)
 	compfw_manifest_free(comp->previous);
 	free_percpu(comp->stats);
 	compfw_kvfree(comp->addresses, comp->n_addresses * sizeof(*comp->addresses));
+	compfw_cgbind_free(&comp->bind);
 	if (comp->cgroup_path)
 		compfw_kvfree(comp->cgroup_path, strlen(comp->cgroup_path) + 1);
 	compfw_kvfree(comp, sizeof(*comp));
@@ -81,16 +76,26 @@ static void compfw_component_free_work(struct work_struct *work)
 					   struct compfw_component, free_work));
 }
 
-/* Called when the namespace goes: its hooks are gone, no reader is left. */
+/*
+ * Called when the namespace goes: its hooks are gone, so the cgroup probes
+ * are the only readers left.
+ */
 void compfw_components_destroy(struct compfw_net *cnet)
 {
 	struct compfw_component *comp, *tmp;
+	bool bound = false;
 
+	list_for_each_entry(comp, &cnet->components_list, list) {
+		bound |= comp->bind.registered;
+		compfw_cgbind_del(cnet, &comp->bind);
+	}
+	if (bound)
+		synchronize_rcu();
 	list_for_each_entry_safe(comp, tmp, &cnet->components_list, list) {
 		list_del(&comp->list);
 		compfw_component_free(comp);
 	}
-	rhashtable_destroy(&cnet->by_cgroup);
+	compfw_cgmap_destroy(&cnet->cgmap);
 	rhashtable_destroy(&cnet->by_id);
 	rhashtable_destroy(&cnet->by_name);
 }
@@ -114,17 +119,16 @@ struct compfw_component *compfw_component_by_id(struct compfw_net *cnet, u32 id)
 struct compfw_component *compfw_component_of_cgroup(struct compfw_net *cnet,
 						    struct cgroup *cgrp)
 {
-	struct compfw_component *comp;
+	struct compfw_cgbind *b;
 	int level;
-	u64 id;
 
-	if (!atomic_read(&cnet->by_cgroup.nelems))
+	if (!atomic_read(&cnet->cgmap.count))
 		return NULL;
 	for (level = cgrp->level; level >= 0; level--) {
-		id = cgroup_id(cgroup_ancestor(cgrp, level));
-		comp = rhashtable_lookup(&cnet->by_cgroup, &id, by_cgroup_params);
-		if (comp)
-			return comp;
+		b = compfw_cgmap_lookup(&cnet->cgmap,
+					cgroup_id(cgroup_ancestor(cgrp, level)));
+		if (b)
+			return container_of(b, struct compfw_component, bind);
 	}
 	return NULL;
 }
@@ -137,19 +141,6 @@ static u32 compfw_free_id(struct compfw_net *cnet)
 		id++;
 	cnet->next_id = id + 1;
 	return id;
-}
-
-static int compfw_resolve_cgroup(const char *path, u64 *id, const char **why)
-{
-	struct cgroup *cgrp = cgroup_get_from_path(path);
-
-	if (IS_ERR(cgrp)) {
-		*why = "cgroup does not exist (create it first)";
-		return PTR_ERR(cgrp) == -ENOTDIR ? -ENOTDIR : -ENOENT;
-	}
-	*id = cgroup_id(cgrp);
-	cgroup_put(cgrp);
-	return 0;
 }
 
 static int compfw_component_check(struct compfw_net *cnet,
@@ -217,11 +208,8 @@ static int compfw_component_hash(struct compfw_net *cnet,
 	ret = rhashtable_insert_fast(&cnet->by_id, &comp->by_id, by_id_params);
 	if (ret)
 		goto err_id;
-	if (comp->cgroup_id) {
-		ret = rhashtable_lookup_insert_fast(&cnet->by_cgroup, &comp->by_cgroup,
-						    by_cgroup_params);
-		if (ret == -EEXIST)
-			*why = "the cgroup belongs to another component";
+	if (comp->cgroup_path) {
+		ret = compfw_cgbind_add(cnet, &comp->bind, comp->cgroup_path, why);
 		if (ret)
 			goto err_cgroup;
 	}
@@ -240,9 +228,7 @@ err_name:
 static void compfw_component_unhash(struct compfw_net *cnet,
 				    struct compfw_component *comp)
 {
-	if (comp->cgroup_id)
-		rhashtable_remove_fast(&cnet->by_cgroup, &comp->by_cgroup,
-				       by_cgroup_params);
+	compfw_cgbind_del(cnet, &comp->bind);
 	rhashtable_remove_fast(&cnet->by_id, &comp->by_id, by_id_params);
 	rhashtable_remove_fast(&cnet->by_name, &comp->by_name, by_name_params);
 }
@@ -252,13 +238,10 @@ struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 					      const char **why)
 {
 	struct compfw_component *comp;
-	u64 cgroup_id = 0;
 	int ret;
 
 	lockdep_assert_held(&cnet->lock);
 	ret = compfw_component_check(cnet, spec, why);
-	if (!ret && spec->cgroup_path)
-		ret = compfw_resolve_cgroup(spec->cgroup_path, &cgroup_id, why);
 	if (ret)
 		return ERR_PTR(ret);
 
@@ -267,7 +250,6 @@ struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 		return ERR_PTR(-ENOMEM);
 	comp->id = spec->id ?: compfw_free_id(cnet);
 	comp->serial = ++cnet->last_serial;
-	comp->cgroup_id = cgroup_id;
 
 	ret = compfw_hooks_register(cnet);
 	if (ret) {

@@ -8,6 +8,7 @@
 #include <linux/workqueue.h>
 #include <linux/compfw.h>
 
+#include "cgroupbind.h"
 #include "classify.h"
 
 struct cgroup;
@@ -33,14 +34,13 @@ struct compfw_totals {
  * struct compfw_component - one software component and its firewall
  * @by_name: node in compfw_net.by_name
  * @by_id: node in compfw_net.by_id
- * @by_cgroup: node in compfw_net.by_cgroup, when @cgroup_id is set
  * @list: entry in compfw_net.components, in creation order, for dumps
  * @name: unique name, NUL-padded: it is the by_name hash key
  * @id: unique non-zero ID
  * @serial: unique in the namespace and never reused, unlike @id: what a
  *	rollback copy checks its peers by
- * @cgroup_id: the cgroup v2 this component covers (with its descendants),
- *	or 0
+ * @bind: the cgroup v2 path this component covers (with its descendants),
+ *	whichever cgroup is at it, when @cgroup_path is set
  * @cgroup_path: the path it was given as, for show
  * @addresses: prefixes the component owns
  * @n_addresses: entries in @addresses
@@ -56,12 +56,11 @@ struct compfw_totals {
 struct compfw_component {
 	struct rhash_head by_name;
 	struct rhash_head by_id;
-	struct rhash_head by_cgroup;
 	struct list_head list;
 	char name[COMPFW_NAME_MAX];
 	u32 id;
 	u64 serial;
-	u64 cgroup_id;
+	struct compfw_cgbind bind;
 	char *cgroup_path;
 	struct cfw_cidr *addresses;
 	u32 n_addresses;

@@ -9,6 +9,7 @@
 #include <linux/compfw.h>
 
 #include "account.h"
+#include "cgroupbind.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -17,6 +18,9 @@ static int __init compfw_init(void)
 {
 	int ret;
 
+	ret = compfw_cgbind_init();
+	if (ret)
+		goto err_cgbind;
 	ret = compfw_netns_init();
 	if (ret)
 		goto err_netns;
@@ -32,6 +36,8 @@ static int __init compfw_init(void)
 err_genl:
 	compfw_netns_exit();
 err_netns:
+	compfw_cgbind_exit();
+err_cgbind:
 	return ret;
 }
 
@@ -39,6 +45,7 @@ static void __exit compfw_exit(void)
 {
 	compfw_genl_exit();
 	compfw_netns_exit();
+	compfw_cgbind_exit();
 	compfw_report_leaks();
 }
 

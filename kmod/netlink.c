@@ -89,6 +89,7 @@ static const struct nla_policy compfw_component_policy[COMPFW_COMPONENT_A_MAX + 
 	[COMPFW_COMPONENT_A_EXPOSURE] = { .type = NLA_REJECT },
 	[COMPFW_COMPONENT_A_INGRESS] = { .type = NLA_REJECT },
 	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_REJECT },
+	[COMPFW_COMPONENT_A_CGROUP_ABSENT] = { .type = NLA_REJECT },
 	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING,
 				      .len = COMPFW_NAME_MAX - 1 },
 	[COMPFW_COMPONENT_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -219,6 +220,18 @@ static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component 
 	return 0;
 }
 
+/* The live cgroup at the component's path, or that there is none. */
+static int compfw_put_cgroup_id(struct sk_buff *skb,
+				const struct compfw_component *comp)
+{
+	u64 id = compfw_cgbind_id(&comp->bind);
+
+	if (!id)
+		return nla_put_flag(skb, COMPFW_COMPONENT_A_CGROUP_ABSENT);
+	return nla_put_u64_64bit(skb, COMPFW_COMPONENT_A_CGROUP_ID, id,
+				 COMPFW_COMPONENT_A_PAD);
+}
+
 /*
  * Owned addresses from *@cursor on (all when @cursor is NULL); on -EMSGSIZE
  * *@cursor is the first one that did not fit.
@@ -257,8 +270,7 @@ static int compfw_fill_component(struct sk_buff *skb, struct compfw_net *cnet,
 	    nla_put_u32(skb, COMPFW_COMPONENT_A_GENERATION, comp->generation) ||
 	    (comp->cgroup_path &&
 	     (nla_put_string(skb, COMPFW_COMPONENT_A_CGROUP, comp->cgroup_path) ||
-	      nla_put_u64_64bit(skb, COMPFW_COMPONENT_A_CGROUP_ID, comp->cgroup_id,
-				COMPFW_COMPONENT_A_PAD))) ||
+	      compfw_put_cgroup_id(skb, comp))) ||
 	    (comp->has_previous && nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)))
 		return -EMSGSIZE;
 	if (compfw_fill_stats(skb, comp))

@@ -8,6 +8,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "cgroupbind.h"
 #include "events.h"
 
 struct compfw_addrmap;
@@ -24,7 +25,8 @@ struct compfw_addrmap;
  *	path never takes it
  * @by_name: components by name; changed under @lock, read under @lock
  * @by_id: components by ID; changed under @lock, read under RCU
- * @by_cgroup: components by cgroup ID; changed under @lock, read under RCU
+ * @cgmap: components by cgroup ID (cgroupbind.c); changed under @lock and by
+ *	the cgroup probes, read under RCU
  * @components_list: every component in creation order, under @lock
  * @addrmap: owned addresses to components, rebuilt whole on change; RCU
  * @next_id: where the search for a free component ID starts, under @lock
@@ -49,7 +51,7 @@ struct compfw_net {
 	struct mutex lock;	/* see above: control path only */
 	struct rhashtable by_name;
 	struct rhashtable by_id;
-	struct rhashtable by_cgroup;
+	struct compfw_cgmap cgmap;
 	struct list_head components_list;
 	struct compfw_addrmap __rcu *addrmap;
 	u32 next_id;

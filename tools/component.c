@@ -38,6 +38,7 @@ static struct nla_policy component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
 	[COMPFW_COMPONENT_A_EXPOSURE] = { .type = NLA_NESTED },
 	[COMPFW_COMPONENT_A_INGRESS] = { .type = NLA_NESTED },
 	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_CGROUP_ABSENT] = { .type = NLA_FLAG },
 };
 
 
@@ -387,10 +388,16 @@ void component_print(const struct component_reply *c)
 		     nla_get_string(tb[COMPFW_COMPONENT_A_NAME]));
 	print_uint("id", "id            %" PRIu64 "\n",
 		   nla_get_u32(tb[COMPFW_COMPONENT_A_ID]));
-	if (cgroup)
-		print_string("cgroup", "cgroup        %s\n", nla_get_string(cgroup));
-	else
+	if (cgroup) {
+		/* The component keeps its path while no cgroup is at it. */
+		bool absent = tb[COMPFW_COMPONENT_A_CGROUP_ABSENT];
+
+		print_string("cgroup", absent ? "cgroup        %s (absent)\n" :
+			     "cgroup        %s\n", nla_get_string(cgroup));
+		print_string("cgroup_state", NULL, absent ? "absent" : "present");
+	} else {
 		print_null("cgroup", "cgroup        %s\n", "-");
+	}
 	if (tb[COMPFW_COMPONENT_A_CGROUP_ID])
 		print_uint("cgroup_id", "cgroup id     %" PRIu64 "\n",
 			   nla_get_u64(tb[COMPFW_COMPONENT_A_CGROUP_ID]));

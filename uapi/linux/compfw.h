@@ -144,8 +144,10 @@ enum compfw_status_attrs {
  * @COMPFW_COMPONENT_A_CGROUP: string, cgroup v2 path from the root of the
  *	caller's cgroup namespace, e.g. "/app/web"; the component covers that
  *	cgroup and its descendants, the nearest component's ancestor winning.
- *	The cgroup must exist.
- * @COMPFW_COMPONENT_A_CGROUP_ID: u64, reply only: the cgroup's ID
+ *	The cgroup must exist when the component is added; the component
+ *	then follows the path (see CGROUP_ABSENT).
+ * @COMPFW_COMPONENT_A_CGROUP_ID: u64, reply only: the ID of the cgroup now
+ *	at the path; absent while there is none (see CGROUP_ABSENT)
  * @COMPFW_COMPONENT_A_ADDRESS: nest, multi-attr (&enum compfw_cidr_attrs):
  *	addresses the component owns, so that other components' rules may name
  *	it and traffic to them without a socket (ICMP, SCTP) is its ingress
@@ -161,6 +163,10 @@ enum compfw_status_attrs {
  *	reply only: the manifest's ingress rules
  * @COMPFW_COMPONENT_A_EGRESS: nest (&enum compfw_rule_attrs), multi-attr,
  *	reply only: the manifest's egress rules
+ * @COMPFW_COMPONENT_A_CGROUP_ABSENT: flag, reply only: no cgroup exists at
+ *	the component's path now (it was removed). The component stays bound
+ *	to the path: a cgroup created there again is the component's from its
+ *	creation on, in every network namespace with a component on the path.
  *
  * A GET of one component (by NAME) answers with its manifest's rules; a
  * dump of all components lists them without. A dump with NAME set answers
@@ -183,6 +189,7 @@ enum compfw_component_attrs {
 	COMPFW_COMPONENT_A_EXPOSURE,
 	COMPFW_COMPONENT_A_INGRESS,
 	COMPFW_COMPONENT_A_EGRESS,
+	COMPFW_COMPONENT_A_CGROUP_ABSENT,
 
 	/* private: */
 	__COMPFW_COMPONENT_A_MAX,
