@@ -82,7 +82,8 @@ sink=$!
 
 "$ctl" -j monitor >"$tmp/monitor" &
 mon=$!
-sleep 0.5
+wait_listen udp 7000 7001
+sleep 2
 echo 1 >"$tracing/events/compfw/enable"
 : >"$tracing/trace"
 
@@ -140,7 +141,7 @@ echo "# suppressed: $suppressed"
 	fail "the next line counts the suppressed ones" "got '${suppressed:-}'"
 
 # Events: the monitor saw the policy changes and drops of other processes.
-sleep 0.5
+sleep 2
 grep -q '"event":"policy","component":"noisy","change":"apply","old_generation":0,"generation":1,"pid":[0-9]*,"comm":"compfwctl"' "$tmp/monitor" &&
 	pass "monitor -j: a policy change by another process" ||
 	fail "monitor -j: a policy change by another process" "$(head -n 3 "$tmp/monitor")"

@@ -77,7 +77,7 @@ for port in 7203 7204; do
 	socat TCP-LISTEN:$port,bind=10.67.0.1,fork,reuseaddr EXEC:cat &
 	servers="$servers $!"
 done
-sleep 0.5
+wait_listen tcp 7203 7204
 
 "$ctl" component add svc cgroup "$base/svc"
 "$ctl" component add inner cgroup "$base/svc/inner"

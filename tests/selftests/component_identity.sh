@@ -50,7 +50,7 @@ ip -n "$ns" addr add 10.66.0.2/24 dev ci1 && ip -n "$ns" link set ci1 up
 ip -n "$ns" link set lo up
 socat TCP-LISTEN:7102,bind=10.66.0.1,fork,reuseaddr EXEC:cat &
 servers="$servers $!"
-sleep 0.5
+wait_listen tcp 7100 7101 7102
 
 base=${cg#/sys/fs/cgroup}
 "$ctl" component add app cgroup "$base/app"

@@ -84,3 +84,16 @@ finish() {
 	[ "$ksft_pass" -gt 0 ] || exit 4
 	exit 0
 }
+
+# wait_listen PROTO PORT...: until something listens on each port (tcp) or
+# is bound to it (udp), for up to a minute: servers start slowly under TCG.
+wait_listen() {
+	local proto=$1 port i
+	shift
+	for port in "$@"; do
+		for i in $(seq 1 600); do
+			[ -n "$(ss -Hln --"$proto" "sport = :$port" 2>/dev/null)" ] && break
+			sleep 0.1
+		done
+	done
+}
