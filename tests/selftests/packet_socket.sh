@@ -64,11 +64,13 @@ setup() {
 	modprobe compfw tcp_by_socket="$1" || return 1
 	ip netns add "$ns" && ip netns add "$peer" || return 1
 	ip link add pkl$$ netns "$ns" type veth peer name pkp$$ netns "$peer" || return 1
-	# route_localnet: so that an IPv4 frame from 127.0.0.1 that arrives
-	# on lo is not a martian, and the test shows what compfw does with it.
+	# route_localnet and accept_local: so that an IPv4 frame from
+	# 127.0.0.1 that arrives on lo is not a martian, and the test shows
+	# what compfw does with it.
 	in_ns "$ns" sh -e -c "ip link set lo up; ip link set pkl$$ up
 		ip addr add 10.78.0.1/24 dev pkl$$
-		sysctl -qw net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.lo.route_localnet=1" &&
+		sysctl -qw net.ipv4.conf.all.route_localnet=1 net.ipv4.conf.lo.route_localnet=1 \\
+			net.ipv4.conf.all.accept_local=1 net.ipv4.conf.lo.accept_local=1" &&
 	in_ns "$peer" sh -e -c "ip link set lo up; ip link set pkp$$ up
 		ip addr add 10.78.0.2/24 dev pkp$$" || return 1
 	env_cgroups srv raw plain || return 1
