@@ -9,6 +9,8 @@
  * TCP to and from local sockets where asked, the socket does (sockflow.c). Traffic
  * between two local sockets is decided once, at LOCAL_OUT, where both ends
  * are known: the sender from skb->sk, the receiver by a socket lookup.
+ * Frames from packet sockets pass none of these hooks: pktsock.c judges
+ * them at each device's egress.
  */
 
 #include <linux/netfilter.h>
@@ -22,6 +24,7 @@
 #include "hooks.h"
 #include "mcast.h"
 #include "netns.h"
+#include "pktsock.h"
 #include "sockflow.h"
 
 #define COMPFW_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 1)
@@ -134,9 +137,14 @@ int compfw_hooks_register(struct compfw_net *cnet)
 	ret = compfw_sockflow_register(cnet);
 	if (ret)
 		goto err_unregister;
+	ret = compfw_pktsock_register(cnet);
+	if (ret)
+		goto err_sockflow;
 	cnet->hooks_on = true;
 	return 0;
 
+err_sockflow:
+	compfw_sockflow_unregister(cnet);
 err_unregister:
 	nf_unregister_net_hooks(cnet->net, cnet->hook_ops, COMPFW_NUM_HOOKS);
 err_put:
@@ -148,6 +156,7 @@ void compfw_hooks_unregister(struct compfw_net *cnet)
 {
 	if (!cnet->hooks_on)
 		return;
+	compfw_pktsock_unregister(cnet);
 	compfw_sockflow_unregister(cnet);
 	nf_unregister_net_hooks(cnet->net, cnet->hook_ops, COMPFW_NUM_HOOKS);
 	nf_ct_netns_put(cnet->net, NFPROTO_INET);

@@ -10,6 +10,7 @@
 
 #include "cgroupbind.h"
 #include "events.h"
+#include "pktsock.h"
 
 struct compfw_addrmap;
 
@@ -39,6 +40,7 @@ struct compfw_addrmap;
  * @tcp_by_socket: TCP to and from local sockets is followed by the socket,
  *	not conntrack (sockflow.c); set with the hooks, read under RCU
  * @untrack_ops: the hooks that keep that TCP from conntrack
+ * @pktsock: the egress hooks for frames from packet sockets, on with @hook_ops
  * @components: number of components defined, under @lock
  * @rules: number of rules in the manifests in force, under @lock
  * @personas: number of personas defined, under @lock
@@ -61,6 +63,7 @@ struct compfw_net {
 	struct nf_hook_ops hook_ops[COMPFW_NUM_HOOKS];
 	bool tcp_by_socket;
 	struct nf_hook_ops untrack_ops[COMPFW_NUM_UNTRACK_HOOKS];
+	struct compfw_pktsock pktsock;
 	u32 components;
 	u32 rules;
 	u32 personas;
