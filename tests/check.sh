@@ -69,8 +69,8 @@ suite runner tests/vm/selftest.sh --kernel "${kernels%% *}"
 for ver in $kernels; do
 	suite "build-$ver" build_module "$ver"
 	if [ -s "$out/ko-$ver" ]; then
-		# ~11 minutes of TCG on a quiet host; room for a loaded one
-		suite "vm-$ver" tests/vm/run.sh --kernel "$ver" --timeout 1800 \
+		# ~15 minutes of TCG on a quiet host (27 suites); room for a loaded one
+		suite "vm-$ver" tests/vm/run.sh --kernel "$ver" --timeout 3600 \
 			--module "$(cat "$out/ko-$ver")" $(selftests)
 	fi
 done
