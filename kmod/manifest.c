@@ -38,6 +38,33 @@ static const int reply_dir_attr[CFW_DIR_MAX] = {
 	[CFW_DIR_EGRESS] = COMPFW_COMPONENT_A_EGRESS,
 };
 
+/* The logger of @pf, loading its module by its alias if need be. */
+static int get_logger(int pf, enum nf_log_type type)
+{
+	if (!nf_logger_find_get(pf, type))
+		return 0;
+	request_module("nf-logger-%u-%u", pf, type);
+	return nf_logger_find_get(pf, type);
+}
+
+/* The loggers of @type for both families, or neither. */
+static int get_loggers(enum nf_log_type type)
+{
+	if (get_logger(NFPROTO_IPV4, type))
+		return -EOPNOTSUPP;
+	if (get_logger(NFPROTO_IPV6, type)) {
+		nf_logger_put(NFPROTO_IPV4, type);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static void put_loggers(enum nf_log_type type)
+{
+	nf_logger_put(NFPROTO_IPV4, type);
+	nf_logger_put(NFPROTO_IPV6, type);
+}
+
 void compfw_manifest_free(struct compfw_manifest *m)
 {
 	if (!m)
@@ -46,15 +73,11 @@ void compfw_manifest_free(struct compfw_manifest *m)
 		compfw_account_free(m->policy, cfw_policy_bytes(m->policy));
 		cfw_policy_free(m->policy);
 	}
-	if (m->nflog_group >= 0) {
-		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
-		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_ULOG);
-	}
+	if (m->nflog_group >= 0)
+		put_loggers(NF_LOG_TYPE_ULOG);
+	if (m->syslog_held)
+		put_loggers(NF_LOG_TYPE_LOG);
 	compfw_kvfree(m->peers, m->n_peers * sizeof(*m->peers));
-	if (m->syslog_held) {
-		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
-		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_LOG);
-	}
 	compfw_kvfree(m, m->bytes);
 }
 
@@ -588,15 +611,6 @@ static void sort_rules(struct compfw_manifest *m)
 		     sizeof(struct cfw_rule_spec), rule_id_cmp, NULL);
 }
 
-/* The logger of @pf, loading its module by its alias if need be. */
-static int get_logger(int pf, enum nf_log_type type)
-{
-	if (!nf_logger_find_get(pf, type))
-		return 0;
-	request_module("nf-logger-%u-%u", pf, type);
-	return nf_logger_find_get(pf, type);
-}
-
 /*
  * Log lines are the LOG target's (audit.c): hold its logger while a manifest
  * that logs may be in force.
@@ -605,35 +619,25 @@ static int get_syslog(struct compfw_manifest *m, struct netlink_ext_ack *extack)
 {
 	if (m->log == COMPFW_LOG_OFF)
 		return 0;
-	if (get_logger(NFPROTO_IPV4, NF_LOG_TYPE_LOG))
-		goto err;
-	if (get_logger(NFPROTO_IPV6, NF_LOG_TYPE_LOG)) {
-		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
-		goto err;
+	if (get_loggers(NF_LOG_TYPE_LOG)) {
+		NL_SET_ERR_MSG(extack,
+			       "nf_log_syslog, the kernel's packet logger, is not available");
+		return -EOPNOTSUPP;
 	}
 	m->syslog_held = true;
 	return 0;
-err:
-	NL_SET_ERR_MSG(extack,
-		       "nf_log_syslog, the kernel's packet logger, is not available");
-	return -EOPNOTSUPP;
 }
 
 /* Denied packets go to nfnetlink_log too: hold its logger while we may. */
 static int get_nflog(struct compfw_manifest *m, u16 group,
 		     const struct nlattr *attr, struct netlink_ext_ack *extack)
 {
-	if (get_logger(NFPROTO_IPV4, NF_LOG_TYPE_ULOG))
-		goto err;
-	if (get_logger(NFPROTO_IPV6, NF_LOG_TYPE_ULOG)) {
-		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_ULOG);
-		goto err;
+	if (get_loggers(NF_LOG_TYPE_ULOG)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "nfnetlink_log is not available");
+		return -EOPNOTSUPP;
 	}
 	m->nflog_group = group;
 	return 0;
-err:
-	NL_SET_ERR_MSG_ATTR(extack, attr, "nfnetlink_log is not available");
-	return -EOPNOTSUPP;
 }
 
 /* Under RCU, on the packet path: no lock, a binary search. */
