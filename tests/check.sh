@@ -62,6 +62,8 @@ selftests() {
 }
 
 suite cli tests/tools/run.sh
+# Also prepares the ynl tooling the VM suites use (the guest cannot fetch it).
+suite host tests/host/run.sh
 suite kunit tests/kunit/run.sh
 suite lint tests/lib/lint.sh
 suite classify bench_classify

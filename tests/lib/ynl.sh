@@ -32,6 +32,9 @@ die() { echo "ynl.sh: $*" >&2; exit 1; }
 
 prepare() {
 	[ -f "$TREE/.stamp" ] && return 0
+	# In the test VM the host's root is read-only and there is no network.
+	[ -z "${COMPFW_VM:-}" ] ||
+		die "no ynl tooling at $TREE: run tests/lib/ynl.sh tree on the host first"
 	mkdir -p "$CACHE"
 	exec 8>"$CACHE/.lock"
 	flock 8
@@ -116,8 +119,12 @@ check)
 	[ $bad = 0 ] || die "generated files differ from the spec: run tests/lib/ynl.sh gen"
 	;;
 cli)
-	with_spec
-	exec python3 "$TREE/tools/net/ynl/cli.py" --spec "$TREE/$SPEC" "$@"
+	# The spec where it is, the schema from the tree: the tree may be
+	# read-only (the test VM) or shared with other checkouts.
+	prepare
+	proto=$(sed -n 's/^protocol: *//p' "$REPO/$SPEC")
+	exec python3 "$TREE/tools/net/ynl/cli.py" --spec "$REPO/$SPEC" \
+		--schema "$TREE/Documentation/netlink/$proto.yaml" "$@"
 	;;
 *)	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

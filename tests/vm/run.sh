@@ -117,7 +117,21 @@ write_env() {
 		printf 'SHELL_MODE=%q\n' "$SHELL_MODE"
 		echo "TESTS=(${TESTS[*]+$(printf '%q ' "${TESTS[@]}")})"
 		echo "MODULES=(${MODNAMES[*]+$(printf '%q ' "${MODNAMES[@]}")})"
+		# The guest finds the ynl tooling where the host prepared it.
+		printf 'export YNL_CACHE=%q\n' "${YNL_CACHE:-}"
 	} >"$RUNDIR/run.env"
+}
+
+# Tests that run the kernel's ynl client need its tooling, which only the
+# host can fetch: the guest's root is the host's, read-only.
+ynl_tree() {
+	local t
+	for t in ${TESTS[@]+"${TESTS[@]}"}; do
+		grep -q 'tests/lib/ynl.sh' "$REPO/$t" || continue
+		"$REPO/tests/lib/ynl.sh" tree >/dev/null ||
+			echo "# the ynl tooling could not be prepared: $t will fail" >&2
+		return 0
+	done
 }
 
 new_rundir() {
@@ -302,6 +316,7 @@ main() {
 	new_rundir
 	initramfs
 	modules_tree
+	ynl_tree
 	write_env
 	qemu_cmd
 	boot
