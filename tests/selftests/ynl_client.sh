@@ -1,0 +1,219 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A client we did not write: the kernel's own ynl (tools/net/ynl/cli.py from
+# linux-source-6.12) with Documentation/netlink/specs/compfw.yaml drives every
+# operation of the family, each do and each dump, a batch apply and the events
+# group. What is asserted is what a user of ynl sees: the values it decodes.
+#
+#   cgroup web  component "web", ID 7, owns 10.81.0.1/32 and fd81::1/128;
+#               ingress tcp 8080 from 10.81.0.0/24 (rule 1), udp 53 from
+#               component db (rule 2); later also tcp 9090 (rule 3)
+#   cgroup db   component "db"; egress tcp 8080 to web only, so a datagram
+#               to 127.0.0.1:7999 is dropped
+#   cgroup spare  component "spare", created and deleted
+#
+# The ynl tooling is prepared on the host (tests/vm/run.sh does it when a
+# test uses tests/lib/ynl.sh): the guest cannot fetch it.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib/compfw_env.sh"
+require modprobe python3
+
+cgbase=/sys/fs/cgroup/compfw-test/ynl-$$
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/compfw-ynl.XXXXXX")
+cleanup() {
+	[ -n "${sub:-}" ] && kill "$sub" 2>/dev/null
+	env_cleanup
+	modprobe -r compfw 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ynl ARGS...: the kernel's client, JSON out; on an error it prints the
+# netlink error with its extack and exits 1.
+ynl() {
+	"$top/tests/lib/ynl.sh" cli --output-json "$@"
+}
+
+# jget JSON EXPR: EXPR (python, over the decoded JSON as r) printed.
+jget() {
+	python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>&1
+}
+
+# ynl_ok NAME OUTVAR ARGS...: the call must succeed; its output in OUTVAR.
+ynl_ok() {
+	local name=$1 var=$2 out
+	shift 2
+	if out=$(ynl "$@" 2>&1); then
+		pass "$name"
+	else
+		fail "$name" "ynl $*" "$out"
+	fi
+	printf -v "$var" '%s' "$out"
+}
+
+# A datagram from the db cgroup to 127.0.0.1:7999 every 0.2 s, each from a
+# new socket (a new flow), for $1 seconds; db's manifest denies it.
+send_drops() {
+	run_in db host python3 -c '
+import socket, sys, time
+end = time.time() + float(sys.argv[1])
+while time.time() < end:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.sendto(b"x", ("127.0.0.1", 7999))
+    except OSError:
+        pass
+    s.close()
+    time.sleep(0.2)
+' "$1"
+}
+
+ip4() { python3 -c 'import ipaddress, sys; print(int(ipaddress.IPv4Address(sys.argv[1])))' "$1"; }
+ip6() { python3 -c 'import ipaddress, sys; print(ipaddress.IPv6Address(sys.argv[1]).packed.hex())' "$1"; }
+
+plan 53
+modprobe -r compfw 2>/dev/null
+check "load compfw" modprobe compfw
+env_cgroups web db spare
+tree=$("$top/tests/lib/ynl.sh" tree 2>&1) && [ -f "$tree/tools/net/ynl/cli.py" ] &&
+	pass "ynl tooling prepared on the host: $tree" ||
+	fail "ynl tooling prepared on the host" "$tree"
+
+# get-status: a do with no request attributes.
+ynl_ok "ynl --do get-status" out --do get-status
+expect_eq "get-status: family-version is the spec's" \
+	"$(jget "$out" 'r["family-version"]')" \
+	"$(sed -n 's/^version: *//p' "$top/Documentation/netlink/specs/compfw.yaml")"
+expect_eq "get-status: no components yet" "$(jget "$out" 'r["components"]')" 0
+expect_eq "get-status: module-version and netns-cookie decode" \
+	"$(jget "$out" 'bool(r["module-version"]) and r["netns-cookie"] > 0')" True
+
+# component-new, its reply decoded from the spec.
+web4=$(ip4 10.81.0.1) web6=$(ip6 fd81::1) net4=$(ip4 10.81.0.0)
+ynl_ok "ynl --do component-new web (id, cgroup, two addresses)" out --do component-new --json \
+	"{\"name\": \"web\", \"id\": 7, \"cgroup\": \"$(cgpath web)\",
+	  \"address\": [{\"addr4\": $web4, \"prefix-len\": 32},
+	               {\"addr6\": \"$web6\", \"prefix-len\": 128}]}"
+ynl_ok "ynl --do component-new db" out2 --do component-new --json \
+	"{\"name\": \"db\", \"cgroup\": \"$(cgpath db)\"}"
+ynl_ok "ynl --do component-new spare" out3 --do component-new --json \
+	"{\"name\": \"spare\", \"cgroup\": \"$(cgpath spare)\"}"
+
+ynl_ok "ynl --do component-get web" out --do component-get --json '{"name": "web"}'
+expect_eq "component-get web: name, id, cgroup" \
+	"$(jget "$out" '(r["name"], r["id"], r["cgroup"])')" "('web', 7, '$(cgpath web)')"
+expect_eq "component-get web: its addresses, as ynl prints them" \
+	"$(jget "$out" 'sorted((a.get("addr4") or a.get("addr6"), a["prefix-len"]) for a in r["address"])')" \
+	"[('10.81.0.1', 32), ('fd81::1', 128)]"
+expect_eq "component-get web: the cgroup's ID is that of $(cgpath web)" \
+	"$(jget "$out" 'r["cgroup-id"]')" "$(stat -c %i "$cgbase/web")"
+expect_eq "component-get web: unmanaged, generation 0, no rules" \
+	"$(jget "$out" '(r.get("generation", 0), r.get("rules", 0), "has-previous" in r)')" "(0, 0, False)"
+
+ynl_ok "ynl --dump component-get" out --dump component-get
+expect_eq "dump: the three components, with IDs" \
+	"$(jget "$out" 'sorted(set((m["name"], m["id"] == 7) for m in r))')" \
+	"[('db', False), ('spare', False), ('web', True)]"
+ynl_ok "ynl --dump component-get name db" out --dump component-get --json '{"name": "db"}'
+expect_eq "dump by name: only db's messages" "$(jget "$out" 'sorted(set(m["name"] for m in r))')" "['db']"
+
+# One MANIFEST_APPLY: db's manifest, and web's in two parts (header and
+# rule 1 in one, rule 2 in the other), the parts not even adjacent.
+ynl_ok "ynl --do manifest-apply: a batch of db and web, web in two parts" out --do manifest-apply --json "
+{\"manifest\": [
+  {\"component\": \"web\", \"version\": \"v1\", \"mode\": \"enforce\", \"log\": \"drops\",
+   \"ingress\": [{\"id\": 1, \"peer-cidr\": {\"addr4\": $net4, \"prefix-len\": 24},
+                \"l4\": {\"proto\": 6, \"port-min\": 8080}}]},
+  {\"component\": \"db\", \"version\": \"d1\", \"log\": \"off\",
+   \"egress\": [{\"id\": 1, \"peer-component\": \"web\", \"l4\": {\"proto\": 6, \"port-min\": 8080}}]},
+  {\"component\": \"web\",
+   \"ingress\": [{\"id\": 2, \"peer-component\": \"db\", \"l4\": {\"proto\": 17, \"port-min\": 53}}]}]}"
+ynl_ok "ynl --do component-get web after the batch" out --do component-get --json '{"name": "web"}'
+expect_eq "web: generation 1, both parts' rules in force" \
+	"$(jget "$out" '(r["generation"], r["rules"])')" "(1, 2)"
+expect_eq "web: its manifest as ynl decodes it (version, rule IDs from both parts)" \
+	"$(jget "$out" '(r["manifest"]["version"], sorted(i["id"] for i in r["manifest"]["ingress"]))')" \
+	"('v1', [1, 2])"
+ynl_ok "ynl --do component-get db after the batch" out --do component-get --json '{"name": "db"}'
+expect_eq "db: applied in the same request" "$(jget "$out" '(r["generation"], r["rules"], r["manifest"]["version"])')" \
+	"(1, 1, 'd1')"
+
+# query: the classifier's answer, before and after a change.
+q8080="{\"component\": \"web\", \"direction\": \"ingress\", \"proto\": 6, \"addr4\": $(ip4 10.81.0.2), \"port\": 8080}"
+q9090=${q8080/8080/9090}
+ynl_ok "ynl --do query web tcp 8080 from 10.81.0.2" out --do query --json "$q8080"
+expect_eq "query 8080: allowed by rule 1, generation 1" \
+	"$(jget "$out" '(r["allow"], r["rule-id"], r["generation"], r["mode"])')" "(1, 1, 1, 'enforce')"
+ynl_ok "ynl --do query web tcp 9090 from 10.81.0.2" out --do query --json "$q9090"
+expect_eq "query 9090: denied by default (rule 0)" \
+	"$(jget "$out" '(r["allow"], r.get("rule-id", 0))')" "(0, 0)"
+
+# Subscribed to the events group, apply web's v2 (adds rule 3): the
+# apply's event-policy comes on the same socket.
+ynl_ok "ynl --subscribe events --do manifest-apply web v2" out --subscribe events --do manifest-apply --json "
+{\"manifest\": [
+  {\"component\": \"web\", \"version\": \"v2\",
+   \"ingress\": [{\"id\": 1, \"peer-cidr\": {\"addr4\": $net4, \"prefix-len\": 24},
+                \"l4\": {\"proto\": 6, \"port-min\": 8080}},
+               {\"id\": 2, \"peer-component\": \"db\", \"l4\": {\"proto\": 17, \"port-min\": 53}},
+               {\"id\": 3, \"peer-cidr\": {\"addr4\": $net4, \"prefix-len\": 24},
+                \"l4\": {\"proto\": 6, \"port-min\": 9090}}]}]}"
+events=$(printf '%s\n' "$out" | tail -n 1)
+expect_eq "event-policy: web, apply, generation 1 -> 2, by the ynl process" \
+	"$(jget "$events" '[(e["msg"]["component"], e["msg"]["change"], e["msg"]["old-generation"], e["msg"]["generation"], e["msg"]["comm"]) for e in r if e["name"] == "event-policy"]')" \
+	"[('web', 'apply', 1, 2, 'python3')]"
+ynl_ok "ynl --do query web tcp 9090 after v2" out --do query --json "$q9090"
+expect_eq "query 9090 after v2: allowed by rule 3, generation 2" \
+	"$(jget "$out" '(r["allow"], r["rule-id"], r["generation"])')" "(1, 3, 2)"
+ynl_ok "ynl --do component-get web after v2" out --do component-get --json '{"name": "web"}'
+expect_eq "web after v2: 3 rules, a previous manifest" \
+	"$(jget "$out" '(r["rules"], r.get("has-previous", False), r["manifest"]["version"])')" "(3, True, 'v2')"
+
+# component-rollback: back to v1, and the answer with it.
+ynl_ok "ynl --do component-rollback web" out --do component-rollback --json '{"name": "web"}'
+ynl_ok "ynl --do query web tcp 9090 after the rollback" out --do query --json "$q9090"
+expect_eq "query 9090 after the rollback: denied again" "$(jget "$out" '(r["allow"], r.get("rule-id", 0))')" "(0, 0)"
+ynl_ok "ynl --do component-get web after the rollback" out --do component-get --json '{"name": "web"}'
+expect_eq "web after the rollback: v1's 2 rules" \
+	"$(jget "$out" '(r["rules"], r["manifest"]["version"])')" "(2, 'v1')"
+
+# A dropped datagram: db's counters move, and a listener on the events
+# group gets an event-drop. The listener subscribes at some point during
+# its start; datagrams are sent for as long as it listens.
+ynl --subscribe events --sleep 20 >"$tmp/events" 2>&1 &
+sub=$!
+run_in_exec=1 send_drops 40 &
+drops=$!
+env_pids+=("$drops")
+for i in $(seq 1 600); do kill -0 "$sub" 2>/dev/null || break; sleep 0.1; done
+wait "$sub"; rc=$?
+sub=
+kill "$drops" 2>/dev/null; wait "$drops" 2>/dev/null
+expect_eq "ynl --subscribe events --sleep 20 ends well" "$rc" 0
+expect_eq "event-drop: db, egress, udp to 127.0.0.1:7999, by the default deny" \
+	"$(jget "$(tail -n 1 "$tmp/events")" 'sorted(set((e["msg"]["component"], e["msg"]["direction"], e["msg"]["proto"], e["msg"]["daddr4"], e["msg"]["dport"], e["msg"]["rule-id"]) for e in r if e["name"] == "event-drop"))')" \
+	"[('db', 'egress', 17, '127.0.0.1', 7999, 0)]"
+ynl_ok "ynl --do component-get db after the drops" out --do component-get --json '{"name": "db"}'
+expect_eq "db's dropped-packets (u64) moved" "$(jget "$out" 'r["stats"]["dropped-packets"] > 0 and r["stats"]["dropped-bytes"] > 0')" True
+
+# stats-reset: one component's counters, then all.
+ynl_ok "ynl --do stats-reset db" out --do stats-reset --json '{"name": "db"}'
+ynl_ok "ynl --do component-get db after the reset" out --do component-get --json '{"name": "db"}'
+expect_eq "db's dropped-packets back to 0" "$(jget "$out" 'r["stats"].get("dropped-packets", 0)')" 0
+ynl_ok "ynl --do stats-reset (all components)" out --do stats-reset
+
+# component-del: refused while a manifest names the component, done for one
+# that none names.
+if out=$(ynl --do component-del --json '{"name": "db"}' 2>&1); then
+	fail "component-del db, which web's manifest names, is refused" "$out"
+else
+	pass "component-del db, which web's manifest names, is refused"
+	printf '%s\n' "$out" | sed 's/^/# /'
+fi
+ynl_ok "ynl --do component-del spare" out --do component-del --json '{"name": "spare"}'
+ynl_ok "ynl --dump component-get after the delete" out --dump component-get
+expect_eq "dump after the delete: spare is gone" "$(jget "$out" 'sorted(set(m["name"] for m in r))')" "['db', 'web']"
+ynl_ok "ynl --do get-status at the end" out --do get-status
+expect_eq "get-status: 2 components, 1 + 2 rules" "$(jget "$out" '(r["components"], r["rules"])')" "(2, 3)"
+finish
