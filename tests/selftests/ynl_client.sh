@@ -42,14 +42,14 @@ jget() {
 
 # ynl_ok NAME OUTVAR ARGS...: the call must succeed; its output in OUTVAR.
 ynl_ok() {
-	local name=$1 var=$2 out
+	local _name=$1 _var=$2 _out
 	shift 2
-	if out=$(ynl "$@" 2>&1); then
-		pass "$name"
+	if _out=$(ynl "$@" 2>&1); then
+		pass "$_name"
 	else
-		fail "$name" "ynl $*" "$out"
+		fail "$_name" "ynl $*" "$_out"
 	fi
-	printf -v "$var" '%s' "$out"
+	printf -v "$_var" '%s' "$_out"
 }
 
 # A datagram from the db cgroup to 127.0.0.1:7999 every 0.2 s, each from a
