@@ -6,8 +6,9 @@
 # group. What is asserted is what a user of ynl sees: the values it decodes.
 #
 #   cgroup web  component "web", ID 7, owns 10.81.0.1/32 and fd81::1/128;
-#               ingress tcp 8080 from 10.81.0.0/24 (rule 1), udp 53 from
-#               component db (rule 2); later also tcp 9090 (rule 3)
+#               exposes tcp 8080 and udp 53: ingress tcp 8080 from
+#               10.81.0.0/24 (rule 1), udp 53 from component db (rule 2);
+#               later also exposes tcp 9090 to 10.81.0.0/24 (rule 3)
 #   cgroup db   component "db"; egress tcp 8080 to web only, so a datagram
 #               to 127.0.0.1:7999 is dropped
 #   cgroup spare  component "spare", created and deleted
@@ -36,8 +37,20 @@ ynl() {
 }
 
 # jget JSON EXPR: EXPR (python, over the decoded JSON as r) printed.
+# manifest(r): the manifest parts of a component reply (a dict, or a list
+# if the spec makes them multi-attr), merged as a user would read them.
 jget() {
-	python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>&1
+	python3 -c '
+import json, sys
+def manifest(r):
+    parts = r.get("manifest", [])
+    merged = {}
+    for p in parts if isinstance(parts, list) else [parts]:
+        for k, v in p.items():
+            merged[k] = merged.get(k, []) + v if isinstance(v, list) else v
+    return merged
+r = json.loads(sys.argv[1])
+print(eval(sys.argv[2]))' "$1" "$2" 2>&1
 }
 
 # ynl_ok NAME OUTVAR ARGS...: the call must succeed; its output in OUTVAR.
@@ -72,7 +85,7 @@ while time.time() < end:
 ip4() { python3 -c 'import ipaddress, sys; print(int(ipaddress.IPv4Address(sys.argv[1])))' "$1"; }
 ip6() { python3 -c 'import ipaddress, sys; print(ipaddress.IPv6Address(sys.argv[1]).packed.hex())' "$1"; }
 
-plan 53
+plan 54
 modprobe -r compfw 2>/dev/null
 check "load compfw" modprobe compfw
 env_cgroups web db spare
@@ -123,21 +136,22 @@ expect_eq "dump by name: only db's messages" "$(jget "$out" 'sorted(set(m["name"
 ynl_ok "ynl --do manifest-apply: a batch of db and web, web in two parts" out --do manifest-apply --json "
 {\"manifest\": [
   {\"component\": \"web\", \"version\": \"v1\", \"mode\": \"enforce\", \"log\": \"drops\",
+   \"exposure\": [{\"proto\": 6, \"port-min\": 8080}],
    \"ingress\": [{\"id\": 1, \"peer-cidr\": {\"addr4\": $net4, \"prefix-len\": 24},
                 \"l4\": {\"proto\": 6, \"port-min\": 8080}}]},
   {\"component\": \"db\", \"version\": \"d1\", \"log\": \"off\",
    \"egress\": [{\"id\": 1, \"peer-component\": \"web\", \"l4\": {\"proto\": 6, \"port-min\": 8080}}]},
-  {\"component\": \"web\",
+  {\"component\": \"web\", \"exposure\": [{\"proto\": 17, \"port-min\": 53}],
    \"ingress\": [{\"id\": 2, \"peer-component\": \"db\", \"l4\": {\"proto\": 17, \"port-min\": 53}}]}]}"
 ynl_ok "ynl --do component-get web after the batch" out --do component-get --json '{"name": "web"}'
 expect_eq "web: generation 1, both parts' rules in force" \
 	"$(jget "$out" '(r["generation"], r["rules"])')" "(1, 2)"
-expect_eq "web: its manifest as ynl decodes it (version, rule IDs from both parts)" \
-	"$(jget "$out" '(r["manifest"]["version"], sorted(i["id"] for i in r["manifest"]["ingress"]))')" \
-	"('v1', [1, 2])"
+expect_eq "web: its manifest as ynl decodes it (version, mode, exposure and rules of both parts)" \
+	"$(jget "$out" '(manifest(r).get("version"), manifest(r).get("mode"), sorted(e["port-min"] for e in manifest(r).get("exposure", [])), sorted(i["id"] for i in manifest(r).get("ingress", [])))')" \
+	"('v1', 'enforce', [53, 8080], [1, 2])"
 ynl_ok "ynl --do component-get db after the batch" out --do component-get --json '{"name": "db"}'
-expect_eq "db: applied in the same request" "$(jget "$out" '(r["generation"], r["rules"], r["manifest"]["version"])')" \
-	"(1, 1, 'd1')"
+expect_eq "db: applied in the same request" "$(jget "$out" '(r["generation"], r["rules"], manifest(r).get("version"), manifest(r).get("log"))')" \
+	"(1, 1, 'd1', 'off')"
 
 # query: the classifier's answer, before and after a change.
 q8080="{\"component\": \"web\", \"direction\": \"ingress\", \"proto\": 6, \"addr4\": $(ip4 10.81.0.2), \"port\": 8080}"
@@ -150,15 +164,39 @@ expect_eq "query 9090: denied by default (rule 0)" \
 	"$(jget "$out" '(r["allow"], r.get("rule-id", 0))')" "(0, 0)"
 
 # Subscribed to the events group, apply web's v2 (adds rule 3): the
-# apply's event-policy comes on the same socket.
-ynl_ok "ynl --subscribe events --do manifest-apply web v2" out --subscribe events --do manifest-apply --json "
-{\"manifest\": [
+# apply's event-policy comes to the subscriber. Through the ynl library, a
+# subscriber and a client on two sockets: cli.py cannot do both on one
+# (6.12's ynl.py fails on a notification read before the reply: "'NoneType'
+# object has no attribute 'attr_set'" in _ops).
+v2="{\"manifest\": [
   {\"component\": \"web\", \"version\": \"v2\",
+   \"exposure\": [{\"proto\": 6, \"port-min\": 8080}, {\"proto\": 17, \"port-min\": 53},
+                {\"proto\": 6, \"port-min\": 9090}],
    \"ingress\": [{\"id\": 1, \"peer-cidr\": {\"addr4\": $net4, \"prefix-len\": 24},
                 \"l4\": {\"proto\": 6, \"port-min\": 8080}},
                {\"id\": 2, \"peer-component\": \"db\", \"l4\": {\"proto\": 17, \"port-min\": 53}},
                {\"id\": 3, \"peer-cidr\": {\"addr4\": $net4, \"prefix-len\": 24},
                 \"l4\": {\"proto\": 6, \"port-min\": 9090}}]}]}"
+spec=$top/Documentation/netlink/specs/compfw.yaml
+schema=$tree/Documentation/netlink/$(sed -n 's/^protocol: *//p' "$spec").yaml
+if out=$(python3 - "$tree/tools/net/ynl" "$spec" "$schema" "$v2" 2>&1 <<'PY'
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from lib import YnlFamily
+listener = YnlFamily(sys.argv[2], sys.argv[3])
+listener.ntf_subscribe("events")
+YnlFamily(sys.argv[2], sys.argv[3]).do("manifest-apply", json.loads(sys.argv[4]))
+end = time.time() + 60
+while not listener.async_msg_queue and time.time() < end:
+    listener.check_ntf()
+    time.sleep(0.1)
+print(json.dumps(listener.async_msg_queue))
+PY
+); then
+	pass "ynl: subscribed to events, apply web v2 from another socket"
+else
+	fail "ynl: subscribed to events, apply web v2 from another socket" "$out"
+fi
 events=$(printf '%s\n' "$out" | tail -n 1)
 expect_eq "event-policy: web, apply, generation 1 -> 2, by the ynl process" \
 	"$(jget "$events" '[(e["msg"]["component"], e["msg"]["change"], e["msg"]["old-generation"], e["msg"]["generation"], e["msg"]["comm"]) for e in r if e["name"] == "event-policy"]')" \
@@ -168,7 +206,7 @@ expect_eq "query 9090 after v2: allowed by rule 3, generation 2" \
 	"$(jget "$out" '(r["allow"], r["rule-id"], r["generation"])')" "(1, 3, 2)"
 ynl_ok "ynl --do component-get web after v2" out --do component-get --json '{"name": "web"}'
 expect_eq "web after v2: 3 rules, a previous manifest" \
-	"$(jget "$out" '(r["rules"], r.get("has-previous", False), r["manifest"]["version"])')" "(3, True, 'v2')"
+	"$(jget "$out" '(r["rules"], r.get("has-previous", False), manifest(r).get("version"))')" "(3, True, 'v2')"
 
 # component-rollback: back to v1, and the answer with it.
 ynl_ok "ynl --do component-rollback web" out --do component-rollback --json '{"name": "web"}'
@@ -176,7 +214,7 @@ ynl_ok "ynl --do query web tcp 9090 after the rollback" out --do query --json "$
 expect_eq "query 9090 after the rollback: denied again" "$(jget "$out" '(r["allow"], r.get("rule-id", 0))')" "(0, 0)"
 ynl_ok "ynl --do component-get web after the rollback" out --do component-get --json '{"name": "web"}'
 expect_eq "web after the rollback: v1's 2 rules" \
-	"$(jget "$out" '(r["rules"], r["manifest"]["version"])')" "(2, 'v1')"
+	"$(jget "$out" '(r["rules"], manifest(r).get("version"))')" "(2, 'v1')"
 
 # A dropped datagram: db's counters move, and a listener on the events
 # group gets an event-drop. The listener subscribes at some point during
@@ -210,6 +248,12 @@ if out=$(ynl --do component-del --json '{"name": "db"}' 2>&1); then
 else
 	pass "component-del db, which web's manifest names, is refused"
 	printf '%s\n' "$out" | sed 's/^/# /'
+fi
+out=$(ynl --do component-del --json '{}' 2>&1) && rc=0 || rc=$?
+if [ "$rc" != 0 ] && [[ "$out" == *"Invalid argument"* ]] && [[ "$out" == *"'miss-type': 'name'"* ]]; then
+	pass "component-del without a name: ynl shows EINVAL and the missing attribute, name"
+else
+	fail "component-del without a name: ynl shows EINVAL and the missing attribute, name" "$out"
 fi
 ynl_ok "ynl --do component-del spare" out --do component-del --json '{"name": "spare"}'
 ynl_ok "ynl --dump component-get after the delete" out --dump component-get
