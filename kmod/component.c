@@ -311,7 +311,8 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 
 	lockdep_assert_held(&cnet->lock);
 	if (compfw_component_referrer(cnet, comp->id)) {
-		NL_SET_ERR_MSG(extack, "another component's manifest names this component as a peer");
+		NL_SET_ERR_MSG(extack,
+			       "another component's manifest names this component as a peer");
 		return -EBUSY;
 	}
 	if (comp->n_addresses) {

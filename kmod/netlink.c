@@ -558,11 +558,8 @@ int compfw_nl_component_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&cnet->lock);
 	comp = compfw_component_add(cnet, &spec, info->extack);
-	if (IS_ERR(comp)) {
-		ret = PTR_ERR(comp);
-	} else {
-		ret = compfw_reply_component(info, cnet, comp, COMPFW_CMD_COMPONENT_NEW);
-	}
+	ret = IS_ERR(comp) ? PTR_ERR(comp) :
+	      compfw_reply_component(info, cnet, comp, COMPFW_CMD_COMPONENT_NEW);
 	mutex_unlock(&cnet->lock);
 out:
 	kvfree(spec.addresses);
@@ -880,7 +877,8 @@ static int compfw_count_change(struct compfw_apply_entry *c, u32 *rules, u32 *ex
 					continue;
 				rules[dir]++;
 				nla_for_each_nested(inner, attr, rem2)
-					*excepts += nla_type(inner) == COMPFW_RULE_A_EXCEPT;
+					if (nla_type(inner) == COMPFW_RULE_A_EXCEPT)
+						(*excepts)++;
 			}
 		}
 	}
