@@ -26,17 +26,6 @@
 #include "manifest.h"
 #include "netns.h"
 
-static bool is_icmp(u8 l4proto)
-{
-	return l4proto == IPPROTO_ICMP || l4proto == IPPROTO_ICMPV6;
-}
-
-static bool has_ports(u8 l4proto)
-{
-	return l4proto == IPPROTO_TCP || l4proto == IPPROTO_UDP ||
-	       l4proto == IPPROTO_SCTP;
-}
-
 /*
  * TCP, UDP and SCTP all start with the two ports; ICMP with its type. TCP's
  * flags, 13 bytes in, tell a SYN from the rest.
@@ -48,7 +37,7 @@ static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 	const u8 *type;
 	int len = f->l4proto == IPPROTO_TCP ? 14 : 4;
 
-	if (has_ports(f->l4proto)) {
+	if (cfw_has_ports(f->l4proto)) {
 		ports = skb_header_pointer(skb, thoff, len, buf);
 		if (!ports)
 			return -EINVAL;
@@ -56,7 +45,7 @@ static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 		f->dport = ports[1];
 		if (f->l4proto == IPPROTO_TCP)
 			f->tcp_flags = ((const u8 *)ports)[13];
-	} else if (is_icmp(f->l4proto)) {
+	} else if (cfw_is_icmp(f->l4proto)) {
 		type = skb_header_pointer(skb, thoff, sizeof(u8), buf);
 		if (!type)
 			return -EINVAL;
@@ -157,10 +146,10 @@ void compfw_flow_from_tuple(const struct nf_conntrack_tuple *t, u8 family,
 	f->l4proto = t->dst.protonum;
 	memcpy(&f->saddr, &t->src.u3, sizeof(f->saddr));
 	memcpy(&f->daddr, &t->dst.u3, sizeof(f->daddr));
-	if (has_ports(f->l4proto)) {
+	if (cfw_has_ports(f->l4proto)) {
 		f->sport = t->src.u.all;
 		f->dport = t->dst.u.all;
-	} else if (is_icmp(f->l4proto)) {
+	} else if (cfw_is_icmp(f->l4proto)) {
 		f->icmp_type = t->dst.u.icmp.type;
 	}
 }

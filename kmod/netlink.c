@@ -33,6 +33,10 @@
 
 static struct genl_family compfw_genl_family;
 
+/* The classifier's directions are the family's. */
+static_assert((int)CFW_DIR_INGRESS == COMPFW_DIR_INGRESS);
+static_assert((int)CFW_DIR_EGRESS == COMPFW_DIR_EGRESS);
+
 /* Events: a message for the events group, sent to this namespace only. */
 struct sk_buff *compfw_event_new(u8 cmd, void **hdr)
 {
@@ -1278,8 +1282,7 @@ int compfw_nl_query_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The same question the packet path asks, of the same tables. */
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
 	if (m)
-		v = compfw_flow_judge(m, dir == COMPFW_DIR_EGRESS ? CFW_DIR_EGRESS :
-				      CFW_DIR_INGRESS, &f, peer);
+		v = compfw_flow_judge(m, (enum cfw_dir)dir, &f, peer);
 	ret = compfw_query_reply(info, comp, m, &v);
 out:
 	mutex_unlock(&cnet->lock);
