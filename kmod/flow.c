@@ -10,6 +10,7 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/timekeeping.h>
 #include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/ipv6.h>
@@ -20,11 +21,11 @@
 #include <linux/cgroup.h>
 
 #include "addrmap.h"
-#include "audit.h"
 #include "component.h"
 #include "flow.h"
 #include "manifest.h"
 #include "netns.h"
+#include "report.h"
 
 /*
  * TCP, UDP and SCTP all start with the two ports; ICMP with its type. TCP's
@@ -237,6 +238,19 @@ static void tuple_for(const struct compfw_flow *f, enum cfw_dir dir,
 	t->peer_component = peer ? peer->id : 0;
 }
 
+/* The decision moves the counters users read, then is reported. */
+static void count_and_report(const struct compfw_decision *d,
+			     const struct compfw_pkt *pkt)
+{
+	unsigned int len = pkt->skb->len;
+	u64 now = ktime_get_boottime_ns();
+
+	compfw_component_count(d->comp, d->outcome, len, now);
+	if (d->verdict.rule_id)
+		compfw_manifest_count_rule(d->m, d->dir, d->verdict.rule_id, len, now);
+	compfw_report_decision(d, pkt);
+}
+
 /**
  * compfw_flow_judge - what a manifest says of a flow, at one end
  * @m: the manifest
@@ -274,7 +288,7 @@ static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,
 	else
 		d.outcome = d.m->mode == COMPFW_MODE_AUDIT ? COMPFW_AUDIT : COMPFW_DROP;
 	if (pkt)
-		compfw_audit(&d, pkt);
+		count_and_report(&d, pkt);
 	return d.outcome != COMPFW_DROP;
 }
 
