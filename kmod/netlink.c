@@ -79,6 +79,13 @@ int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
+	/* No policy: the kernel parsed nothing (compat.h makes 6.1 agree). */
+	if (nlmsg_attrlen(info->nlhdr, GENL_HDRLEN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+				    "get-status takes no attributes");
+		return -EINVAL;
+	}
+
 	msg = compfw_reply_new(info, COMPFW_CMD_GET_STATUS, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
@@ -371,8 +378,10 @@ static struct compfw_component *compfw_named(struct compfw_net *cnet,
 {
 	struct compfw_component *comp;
 
-	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME))
+	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "a component name is required");
 		return ERR_PTR(-EINVAL);
+	}
 	comp = compfw_component_by_name(cnet, nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]));
 	if (!comp) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME],
@@ -517,8 +526,10 @@ int compfw_nl_component_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct compfw_component *comp;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME))
+	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "a component name is required");
 		return -EINVAL;
+	}
 	spec.name = nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]);
 	if (!*spec.name) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME],
@@ -1256,8 +1267,11 @@ int compfw_nl_query_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, COMPFW_QUERY_A_COMPONENT) ||
 	    GENL_REQ_ATTR_CHECK(info, COMPFW_QUERY_A_DIRECTION) ||
-	    GENL_REQ_ATTR_CHECK(info, COMPFW_QUERY_A_PROTO))
+	    GENL_REQ_ATTR_CHECK(info, COMPFW_QUERY_A_PROTO)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a query needs a component, a direction and a protocol");
 		return -EINVAL;
+	}
 	ret = compfw_query_flow(info, &f);
 	if (ret)
 		return ret;
