@@ -13,19 +13,32 @@
 #include "family.h"
 #include "netlink-gen.h"
 
-/* Events: a message for the events group, sent to this namespace only. */
-struct sk_buff *compfw_event_new(u8 cmd, void **hdr)
+/**
+ * compfw_msg_new - a new message of the family, its header put
+ * @info: the request it answers, or NULL for an event
+ * @cmd: its command
+ * @size: room for its attributes
+ * @hdr: set to its header, for genlmsg_end()
+ */
+struct sk_buff *compfw_msg_new(struct genl_info *info, u8 cmd, size_t size, void **hdr)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
 
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &compfw_genl_family, 0, cmd);
+	*hdr = info ? genlmsg_put_reply(msg, info, &compfw_genl_family, 0, cmd) :
+	       genlmsg_put(msg, 0, 0, &compfw_genl_family, 0, cmd);
 	if (!*hdr) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+/* Events: a message for the events group, sent to this namespace only. */
+struct sk_buff *compfw_event_new(u8 cmd, void **hdr)
+{
+	return compfw_msg_new(NULL, cmd, NLMSG_GOODSIZE, hdr);
 }
 
 void compfw_event_send(struct net *net, struct sk_buff *msg, void *hdr)

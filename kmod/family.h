@@ -5,11 +5,13 @@
 #include <linux/types.h>
 
 struct genl_family;
+struct genl_info;
 struct net;
 struct sk_buff;
 
 extern struct genl_family compfw_genl_family;
 
+struct sk_buff *compfw_msg_new(struct genl_info *info, u8 cmd, size_t size, void **hdr);
 struct sk_buff *compfw_event_new(u8 cmd, void **hdr);
 void compfw_event_send(struct net *net, struct sk_buff *msg, void *hdr);
 bool compfw_event_listeners(struct net *net);

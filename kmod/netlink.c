@@ -57,22 +57,6 @@ static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 	return ret;
 }
 
-/* A reply of @size bytes to @info, with the header of @cmd put. */
-static struct sk_buff *compfw_reply_new(struct genl_info *info, u8 cmd,
-					size_t size, void **hdr)
-{
-	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
-
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &compfw_genl_family, 0, cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
 int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -86,7 +70,7 @@ int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	msg = compfw_reply_new(info, COMPFW_CMD_GET_STATUS, NLMSG_GOODSIZE, &hdr);
+	msg = compfw_msg_new(info, COMPFW_CMD_GET_STATUS, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	ret = compfw_fill_status(msg, genl_info_net(info));
@@ -101,11 +85,6 @@ int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- objects out: replies ---- */
 
-static int put_u64(struct sk_buff *skb, int type, u64 value, int pad)
-{
-	return nla_put_u64_64bit(skb, type, value, pad);
-}
-
 static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component *comp)
 {
 	struct compfw_totals t;
@@ -114,19 +93,19 @@ static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component 
 	compfw_component_read_stats(comp, &t);
 	nest = nla_nest_start(skb, COMPFW_COMPONENT_A_STATS);
 	if (!nest ||
-	    put_u64(skb, COMPFW_STATS_A_ACCEPTED_PACKETS, t.packets[COMPFW_ACCEPT],
-		    COMPFW_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_STATS_A_ACCEPTED_BYTES, t.bytes[COMPFW_ACCEPT],
-		    COMPFW_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_STATS_A_DROPPED_PACKETS, t.packets[COMPFW_DROP],
-		    COMPFW_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_STATS_A_DROPPED_BYTES, t.bytes[COMPFW_DROP],
-		    COMPFW_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_STATS_A_AUDITED_PACKETS, t.packets[COMPFW_AUDIT],
-		    COMPFW_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_STATS_A_AUDITED_BYTES, t.bytes[COMPFW_AUDIT],
-		    COMPFW_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_STATS_A_LAST_HIT, t.last_hit, COMPFW_STATS_A_PAD))
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_ACCEPTED_PACKETS, t.packets[COMPFW_ACCEPT],
+			      COMPFW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_ACCEPTED_BYTES, t.bytes[COMPFW_ACCEPT],
+			      COMPFW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_DROPPED_PACKETS, t.packets[COMPFW_DROP],
+			      COMPFW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_DROPPED_BYTES, t.bytes[COMPFW_DROP],
+			      COMPFW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_AUDITED_PACKETS, t.packets[COMPFW_AUDIT],
+			      COMPFW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_AUDITED_BYTES, t.bytes[COMPFW_AUDIT],
+			      COMPFW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATS_A_LAST_HIT, t.last_hit, COMPFW_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -212,12 +191,12 @@ static int put_rule_stats(struct sk_buff *skb, const struct compfw_manifest *m, 
 
 	if (!nest || nla_put_u8(skb, COMPFW_RULE_STATS_A_DIRECTION, dir) ||
 	    nla_put_u32(skb, COMPFW_RULE_STATS_A_ID, m->rules[index].id) ||
-	    put_u64(skb, COMPFW_RULE_STATS_A_PACKETS, atomic64_read(&st->packets),
-		    COMPFW_RULE_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_RULE_STATS_A_BYTES, atomic64_read(&st->bytes),
-		    COMPFW_RULE_STATS_A_PAD) ||
-	    put_u64(skb, COMPFW_RULE_STATS_A_LAST_HIT, atomic64_read(&st->last_hit),
-		    COMPFW_RULE_STATS_A_PAD))
+	    nla_put_u64_64bit(skb, COMPFW_RULE_STATS_A_PACKETS, atomic64_read(&st->packets),
+			      COMPFW_RULE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_RULE_STATS_A_BYTES, atomic64_read(&st->bytes),
+			      COMPFW_RULE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_RULE_STATS_A_LAST_HIT, atomic64_read(&st->last_hit),
+			      COMPFW_RULE_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -403,7 +382,7 @@ static int compfw_reply_component(struct genl_info *info, struct compfw_net *cne
 
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
 	compfw_items_of(comp, m, true, &it);
-	msg = compfw_reply_new(info, cmd, compfw_component_size(comp, m), &hdr);
+	msg = compfw_msg_new(info, cmd, compfw_component_size(comp, m), &hdr);
 	if (!msg)
 		return -ENOMEM;
 	if (compfw_fill_component(msg, comp, m) ||
@@ -1240,7 +1219,7 @@ static int compfw_query_reply(struct genl_info *info, const struct compfw_compon
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = compfw_reply_new(info, COMPFW_CMD_QUERY, NLMSG_GOODSIZE, &hdr);
+	msg = compfw_msg_new(info, COMPFW_CMD_QUERY, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_u8(msg, COMPFW_QUERY_A_ALLOW, v->allow) ||
