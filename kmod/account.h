@@ -22,4 +22,10 @@ long compfw_objects_alive(void);
 long compfw_bytes_alive(void);
 void compfw_report_leaks(void);
 
+/*
+ * What a caller is told when memory runs out: everything compfw holds is
+ * charged to the caller's memory cgroup.
+ */
+#define COMPFW_NOMEM_MSG \
+	"out of memory (the caller's memory cgroup, memory.max, is charged for compfw's tables)"
 #endif /* _COMPFW_ACCOUNT_H */

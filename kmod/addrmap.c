@@ -7,6 +7,7 @@
  * under RCU: lookups are a binary search, with no lock.
  */
 
+#include <linux/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
@@ -94,7 +95,7 @@ static void fill(struct compfw_addrmap *map, struct compfw_component *comp)
 	}
 }
 
-static int check_disjoint(struct compfw_addrmap *map, const char **why)
+static int check_disjoint(struct compfw_addrmap *map, struct netlink_ext_ack *extack)
 {
 	static const u8 families[2] = { AF_INET, AF_INET6 };
 	u32 i;
@@ -106,14 +107,14 @@ static int check_disjoint(struct compfw_addrmap *map, const char **why)
 		for (i = 1; i < map->n[f]; i++)
 			if (addr_cmp(families[f], &map->ranges[f][i - 1].hi,
 				     &map->ranges[f][i].lo) >= 0) {
-				*why = "address overlaps one another component owns";
+				NL_SET_ERR_MSG(extack, "address overlaps one another component owns");
 				return -EEXIST;
 			}
 	return 0;
 }
 
 int compfw_addrmap_rebuild(struct compfw_net *cnet, struct compfw_component *adding,
-			   struct compfw_component *removing, const char **why)
+			   struct compfw_component *removing, struct netlink_ext_ack *extack)
 {
 	struct compfw_addrmap *map, *old;
 	struct compfw_component *comp;
@@ -143,7 +144,7 @@ int compfw_addrmap_rebuild(struct compfw_net *cnet, struct compfw_component *add
 	if (adding)
 		fill(map, adding);
 
-	ret = check_disjoint(map, why);
+	ret = check_disjoint(map, extack);
 	if (ret) {
 		compfw_kvfree(map, bytes);
 		return ret;

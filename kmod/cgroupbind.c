@@ -18,6 +18,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/hash.h>
+#include <linux/netlink.h>
 #include <linux/rculist_nulls.h>
 #include <linux/rhashtable.h>
 #include <linux/stringhash.h>
@@ -312,12 +313,12 @@ static char *compfw_cgroup_path(struct cgroup *cgrp)
 }
 
 static int compfw_cgroup_lookup(const char *path, struct cgroup **cgrp,
-				const char **why)
+				struct netlink_ext_ack *extack)
 {
 	*cgrp = cgroup_get_from_path(path);
 	if (!IS_ERR(*cgrp))
 		return 0;
-	*why = "cgroup does not exist (create it first)";
+	NL_SET_ERR_MSG(extack, "cgroup does not exist (create it first)");
 	return PTR_ERR(*cgrp) == -ENOTDIR ? -ENOTDIR : -ENOENT;
 }
 
@@ -340,7 +341,7 @@ static void compfw_cgbind_unregister(struct compfw_net *cnet,
  * namespace; the binding keeps the cgroup's path from the hierarchy's root.
  */
 int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
-		      const char *path, const char **why)
+		      const char *path, struct netlink_ext_ack *extack)
 {
 	struct cgroup *cgrp, *again;
 	unsigned long flags;
@@ -348,7 +349,7 @@ int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
 	u64 id;
 
 	lockdep_assert_held(&cnet->lock);
-	ret = compfw_cgroup_lookup(path, &cgrp, why);
+	ret = compfw_cgroup_lookup(path, &cgrp, extack);
 	if (ret)
 		return ret;
 	b->cnet = cnet;
@@ -356,16 +357,17 @@ int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
 	b->path = compfw_cgroup_path(cgrp);
 	cgroup_put(cgrp);
 	if (!b->path)
-		return -ENOMEM;
+		goto nomem;
 	b->path_hash = compfw_path_hash(b->path);
 	ret = compfw_cgmap_reserve(cnet);
 	if (ret)
-		return ret;
+		goto nomem;
 
 	b->registered = true;
 	ret = rhltable_insert(&compfw_registry, &b->reg, registry_params);
 	if (ret) {
 		b->registered = false;
+		NL_SET_ERR_MSG(extack, "cannot index the component's cgroup path");
 		return ret;
 	}
 	atomic_inc(&compfw_registered);
@@ -377,7 +379,7 @@ int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
 	 * that a path cannot be two components' in one namespace.
 	 */
 	smp_mb();
-	ret = compfw_cgroup_lookup(path, &again, why);
+	ret = compfw_cgroup_lookup(path, &again, extack);
 	if (ret)
 		goto err;
 	id = cgroup_id(again);
@@ -395,7 +397,7 @@ int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
 	}
 	spin_unlock_irqrestore(&cnet->cgmap.lock, flags);
 	if (ret) {
-		*why = "the cgroup belongs to another component";
+		NL_SET_ERR_MSG(extack, "the cgroup belongs to another component");
 		goto err;
 	}
 	return 0;
@@ -403,6 +405,10 @@ int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
 err:
 	compfw_cgbind_unregister(cnet, b);
 	return ret;
+
+nomem:
+	NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+	return -ENOMEM;
 }
 
 /* The component goes: the probes forget it; freed after a grace period. */

@@ -7,6 +7,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+struct netlink_ext_ack;
 struct cgroup;
 struct compfw_net;
 
@@ -68,7 +69,7 @@ void compfw_cgmap_destroy(struct compfw_cgmap *map);
 struct compfw_cgbind *compfw_cgmap_lookup(struct compfw_cgmap *map, u64 id);
 
 int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
-		      const char *path, const char **why);
+		      const char *path, struct netlink_ext_ack *extack);
 void compfw_cgbind_del(struct compfw_net *cnet, struct compfw_cgbind *b);
 void compfw_cgbind_free(struct compfw_cgbind *b);
 

@@ -140,6 +140,7 @@ struct cfw_policy;
 struct cfw_policy *cfw_policy_compile(const struct cfw_policy_spec *spec,
 				      struct cfw_compile_err *err);
 void cfw_policy_free(struct cfw_policy *p);
+const char *cfw_cidr_problem(const struct cfw_cidr *c);
 size_t cfw_policy_bytes(const struct cfw_policy *p);
 
 struct cfw_verdict cfw_classify(const struct cfw_policy *p, enum cfw_dir dir,

@@ -48,13 +48,92 @@ static inline struct nlattr **compfw_dump_attrs(struct netlink_callback *cb)
 #endif
 
 /*
- * A reason formatted at run time, in @buf, a buffer that outlives the
- * request. From 6.2 the extack takes a copy; 6.1's keeps the pointer.
+ * A reason chosen at run time (a string with static storage, such as a
+ * classifier's compile error): from 6.2 the kernel's macro copies it; 6.1's
+ * extack only takes literals, so the pointer is kept as they keep theirs.
  */
 #ifdef NL_SET_ERR_MSG_FMT
-#define compfw_extack_keep(extack, buf) NL_SET_ERR_MSG_FMT(extack, "%s", buf)
+#define compfw_set_err_msg(extack, msg) NL_SET_ERR_MSG_FMT(extack, "%s", msg)
 #else
-#define compfw_extack_keep(extack, buf) compfw_extack(extack, NULL, buf)
+static inline void compfw_set_err_msg(struct netlink_ext_ack *extack, const char *msg)
+{
+	if (extack)
+		extack->_msg = msg;
+}
+#endif
+
+/*
+ * A reason formatted at run time. 6.1's extack keeps a pointer only: the
+ * text goes in @buf, a buffer under the namespace lock that outlives the
+ * request (the reply is built before the lock is taken again).
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define compfw_err_fmt(extack, buf, fmt, args...) NL_SET_ERR_MSG_FMT(extack, fmt, ##args)
+#else
+#define compfw_err_fmt(extack, buf, fmt, args...) do {		\
+	snprintf(buf, sizeof(buf), fmt, ##args);			\
+	compfw_set_err_msg(extack, buf);				\
+} while (0)
+#endif
+
+/*
+ * Operations split into a do and a dump half (struct genl_split_ops, which
+ * ynl-gen-c generates) arrived in 6.2. On 6.1 the generated table is turned
+ * into one struct genl_ops per command at init; the do and the dump of one
+ * command then share one policy, so the spec gives them the same request.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+struct genl_split_ops {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 flags;
+	u8 validate;
+};
+
+#define COMPFW_GENL_CAPS (GENL_CMD_CAP_DO | GENL_CMD_CAP_DUMP | GENL_CMD_CAP_HASPOL)
+
+static inline int compfw_genl_set_ops(struct genl_family *family,
+				      const struct genl_split_ops *split, int n,
+				      struct genl_ops *ops)
+{
+	int i, n_ops = 0;
+
+	for (i = 0; i < n; i++) {
+		struct genl_ops *op = n_ops ? &ops[n_ops - 1] : NULL;
+
+		if (!op || op->cmd != split[i].cmd) {
+			op = &ops[n_ops++];
+			op->cmd = split[i].cmd;
+			op->flags = split[i].flags & ~COMPFW_GENL_CAPS;
+			op->validate = split[i].validate;
+			op->policy = split[i].policy;
+			op->maxattr = split[i].maxattr;
+		} else if (op->maxattr != split[i].maxattr ||
+			   memcmp(op->policy, split[i].policy,
+				  (op->maxattr + 1) * sizeof(*op->policy))) {
+			return -EINVAL;	/* one policy cannot serve both */
+		}
+		if (split[i].doit)
+			op->doit = split[i].doit;
+		if (split[i].dumpit)
+			op->dumpit = split[i].dumpit;
+	}
+	family->ops = ops;
+	family->n_ops = n_ops;
+	return 0;
+}
+#else
+static inline int compfw_genl_set_ops(struct genl_family *family,
+				      const struct genl_split_ops *split, int n,
+				      struct genl_ops *unused)
+{
+	family->split_ops = split;
+	family->n_split_ops = n;
+	return 0;
+}
 #endif
 
 /* The UDP table may be a namespace's own from 6.2 on. */

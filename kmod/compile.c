@@ -392,6 +392,14 @@ static const char *cfw_cidr_check(const struct cfw_cidr *c, struct cfw_pfx *x)
 	return NULL;
 }
 
+/* Why @c is not a canonical prefix (a bit set past its length), or NULL. */
+const char *cfw_cidr_problem(const struct cfw_cidr *c)
+{
+	struct cfw_pfx x;
+
+	return cfw_cidr_check(c, &x);
+}
+
 static int cfw_rule_check(struct cfw_build *b, enum cfw_err_section sec,
 			  int idx, const struct cfw_rule_spec *r)
 {

@@ -7,6 +7,7 @@
  */
 
 #include <linux/cgroup.h>
+#include <linux/netlink.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -15,6 +16,7 @@
 #include "account.h"
 #include "addrmap.h"
 #include "audit.h"
+#include "compat.h"
 #include "component.h"
 #include "hooks.h"
 #include "manifest.h"
@@ -145,18 +147,18 @@ static u32 compfw_free_id(struct compfw_net *cnet)
 
 static int compfw_component_check(struct compfw_net *cnet,
 				  const struct compfw_component_spec *spec,
-				  const char **why)
+				  struct netlink_ext_ack *extack)
 {
 	if (cnet->components >= compfw_max_components) {
-		*why = "too many components (module parameter max_components)";
+		NL_SET_ERR_MSG(extack, "too many components (module parameter max_components)");
 		return -ENOSPC;
 	}
 	if (compfw_component_by_name(cnet, spec->name)) {
-		*why = "a component with this name exists";
+		NL_SET_ERR_MSG(extack, "a component with this name exists");
 		return -EEXIST;
 	}
 	if (spec->id && compfw_component_by_id(cnet, spec->id)) {
-		*why = "component ID in use";
+		NL_SET_ERR_MSG(extack, "component ID in use");
 		return -EEXIST;
 	}
 	return 0;
@@ -198,7 +200,7 @@ err:
 }
 
 static int compfw_component_hash(struct compfw_net *cnet,
-				 struct compfw_component *comp, const char **why)
+				 struct compfw_component *comp, struct netlink_ext_ack *extack)
 {
 	int ret;
 
@@ -209,7 +211,7 @@ static int compfw_component_hash(struct compfw_net *cnet,
 	if (ret)
 		goto err_id;
 	if (comp->cgroup_path) {
-		ret = compfw_cgbind_add(cnet, &comp->bind, comp->cgroup_path, why);
+		ret = compfw_cgbind_add(cnet, &comp->bind, comp->cgroup_path, extack);
 		if (ret)
 			goto err_cgroup;
 	}
@@ -217,11 +219,12 @@ static int compfw_component_hash(struct compfw_net *cnet,
 
 err_cgroup:
 	rhashtable_remove_fast(&cnet->by_id, &comp->by_id, by_id_params);
+	rhashtable_remove_fast(&cnet->by_name, &comp->by_name, by_name_params);
+	return ret;
 err_id:
 	rhashtable_remove_fast(&cnet->by_name, &comp->by_name, by_name_params);
 err_name:
-	if (!*why)
-		*why = "cannot index the component";
+	NL_SET_ERR_MSG(extack, "cannot index the component");
 	return ret;
 }
 
@@ -235,32 +238,34 @@ static void compfw_component_unhash(struct compfw_net *cnet,
 
 struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 					      const struct compfw_component_spec *spec,
-					      const char **why)
+					      struct netlink_ext_ack *extack)
 {
 	struct compfw_component *comp;
 	int ret;
 
 	lockdep_assert_held(&cnet->lock);
-	ret = compfw_component_check(cnet, spec, why);
+	ret = compfw_component_check(cnet, spec, extack);
 	if (ret)
 		return ERR_PTR(ret);
 
 	comp = compfw_component_alloc(spec);
-	if (!comp)
+	if (!comp) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
 		return ERR_PTR(-ENOMEM);
+	}
 	comp->id = spec->id ?: compfw_free_id(cnet);
 	comp->serial = ++cnet->last_serial;
 
 	ret = compfw_hooks_register(cnet);
 	if (ret) {
-		*why = "cannot register netfilter hooks";
+		NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
 		goto err_free;
 	}
-	ret = compfw_component_hash(cnet, comp, why);
+	ret = compfw_component_hash(cnet, comp, extack);
 	if (ret)
 		goto err_hooks;
 	if (comp->n_addresses) {
-		ret = compfw_addrmap_rebuild(cnet, comp, NULL, why);
+		ret = compfw_addrmap_rebuild(cnet, comp, NULL, extack);
 		if (ret)
 			goto err_unhash;
 	}
@@ -299,18 +304,18 @@ static struct compfw_component *compfw_component_referrer(struct compfw_net *cne
 }
 
 int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
-			 const char **why)
+			 struct netlink_ext_ack *extack)
 {
 	struct compfw_manifest *m;
 	int ret;
 
 	lockdep_assert_held(&cnet->lock);
 	if (compfw_component_referrer(cnet, comp->id)) {
-		*why = "another component's manifest names this component as a peer";
+		NL_SET_ERR_MSG(extack, "another component's manifest names this component as a peer");
 		return -EBUSY;
 	}
 	if (comp->n_addresses) {
-		ret = compfw_addrmap_rebuild(cnet, NULL, comp, why);
+		ret = compfw_addrmap_rebuild(cnet, NULL, comp, extack);
 		if (ret)
 			return ret;
 	}
@@ -386,4 +391,74 @@ void compfw_component_reset_stats(struct compfw_component *comp)
 		u64_stats_set(&stats->last_hit, 0);
 		u64_stats_update_end(&stats->syncp);
 	}
+}
+
+/**
+ * compfw_component_install - put a new manifest in force
+ * @cnet: the namespace, locked
+ * @comp: the component
+ * @m: its new manifest, from compfw_manifest_create(); the component owns it
+ *
+ * The manifest in force until now becomes the one a rollback returns to.
+ */
+void compfw_component_install(struct compfw_net *cnet, struct compfw_component *comp,
+			      struct compfw_manifest *m)
+{
+	struct compfw_manifest *old;
+
+	lockdep_assert_held(&cnet->lock);
+	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
+	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
+	compfw_manifest_free_rcu(comp->previous);
+	compfw_manifest_retire(old);
+	comp->previous = old;
+	comp->has_previous = true;
+	WRITE_ONCE(comp->generation, comp->generation + 1);
+	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
+				   COMPFW_CHANGE_APPLY);
+}
+
+/**
+ * compfw_component_rollback - swap the manifest in force with the previous
+ * @cnet: the namespace, locked
+ * @comp: the component
+ * @extack: why a rollback is refused
+ *
+ * The two swap, so a second rollback undoes the first. After the first
+ * manifest the previous one is none: the component is unmanaged again.
+ *
+ * Return: 0, -ENOENT (nothing to go back to, or a peer it names is gone)
+ * or -ENOMEM.
+ */
+int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
+			      struct netlink_ext_ack *extack)
+{
+	const struct compfw_peer_ref *lost;
+	struct compfw_manifest *cur;
+
+	lockdep_assert_held(&cnet->lock);
+	if (!comp->has_previous) {
+		NL_SET_ERR_MSG(extack, "no previous manifest to roll back to");
+		return -ENOENT;
+	}
+	lost = comp->previous ? compfw_manifest_lost_peer(cnet, comp->previous) : NULL;
+	if (lost) {
+		compfw_err_fmt(extack, cnet->why, "peer \"%.58s\" was deleted", lost->name);
+		return -ENOENT;
+	}
+	if (compfw_manifest_revive(comp->previous)) {
+		NL_SET_ERR_MSG(extack, "out of memory compiling the previous manifest");
+		return -ENOMEM;
+	}
+	cur = rcu_replace_pointer(comp->manifest, comp->previous,
+				  lockdep_is_held(&cnet->lock));
+	compfw_manifest_retire(cur);
+	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
+		       (cur ? cur->n_rules : 0);
+	comp->previous = cur;
+	WRITE_ONCE(comp->generation, comp->generation + 1);
+	cnet->dump_seq++;
+	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
+				   COMPFW_CHANGE_ROLLBACK);
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include "cgroupbind.h"
 #include "classify.h"
 
+struct netlink_ext_ack;
 struct cgroup;
 struct compfw_net;
 struct compfw_manifest;
@@ -87,9 +88,14 @@ void compfw_components_destroy(struct compfw_net *cnet);
 
 struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 					      const struct compfw_component_spec *spec,
-					      const char **why);
+					      struct netlink_ext_ack *extack);
 int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
-			 const char **why);
+			 struct netlink_ext_ack *extack);
+
+void compfw_component_install(struct compfw_net *cnet, struct compfw_component *comp,
+			      struct compfw_manifest *m);
+int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
+			      struct netlink_ext_ack *extack);
 
 struct compfw_component *compfw_component_by_name(struct compfw_net *cnet,
 						  const char *name);

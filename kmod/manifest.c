@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Manifests: built from netlink attributes (already validated by the
- * operation's policy), compiled, and shown back. A manifest is immutable
- * once built, so that the packet path can read it without a lock.
+ * Manifests: created from a plain description (struct compfw_manifest_spec,
+ * which netlink.c reads off the wire and KUnit writes by hand), compiled,
+ * retired and revived. A manifest is immutable once created, so that the
+ * packet path can read it without a lock.
  */
 
 #include <linux/in.h>
@@ -11,34 +12,15 @@
 #include <linux/socket.h>
 #include <linux/sort.h>
 #include <linux/stringify.h>
-#include <net/genetlink.h>
+#include <net/netlink.h>
 #include <net/netfilter/nf_log.h>
 
 #include "account.h"
 #include "compat.h"
 #include "component.h"
 #include "manifest.h"
-#include "netlink.h"
 #include "netns.h"
 
-struct manifest_counts {
-	u32 exposure;
-	u32 rules[CFW_DIR_MAX];
-	u32 excepts;
-};
-
-static const int dir_attr[CFW_DIR_MAX] = {
-	[CFW_DIR_INGRESS] = COMPFW_APPLY_A_INGRESS,
-	[CFW_DIR_EGRESS] = COMPFW_APPLY_A_EGRESS,
-};
-
-/* The same rules, as they come back in a COMPONENT_GET reply. */
-static const int reply_dir_attr[CFW_DIR_MAX] = {
-	[CFW_DIR_INGRESS] = COMPFW_COMPONENT_A_INGRESS,
-	[CFW_DIR_EGRESS] = COMPFW_COMPONENT_A_EGRESS,
-};
-
-/* The logger of @pf, loading its module by its alias if need be. */
 static int get_logger(int pf, enum nf_log_type type)
 {
 	if (!nf_logger_find_get(pf, type))
@@ -175,11 +157,16 @@ static int u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Remember who each peer component is, by serial, not only by ID. */
-static int record_peers(struct compfw_net *cnet, struct compfw_manifest *m)
+/*
+ * Remember who each peer component is, by serial, not only by ID: a
+ * component created later under the same ID must not inherit its rights.
+ */
+static int record_peers(struct compfw_net *cnet, struct compfw_manifest *m,
+			struct netlink_ext_ack *extack)
 {
 	struct compfw_component *comp;
 	u32 i, n = 0, distinct = 0;
+	int ret = 0;
 	u32 *ids;
 
 	for (i = 0; i < m->n_rules; i++)
@@ -188,7 +175,7 @@ static int record_peers(struct compfw_net *cnet, struct compfw_manifest *m)
 		return 0;
 	ids = kvmalloc_array(n, sizeof(*ids), COMPFW_GFP);
 	if (!ids)
-		return -ENOMEM;
+		goto nomem;
 	for (i = 0, n = 0; i < m->n_rules; i++)
 		if (m->rules[i].peer_kind == CFW_PEER_COMPONENT)
 			ids[n++] = m->rules[i].peer_component;
@@ -199,390 +186,123 @@ static int record_peers(struct compfw_net *cnet, struct compfw_manifest *m)
 	m->peers = compfw_kvcalloc(distinct, sizeof(*m->peers));
 	if (!m->peers) {
 		kvfree(ids);
-		return -ENOMEM;
+		goto nomem;
 	}
 	for (i = 0; i < distinct; i++) {
-		/* parse_peer() found each of them, under the same lock */
 		comp = compfw_component_by_id(cnet, ids[i]);
+		if (!comp) {
+			NL_SET_ERR_MSG(extack, "unknown peer component");
+			ret = -ENOENT;
+			break;
+		}
 		m->peers[i].id = ids[i];
 		m->peers[i].serial = comp->serial;
 		strscpy(m->peers[i].name, comp->name, sizeof(m->peers[i].name));
+		m->n_peers++;
 	}
-	m->n_peers = distinct;
 	kvfree(ids);
-	return 0;
-}
+	return ret;
 
-static void count_attrs(const struct compfw_rules_span *span,
-			struct manifest_counts *n)
-{
-	const struct nlattr *attr, *inner;
-	int rem, rem2, dir;
-
-	nla_for_each_attr(attr, span->head, span->len, rem) {
-		if (nla_type(attr) == COMPFW_APPLY_A_EXPOSURE) {
-			n->exposure++;
-			continue;
-		}
-		for (dir = 0; dir < CFW_DIR_MAX; dir++) {
-			if (nla_type(attr) != dir_attr[dir])
-				continue;
-			n->rules[dir]++;
-			nla_for_each_nested(inner, attr, rem2)
-				if (nla_type(inner) == COMPFW_RULE_A_EXCEPT)
-					n->excepts++;
-		}
-	}
-}
-
-/* Prefix length within the family, and no bit set past it. */
-static bool cidr_valid(const struct cfw_cidr *c)
-{
-	int i, bits;
-
-	if (c->family == AF_INET)
-		return c->prefix_len <= 32 &&
-		       (c->prefix_len == 32 ||
-			!(ntohl(c->addr.ip) & (~0U >> c->prefix_len)));
-	if (c->prefix_len > 128)
-		return false;
-	for (i = 0; i < 4; i++) {
-		bits = clamp(c->prefix_len - 32 * i, 0, 32);
-		if (bits < 32 && (ntohl(c->addr.ip6.s6_addr32[i]) & (~0U >> bits)))
-			return false;
-	}
-	return true;
-}
-
-int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,
-		      struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[COMPFW_CIDR_A_MAX + 1];
-	int ret;
-
-	ret = nla_parse_nested(tb, COMPFW_CIDR_A_MAX, nest, NULL, extack);
-	if (ret)
-		return ret;
-	if (!!tb[COMPFW_CIDR_A_ADDR4] == !!tb[COMPFW_CIDR_A_ADDR6]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "a CIDR needs one address, IPv4 or IPv6");
-		return -EINVAL;
-	}
-	if (!tb[COMPFW_CIDR_A_PREFIX_LEN]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "a CIDR needs a prefix length");
-		return -EINVAL;
-	}
-	memset(cidr, 0, sizeof(*cidr));
-	cidr->prefix_len = nla_get_u8(tb[COMPFW_CIDR_A_PREFIX_LEN]);
-	if (tb[COMPFW_CIDR_A_ADDR4]) {
-		cidr->family = AF_INET;
-		cidr->addr.ip = nla_get_be32(tb[COMPFW_CIDR_A_ADDR4]);
-	} else {
-		cidr->family = AF_INET6;
-		nla_memcpy(&cidr->addr.ip6, tb[COMPFW_CIDR_A_ADDR6],
-			   sizeof(cidr->addr.ip6));
-	}
-	if (!cidr_valid(cidr)) {
-		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "prefix length out of range, or host bits set");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int parse_l4(const struct nlattr *nest, struct cfw_l4match *l4,
-		    struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[COMPFW_L4_A_MAX + 1];
-	int ret;
-
-	ret = nla_parse_nested(tb, COMPFW_L4_A_MAX, nest, NULL, extack);
-	if (ret)
-		return ret;
-	memset(l4, 0, sizeof(*l4));
-	l4->kind = CFW_L4_ALL;
-	if (tb[COMPFW_L4_A_PROTO])
-		l4->l4proto = nla_get_u8(tb[COMPFW_L4_A_PROTO]);
-	if (tb[COMPFW_L4_A_ICMP_TYPE] &&
-	    (tb[COMPFW_L4_A_PORT_MIN] || tb[COMPFW_L4_A_PORT_MAX])) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "ports and an ICMP type do not go together");
-		return -EINVAL;
-	}
-	if (tb[COMPFW_L4_A_PORT_MAX] && !tb[COMPFW_L4_A_PORT_MIN]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[COMPFW_L4_A_PORT_MAX],
-				    "a port range needs its start");
-		return -EINVAL;
-	}
-	if (tb[COMPFW_L4_A_PORT_MIN]) {
-		l4->kind = CFW_L4_PORTS;
-		l4->lo = nla_get_u16(tb[COMPFW_L4_A_PORT_MIN]);
-		l4->hi = tb[COMPFW_L4_A_PORT_MAX] ?
-			 nla_get_u16(tb[COMPFW_L4_A_PORT_MAX]) : l4->lo;
-	} else if (tb[COMPFW_L4_A_ICMP_TYPE]) {
-		l4->kind = CFW_L4_ICMP_TYPE;
-		l4->lo = nla_get_u8(tb[COMPFW_L4_A_ICMP_TYPE]);
-		l4->hi = l4->lo;
-	}
-	return 0;
-}
-
-static int parse_peer(struct compfw_net *cnet, struct nlattr **tb,
-		      struct cfw_rule_spec *rule, struct netlink_ext_ack *extack)
-{
-	struct nlattr *name = tb[COMPFW_RULE_A_PEER_COMPONENT];
-	struct compfw_component *peer;
-
-	if (name && tb[COMPFW_RULE_A_PEER_CIDR]) {
-		NL_SET_ERR_MSG_ATTR(extack, name, "a peer is a component or a CIDR, not both");
-		return -EINVAL;
-	}
-	if (name) {
-		peer = compfw_component_by_name(cnet, nla_data(name));
-		if (!peer) {
-			NL_SET_ERR_MSG_ATTR(extack, name, "unknown peer component");
-			return -ENOENT;
-		}
-		rule->peer_kind = CFW_PEER_COMPONENT;
-		rule->peer_component = peer->id;
-		return 0;
-	}
-	if (tb[COMPFW_RULE_A_PEER_CIDR]) {
-		rule->peer_kind = CFW_PEER_CIDR;
-		return compfw_parse_cidr(tb[COMPFW_RULE_A_PEER_CIDR], &rule->cidr, extack);
-	}
-	rule->peer_kind = CFW_PEER_ANY;
-	return 0;
-}
-
-static int parse_rule(struct compfw_net *cnet, const struct nlattr *nest,
-		      struct cfw_rule_spec *rule, struct cfw_cidr **excepts,
-		      struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[COMPFW_RULE_A_MAX + 1];
-	const struct nlattr *attr;
-	int ret, rem;
-
-	ret = nla_parse_nested(tb, COMPFW_RULE_A_MAX, nest, NULL, extack);
-	if (ret)
-		return ret;
-	memset(rule, 0, sizeof(*rule));
-	if (!tb[COMPFW_RULE_A_ID]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "a rule needs an ID");
-		return -EINVAL;
-	}
-	rule->id = nla_get_u32(tb[COMPFW_RULE_A_ID]);
-	ret = parse_peer(cnet, tb, rule, extack);
-	if (ret)
-		return ret;
-	rule->l4.kind = CFW_L4_ALL;
-	if (tb[COMPFW_RULE_A_L4]) {
-		ret = parse_l4(tb[COMPFW_RULE_A_L4], &rule->l4, extack);
-		if (ret)
-			return ret;
-	}
-
-	rule->except = *excepts;
-	nla_for_each_nested(attr, nest, rem) {
-		if (nla_type(attr) != COMPFW_RULE_A_EXCEPT)
-			continue;
-		if (rule->n_except == CFW_MAX_EXCEPT) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "too many excepts in one rule (at most "
-					    __stringify(CFW_MAX_EXCEPT) ")");
-			return -E2BIG;
-		}
-		ret = compfw_parse_cidr(attr, &(*excepts)[rule->n_except], extack);
-		if (ret)
-			return ret;
-		rule->n_except++;
-	}
-	*excepts += rule->n_except;
-	return 0;
-}
-
-/* The @index-th attribute of @type in a stream, for extack; NULL if none. */
-static const struct nlattr *nth_attr(const struct nlattr *head, int len,
-				     int type, int index)
-{
-	const struct nlattr *attr;
-	int rem;
-
-	nla_for_each_attr(attr, head, len, rem)
-		if (nla_type(attr) == type && index-- == 0)
-			return attr;
-	return NULL;
-}
-
-static const struct nlattr *compile_err_attr(const struct compfw_rules_span *span,
-					     const struct cfw_compile_err *err)
-{
-	const struct nlattr *rule, *except;
-
-	switch (err->section) {
-	case CFW_ERR_EXPOSURE:
-		rule = nth_attr(span->head, span->len, COMPFW_APPLY_A_EXPOSURE,
-				err->index);
-		break;
-	case CFW_ERR_INGRESS:
-	case CFW_ERR_EGRESS:
-		rule = nth_attr(span->head, span->len,
-				dir_attr[err->section == CFW_ERR_INGRESS ?
-					 CFW_DIR_INGRESS : CFW_DIR_EGRESS],
-				err->index);
-		if (rule && err->except_index >= 0) {
-			except = nth_attr(nla_data(rule), nla_len(rule),
-					  COMPFW_RULE_A_EXCEPT, err->except_index);
-			rule = except ?: rule;
-		}
-		break;
-	default:
-		rule = NULL;
-	}
-	return rule ?: span->header;
-}
-
-static int fill_entries(struct compfw_net *cnet, const struct compfw_rules_span *span,
-			struct compfw_manifest *m, const struct manifest_counts *n,
-			struct netlink_ext_ack *extack)
-{
-	u32 done[CFW_DIR_MAX] = {}, exposed = 0;
-	struct cfw_cidr *excepts = m->excepts;
-	const struct nlattr *attr;
-	int rem, dir, ret = 0;
-
-	nla_for_each_attr(attr, span->head, span->len, rem) {
-		if (nla_type(attr) == COMPFW_APPLY_A_EXPOSURE)
-			ret = parse_l4(attr, &m->exposure[exposed++], extack);
-		for (dir = 0; dir < CFW_DIR_MAX && !ret; dir++) {
-			if (nla_type(attr) != dir_attr[dir])
-				continue;
-			ret = parse_rule(cnet, attr,
-					 &m->rules[(dir ? n->rules[0] : 0) + done[dir]++],
-					 &excepts, extack);
-		}
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static const int limit_attr[COMPFW_LIMIT_KINDS] = {
-	[COMPFW_LIMIT_CPU] = COMPFW_MANIFEST_A_LIMIT_CPU,
-	[COMPFW_LIMIT_MEMORY] = COMPFW_MANIFEST_A_LIMIT_MEMORY,
-	[COMPFW_LIMIT_IO] = COMPFW_MANIFEST_A_LIMIT_IO,
-};
-
-/* Bytes a string attribute takes with its NUL; 1 ("") when absent. */
-static size_t string_bytes(const struct nlattr *attr)
-{
-	return attr ? strnlen(nla_data(attr), nla_len(attr)) + 1 : 1;
-}
-
-/* Copy one string attribute to @to; return where the next one goes. */
-static char *copy_string(const char **field, const struct nlattr *attr,
-			 char *to)
-{
-	size_t len = string_bytes(attr);
-
-	if (attr)
-		memcpy(to, nla_data(attr), len - 1);
-	to[len - 1] = '\0';
-	*field = to;
-	return to + len;
-}
-
-static void copy_header(struct compfw_manifest *m, struct nlattr **tb,
-			char *strings)
-{
-	int i;
-
-	strings = copy_string(&m->version, tb[COMPFW_MANIFEST_A_VERSION],
-			      strings);
-	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
-		strings = copy_string(&m->limits[i], tb[limit_attr[i]], strings);
-	if (tb[COMPFW_MANIFEST_A_MODE])
-		m->mode = nla_get_u8(tb[COMPFW_MANIFEST_A_MODE]);
-	m->log = COMPFW_LOG_DROPS;
-	if (tb[COMPFW_MANIFEST_A_LOG])
-		m->log = nla_get_u8(tb[COMPFW_MANIFEST_A_LOG]);
+nomem:
+	NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+	return -ENOMEM;
 }
 
 /*
  * Where each part of a manifest lives in its one allocation: the parts
- * holding pointers or 64-bit counters first, strings last, so that each
+ * holding pointers or 64-bit counters first, the string last, so that each
  * part is aligned without padding.
  */
 struct manifest_layout {
-	size_t stats, rules, excepts, exposure, strings, total;
+	size_t stats, rules, excepts, exposure, version, total;
 };
 
-static void manifest_layout(const struct manifest_counts *n, struct nlattr **tb,
+static void manifest_layout(const struct compfw_manifest_spec *spec,
 			    struct manifest_layout *l)
 {
-	size_t rules = n->rules[CFW_DIR_INGRESS] + n->rules[CFW_DIR_EGRESS];
+	const struct cfw_policy_spec *p = &spec->policy;
+	size_t rules = (size_t)p->n_rules[CFW_DIR_INGRESS] + p->n_rules[CFW_DIR_EGRESS];
 	size_t at = sizeof(struct compfw_manifest);
-	int i;
 
 	l->stats = at;
 	at += rules * sizeof(struct compfw_rule_stats);
 	l->rules = at;
 	at += rules * sizeof(struct cfw_rule_spec);
 	l->excepts = at;
-	at += (size_t)n->excepts * sizeof(struct cfw_cidr);
+	at += (size_t)spec->n_excepts * sizeof(struct cfw_cidr);
 	l->exposure = at;
-	at += (size_t)n->exposure * sizeof(struct cfw_l4match);
-	l->strings = at;
-	at += string_bytes(tb[COMPFW_MANIFEST_A_VERSION]);
-	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
-		at += string_bytes(tb[limit_attr[i]]);
+	at += (size_t)p->n_exposure * sizeof(struct cfw_l4match);
+	l->version = at;
+	at += spec->version ? strlen(spec->version) + 1 : 1;
 	l->total = at;
 }
 
-static struct compfw_manifest *alloc_manifest(const struct manifest_counts *n,
-					      struct nlattr **tb)
+/* A copy of @spec's rules of @dir at @to, their excepts moved along. */
+static void copy_rules(struct compfw_manifest *m, const struct compfw_manifest_spec *spec,
+		       int dir, struct cfw_rule_spec *to)
 {
+	const struct cfw_rule_spec *from = spec->policy.rules[dir];
+	u32 i;
+
+	memcpy(to, from, spec->policy.n_rules[dir] * sizeof(*to));
+	for (i = 0; i < spec->policy.n_rules[dir]; i++)
+		to[i].except = to[i].n_except ?
+			       m->excepts + (from[i].except - spec->excepts) : NULL;
+}
+
+static struct compfw_manifest *alloc_manifest(const struct compfw_manifest_spec *spec)
+{
+	const struct cfw_policy_spec *p = &spec->policy;
+	u32 n_in = p->n_rules[CFW_DIR_INGRESS];
 	struct compfw_manifest *m;
 	struct manifest_layout l;
 	char *base;
 
-	manifest_layout(n, tb, &l);
+	manifest_layout(spec, &l);
 	base = compfw_kvzalloc(l.total);
 	if (!base)
 		return NULL;
 	m = (struct compfw_manifest *)base;
+	INIT_RCU_WORK(&m->free_work, compfw_manifest_free_work);
 	m->bytes = l.total;
-	m->n_rules = n->rules[CFW_DIR_INGRESS] + n->rules[CFW_DIR_EGRESS];
-	m->n_excepts = n->excepts;
+	m->nflog_group = -1;
+	m->n_rules = n_in + p->n_rules[CFW_DIR_EGRESS];
+	m->n_excepts = spec->n_excepts;
 	m->rule_stats = (struct compfw_rule_stats *)(base + l.stats);
 	m->rules = (struct cfw_rule_spec *)(base + l.rules);
 	m->excepts = (struct cfw_cidr *)(base + l.excepts);
 	m->exposure = (struct cfw_l4match *)(base + l.exposure);
-	copy_header(m, tb, base + l.strings);
+	if (spec->version)
+		memcpy(base + l.version, spec->version, l.total - l.version);
+	m->version = base + l.version;
+	m->mode = spec->mode;
+	m->log = spec->log;
 
+	memcpy(m->excepts, spec->excepts, spec->n_excepts * sizeof(*m->excepts));
+	memcpy(m->exposure, p->exposure, p->n_exposure * sizeof(*m->exposure));
+	copy_rules(m, spec, CFW_DIR_INGRESS, m->rules);
+	copy_rules(m, spec, CFW_DIR_EGRESS, m->rules + n_in);
 	m->spec.exposure = m->exposure;
-	m->spec.n_exposure = n->exposure;
+	m->spec.n_exposure = p->n_exposure;
 	m->spec.rules[CFW_DIR_INGRESS] = m->rules;
-	m->spec.n_rules[CFW_DIR_INGRESS] = n->rules[CFW_DIR_INGRESS];
-	m->spec.rules[CFW_DIR_EGRESS] = m->rules + n->rules[CFW_DIR_INGRESS];
-	m->spec.n_rules[CFW_DIR_EGRESS] = n->rules[CFW_DIR_EGRESS];
+	m->spec.n_rules[CFW_DIR_INGRESS] = n_in;
+	m->spec.rules[CFW_DIR_EGRESS] = m->rules + n_in;
+	m->spec.n_rules[CFW_DIR_EGRESS] = p->n_rules[CFW_DIR_EGRESS];
 	m->spec.max_rules = compfw_max_component_rules;
 	return m;
 }
 
-static int compile_policy(struct compfw_manifest *m,
-			  const struct compfw_rules_span *span,
+static int compile_policy(struct compfw_manifest *m, struct cfw_compile_err *err,
 			  struct netlink_ext_ack *extack)
 {
-	struct cfw_compile_err err = {};
 	struct cfw_policy *policy;
 
-	policy = cfw_policy_compile(&m->spec, &err);
+	policy = cfw_policy_compile(&m->spec, err);
 	if (IS_ERR(policy)) {
-		/* Out of memory is no attribute's fault: blame none. */
 		if (PTR_ERR(policy) == -ENOMEM)
-			compfw_extack(extack, NULL, COMPFW_NOMEM_MSG);
+			NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
 		else
-			compfw_extack(extack, compile_err_attr(span, &err),
-				      err.msg ?: "cannot compile the manifest");
+			compfw_set_err_msg(extack, err->msg ?: "cannot compile the manifest");
 		return PTR_ERR(policy);
 	}
 	m->policy = policy;
@@ -612,11 +332,19 @@ static void sort_rules(struct compfw_manifest *m)
 }
 
 /*
- * Log lines are the LOG target's (audit.c): hold its logger while a manifest
- * that logs may be in force.
+ * Log lines are the LOG target's (log.c): hold its logger while a manifest
+ * that logs may be in force; the same for nfnetlink_log and NFLOG.
  */
-static int get_syslog(struct compfw_manifest *m, struct netlink_ext_ack *extack)
+static int get_log_backends(struct compfw_manifest *m, int nflog_group,
+			    struct netlink_ext_ack *extack)
 {
+	if (nflog_group >= 0) {
+		if (get_loggers(NF_LOG_TYPE_ULOG)) {
+			NL_SET_ERR_MSG(extack, "nfnetlink_log is not available");
+			return -EOPNOTSUPP;
+		}
+		m->nflog_group = nflog_group;
+	}
 	if (m->log == COMPFW_LOG_OFF)
 		return 0;
 	if (get_loggers(NF_LOG_TYPE_LOG)) {
@@ -628,16 +356,69 @@ static int get_syslog(struct compfw_manifest *m, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-/* Denied packets go to nfnetlink_log too: hold its logger while we may. */
-static int get_nflog(struct compfw_manifest *m, u16 group,
-		     const struct nlattr *attr, struct netlink_ext_ack *extack)
+static int check_spec(const struct compfw_manifest_spec *spec,
+		      struct netlink_ext_ack *extack)
 {
-	if (get_loggers(NF_LOG_TYPE_ULOG)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "nfnetlink_log is not available");
-		return -EOPNOTSUPP;
+	const struct cfw_policy_spec *p = &spec->policy;
+
+	if ((u64)p->n_rules[CFW_DIR_INGRESS] + p->n_rules[CFW_DIR_EGRESS] >
+	    compfw_max_component_rules || p->n_exposure > compfw_max_component_rules) {
+		NL_SET_ERR_MSG(extack,
+			       "too many rules in one manifest (module parameter max_component_rules)");
+		return -E2BIG;
 	}
-	m->nflog_group = group;
+	if (spec->mode > COMPFW_MODE_AUDIT || spec->log > COMPFW_LOG_ALL) {
+		NL_SET_ERR_MSG(extack, "unknown mode or log setting");
+		return -EINVAL;
+	}
+	if (spec->version && strlen(spec->version) >= COMPFW_VERSION_MAX) {
+		NL_SET_ERR_MSG(extack, "version string too long");
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/**
+ * compfw_manifest_create - build and compile a manifest
+ * @cnet: the namespace, locked: peer components are looked up in it
+ * @spec: what the manifest says; copied, so the caller keeps it
+ * @err: where a compile error is (which entry), for the caller to point at
+ * @extack: why a manifest is refused
+ *
+ * Context: process context, namespace lock held; may sleep.
+ * Return: the manifest, not yet installed, or an ERR_PTR.
+ */
+struct compfw_manifest *compfw_manifest_create(struct compfw_net *cnet,
+					       const struct compfw_manifest_spec *spec,
+					       struct cfw_compile_err *err,
+					       struct netlink_ext_ack *extack)
+{
+	struct compfw_manifest *m;
+	int ret;
+
+	memset(err, 0, sizeof(*err));
+	err->index = -1;
+	err->except_index = -1;
+	ret = check_spec(spec, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	m = alloc_manifest(spec);
+	if (!m) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		return ERR_PTR(-ENOMEM);
+	}
+	ret = record_peers(cnet, m, extack);
+	if (!ret)
+		ret = compile_policy(m, err, extack);
+	if (!ret)
+		sort_rules(m);
+	if (!ret)
+		ret = get_log_backends(m, spec->nflog_group, extack);
+	if (ret) {
+		compfw_manifest_free(m);
+		return ERR_PTR(ret);
+	}
+	return m;
 }
 
 /* Under RCU, on the packet path: no lock, a binary search. */
@@ -674,215 +455,3 @@ void compfw_manifest_reset_counters(const struct compfw_manifest *m)
 	}
 }
 
-/**
- * compfw_manifest_build - build and compile one manifest of an APPLY request
- * @cnet: the namespace, locked
- * @span: its COMPFW_APPLY_A_MANIFEST header and the rule attributes after it
- * @comp: set to the component the manifest is for
- * @extack: where a rejection is explained
- *
- * Return: the manifest, not yet installed, or an ERR_PTR.
- */
-struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
-					      const struct compfw_rules_span *span,
-					      struct compfw_component **comp,
-					      struct netlink_ext_ack *extack)
-{
-	const struct nlattr *nest = span->header;
-	struct nlattr *tb[COMPFW_MANIFEST_A_MAX + 1];
-	struct manifest_counts n = {};
-	struct compfw_manifest *m;
-	int ret;
-
-	ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, nest, NULL, extack);
-	if (ret)
-		return ERR_PTR(ret);
-	if (!tb[COMPFW_MANIFEST_A_COMPONENT]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "a manifest names no component");
-		return ERR_PTR(-EINVAL);
-	}
-	*comp = compfw_component_by_name(cnet, nla_data(tb[COMPFW_MANIFEST_A_COMPONENT]));
-	if (!*comp) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[COMPFW_MANIFEST_A_COMPONENT],
-				    "unknown component");
-		return ERR_PTR(-ENOENT);
-	}
-	count_attrs(span, &n);
-	if (n.rules[0] + n.rules[1] > compfw_max_component_rules ||
-	    n.exposure > compfw_max_component_rules) {
-		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "too many rules in one manifest (module parameter max_component_rules)");
-		return ERR_PTR(-E2BIG);
-	}
-
-	m = alloc_manifest(&n, tb);
-	if (!m) {
-		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
-		return ERR_PTR(-ENOMEM);
-	}
-	INIT_RCU_WORK(&m->free_work, compfw_manifest_free_work);
-	m->nflog_group = -1;
-	ret = fill_entries(cnet, span, m, &n, extack);
-	if (!ret) {
-		ret = record_peers(cnet, m);
-		if (ret)
-			NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
-	}
-	if (!ret)
-		ret = compile_policy(m, span, extack);
-	if (!ret)
-		sort_rules(m);
-	if (!ret && tb[COMPFW_MANIFEST_A_NFLOG_GROUP])
-		ret = get_nflog(m, nla_get_u16(tb[COMPFW_MANIFEST_A_NFLOG_GROUP]),
-				tb[COMPFW_MANIFEST_A_NFLOG_GROUP], extack);
-	if (!ret)
-		ret = get_syslog(m, extack);
-	if (ret) {
-		compfw_manifest_free(m);
-		return ERR_PTR(ret);
-	}
-	return m;
-}
-
-int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr)
-{
-	struct nlattr *nest = nla_nest_start(skb, type);
-
-	if (!nest)
-		return -EMSGSIZE;
-	/* A half-built nest must not end a message that stops here. */
-	if ((cidr->family == AF_INET ?
-	     nla_put_be32(skb, COMPFW_CIDR_A_ADDR4, cidr->addr.ip) :
-	     nla_put_in6_addr(skb, COMPFW_CIDR_A_ADDR6, &cidr->addr.ip6)) ||
-	    nla_put_u8(skb, COMPFW_CIDR_A_PREFIX_LEN, cidr->prefix_len)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int put_l4(struct sk_buff *skb, int type, const struct cfw_l4match *l4)
-{
-	struct nlattr *nest = nla_nest_start(skb, type);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (l4->l4proto && nla_put_u8(skb, COMPFW_L4_A_PROTO, l4->l4proto))
-		return -EMSGSIZE;
-	if (l4->kind == CFW_L4_PORTS &&
-	    (nla_put_u16(skb, COMPFW_L4_A_PORT_MIN, l4->lo) ||
-	     nla_put_u16(skb, COMPFW_L4_A_PORT_MAX, l4->hi)))
-		return -EMSGSIZE;
-	if (l4->kind == CFW_L4_ICMP_TYPE &&
-	    nla_put_u8(skb, COMPFW_L4_A_ICMP_TYPE, l4->lo))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int put_peer(struct sk_buff *skb, struct compfw_net *cnet,
-		    const struct cfw_rule_spec *rule)
-{
-	struct compfw_component *peer;
-	u32 i;
-
-	if (rule->peer_kind == CFW_PEER_COMPONENT) {
-		/* Deleting a component named by a manifest is refused. */
-		peer = compfw_component_by_id(cnet, rule->peer_component);
-		return peer ? nla_put_string(skb, COMPFW_RULE_A_PEER_COMPONENT,
-					     peer->name) : -ENOENT;
-	}
-	if (rule->peer_kind != CFW_PEER_CIDR)
-		return 0;
-	if (compfw_put_cidr(skb, COMPFW_RULE_A_PEER_CIDR, &rule->cidr))
-		return -EMSGSIZE;
-	for (i = 0; i < rule->n_except; i++)
-		if (compfw_put_cidr(skb, COMPFW_RULE_A_EXCEPT, &rule->except[i]))
-			return -EMSGSIZE;
-	return 0;
-}
-
-static int put_rule(struct sk_buff *skb, int type, struct compfw_net *cnet,
-		    const struct compfw_manifest *m, u32 index)
-{
-	const struct compfw_rule_stats *st = &m->rule_stats[index];
-	const struct cfw_rule_spec *rule = &m->rules[index];
-	struct nlattr *nest = nla_nest_start(skb, type);
-
-	if (!nest || nla_put_u32(skb, COMPFW_RULE_A_ID, rule->id) ||
-	    put_peer(skb, cnet, rule) ||
-	    nla_put_uint(skb, COMPFW_RULE_A_PACKETS, atomic64_read(&st->packets)) ||
-	    nla_put_uint(skb, COMPFW_RULE_A_BYTES, atomic64_read(&st->bytes)) ||
-	    nla_put_u64_64bit(skb, COMPFW_RULE_A_LAST_HIT,
-			      atomic64_read(&st->last_hit), COMPFW_RULE_A_PAD))
-		return -EMSGSIZE;
-	if ((rule->l4.l4proto || rule->l4.kind != CFW_L4_ALL) &&
-	    put_l4(skb, COMPFW_RULE_A_L4, &rule->l4))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int put_header(struct sk_buff *skb, const char *name,
-		      const struct compfw_manifest *m)
-{
-	struct nlattr *nest = nla_nest_start(skb, COMPFW_COMPONENT_A_MANIFEST);
-	int i;
-
-	if (!nest || nla_put_string(skb, COMPFW_MANIFEST_A_COMPONENT, name) ||
-	    nla_put_string(skb, COMPFW_MANIFEST_A_VERSION, m->version) ||
-	    nla_put_u8(skb, COMPFW_MANIFEST_A_MODE, m->mode) ||
-	    nla_put_uint(skb, COMPFW_MANIFEST_A_RULES, m->n_rules) ||
-	    nla_put_u8(skb, COMPFW_MANIFEST_A_LOG, m->log) ||
-	    (m->nflog_group >= 0 &&
-	     nla_put_u16(skb, COMPFW_MANIFEST_A_NFLOG_GROUP, m->nflog_group)))
-		return -EMSGSIZE;
-	for (i = 0; i < COMPFW_LIMIT_KINDS; i++)
-		if (m->limits[i][0] &&
-		    nla_put_string(skb, limit_attr[i], m->limits[i]))
-			return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/**
- * compfw_manifest_fill - put a manifest in a reply
- * @skb: the reply
- * @cnet: the namespace, locked, to name peer components
- * @name: the component's name
- * @m: the manifest
- * @cursor: NULL for the header alone; else, for the entries alone (exposure,
- *	then rules, as top-level attributes), the first entry to put, moved
- *	past each entry put
- *
- * Return: 0 when everything asked for is in, -EMSGSIZE when @skb is full.
- */
-int compfw_manifest_fill(struct sk_buff *skb, struct compfw_net *cnet,
-			 const char *name, const struct compfw_manifest *m,
-			 u32 *cursor)
-{
-	u32 n_exp = m->spec.n_exposure, n_in = m->spec.n_rules[CFW_DIR_INGRESS];
-	u32 i;
-	int ret;
-
-	if (!cursor)
-		return put_header(skb, name, m);
-	for (i = *cursor; i < n_exp + m->n_rules; i++) {
-		/* A half-built entry must not end a full message. */
-		unsigned char *mark = skb_tail_pointer(skb);
-
-		if (i < n_exp)
-			ret = put_l4(skb, COMPFW_COMPONENT_A_EXPOSURE, &m->exposure[i]);
-		else
-			ret = put_rule(skb, reply_dir_attr[i - n_exp < n_in ?
-							   CFW_DIR_INGRESS : CFW_DIR_EGRESS],
-				       cnet, m, i - n_exp);
-		if (ret) {
-			nlmsg_trim(skb, mark);
-			return -EMSGSIZE;
-		}
-		*cursor = i + 1;
-	}
-	return 0;
-}

@@ -6,28 +6,12 @@
 #include <linux/workqueue.h>
 #include <linux/compfw.h>
 
+#include "account.h"
 #include "classify.h"
 
-struct genl_info;
 struct netlink_ext_ack;
-struct nlattr;
-struct sk_buff;
 struct compfw_component;
 struct compfw_net;
-
-/*
- * What a caller is told when its manifest does not fit: everything a
- * manifest needs is charged to the caller's memory cgroup.
- */
-#define COMPFW_NOMEM_MSG \
-	"out of memory (the caller's memory cgroup, memory.max, is charged for compfw's tables)"
-
-enum compfw_limit {
-	COMPFW_LIMIT_CPU,
-	COMPFW_LIMIT_MEMORY,
-	COMPFW_LIMIT_IO,
-	COMPFW_LIMIT_KINDS,
-};
 
 /* Counters of one rule: atomic, since only first packets count. */
 struct compfw_rule_stats {
@@ -61,8 +45,6 @@ struct compfw_peer_ref {
  *	that a deciding rule's counters are found by a binary search
  * @excepts: every rule's except list, back to back
  * @version: the author's version string, "" when none
- * @limits: resource limits, as compfwctl writes them to the cgroup, ""
- *	when not set
  * @retired: kept for rollback only, @policy freed (or being freed after a
  *	grace period); under the namespace lock
  * @mode: &enum compfw_mode
@@ -90,7 +72,6 @@ struct compfw_manifest {
 	struct cfw_rule_spec *rules;
 	struct cfw_cidr *excepts;
 	const char *version;
-	const char *limits[COMPFW_LIMIT_KINDS];
 	bool retired;
 	u8 mode;
 	u8 log;
@@ -106,25 +87,32 @@ struct compfw_manifest {
 };
 
 /**
- * struct compfw_rules_span - one manifest of an APPLY request
- * @header: its COMPFW_APPLY_A_MANIFEST attribute
- * @head: the first attribute after the header
- * @len: bytes from @head to the next manifest's header, or the end
+ * struct compfw_manifest_spec - a manifest as its author wrote it
+ * @version: the author's version string, or NULL
+ * @mode: &enum compfw_mode
+ * @log: &enum compfw_log
+ * @nflog_group: nfnetlink_log group denied packets also go to, or -1
+ * @policy: exposure entries and rules (peer components by ID); each rule's
+ *	except list points into @excepts
+ * @excepts: every rule's except list
+ * @n_excepts: entries in @excepts
+ *
+ * Plain C: netlink.c fills one from a request, the KUnit suites by hand.
  */
-struct compfw_rules_span {
-	const struct nlattr *header;
-	const struct nlattr *head;
-	int len;
+struct compfw_manifest_spec {
+	const char *version;
+	u8 mode;
+	u8 log;
+	int nflog_group;
+	struct cfw_policy_spec policy;
+	const struct cfw_cidr *excepts;
+	u32 n_excepts;
 };
 
-struct compfw_manifest *compfw_manifest_build(struct compfw_net *cnet,
-					      const struct compfw_rules_span *span,
-					      struct compfw_component **comp,
-					      struct netlink_ext_ack *extack);
-int compfw_manifest_fill(struct sk_buff *skb, struct compfw_net *cnet,
-			 const char *name, const struct compfw_manifest *m,
-			 u32 *cursor);
-int compfw_put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr);
+struct compfw_manifest *compfw_manifest_create(struct compfw_net *cnet,
+					       const struct compfw_manifest_spec *spec,
+					       struct cfw_compile_err *err,
+					       struct netlink_ext_ack *extack);
 bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);
 const struct compfw_peer_ref *
 compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest *m);
@@ -135,7 +123,5 @@ void compfw_manifest_retire(struct compfw_manifest *m);
 int compfw_manifest_revive(struct compfw_manifest *m);
 void compfw_manifest_free(struct compfw_manifest *m);
 void compfw_manifest_free_rcu(struct compfw_manifest *m);
-int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,
-		      struct netlink_ext_ack *extack);
 
 #endif /* _COMPFW_MANIFEST_H */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The compfw generic netlink family: validation by per-operation policies,
- * every rejection explained through extack, every operation admin-only in
- * the caller's network namespace.
+ * The compfw generic netlink family: the wire format in and out. Requests
+ * arrive validated by the per-operation policies netlink-gen.c generates
+ * from the spec; this file turns them into the objects' plain C calls and
+ * the objects into replies. Every rejection is explained through extack;
+ * every operation is admin-only in the caller's network namespace.
  */
 
 #include <linux/limits.h>
@@ -13,107 +15,21 @@
 
 #include "account.h"
 #include "addrmap.h"
-#include "audit.h"
 #include "compat.h"
 #include "component.h"
 #include "flow.h"
 #include "flows.h"
 #include "manifest.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "netns.h"
 #include "version.h"
 
-/* GET_STATUS takes no attributes: anything sent is a caller's mistake. */
-static const struct nla_policy compfw_status_policy[COMPFW_STATUS_A_MAX + 1] = {
-	[0 ... COMPFW_STATUS_A_MAX] = { .type = NLA_REJECT },
-};
-
-static const struct nla_policy compfw_cidr_policy[COMPFW_CIDR_A_MAX + 1] = {
-	[COMPFW_CIDR_A_ADDR4] = { .type = NLA_BE32 },
-	[COMPFW_CIDR_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[COMPFW_CIDR_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
-};
-
-static const struct nla_policy compfw_l4_policy[COMPFW_L4_A_MAX + 1] = {
-	[COMPFW_L4_A_PROTO] = { .type = NLA_U8 },
-	[COMPFW_L4_A_PORT_MIN] = { .type = NLA_U16 },
-	[COMPFW_L4_A_PORT_MAX] = { .type = NLA_U16 },
-	[COMPFW_L4_A_ICMP_TYPE] = { .type = NLA_U8 },
-};
-
-static const struct nla_policy compfw_rule_policy[COMPFW_RULE_A_MAX + 1] = {
-	[COMPFW_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[COMPFW_RULE_A_PEER_COMPONENT] = { .type = NLA_NUL_STRING,
-					   .len = COMPFW_NAME_MAX - 1 },
-	[COMPFW_RULE_A_PEER_CIDR] = NLA_POLICY_NESTED(compfw_cidr_policy),
-	[COMPFW_RULE_A_EXCEPT] = NLA_POLICY_NESTED(compfw_cidr_policy),
-	[COMPFW_RULE_A_L4] = NLA_POLICY_NESTED(compfw_l4_policy),
-	[COMPFW_RULE_A_PAD] = { .type = NLA_REJECT },
-	[COMPFW_RULE_A_PACKETS] = { .type = NLA_REJECT },
-	[COMPFW_RULE_A_BYTES] = { .type = NLA_REJECT },
-	[COMPFW_RULE_A_LAST_HIT] = { .type = NLA_REJECT },
-};
-
-static const struct nla_policy compfw_manifest_policy[COMPFW_MANIFEST_A_MAX + 1] = {
-	[COMPFW_MANIFEST_A_COMPONENT] = { .type = NLA_NUL_STRING,
-					  .len = COMPFW_NAME_MAX - 1 },
-	[COMPFW_MANIFEST_A_VERSION] = { .type = NLA_NUL_STRING,
-					.len = COMPFW_VERSION_MAX - 1 },
-	[COMPFW_MANIFEST_A_MODE] = NLA_POLICY_MAX(NLA_U8, COMPFW_MODE_AUDIT),
-	[COMPFW_MANIFEST_A_LIMIT_CPU] = { .type = NLA_NUL_STRING,
-					  .len = COMPFW_LIMIT_MAX - 1 },
-	[COMPFW_MANIFEST_A_LIMIT_MEMORY] = { .type = NLA_NUL_STRING,
-					     .len = COMPFW_LIMIT_MAX - 1 },
-	[COMPFW_MANIFEST_A_LIMIT_IO] = { .type = NLA_NUL_STRING,
-					 .len = COMPFW_LIMIT_MAX - 1 },
-	[COMPFW_MANIFEST_A_RULES] = { .type = NLA_REJECT },
-	[COMPFW_MANIFEST_A_LOG] = NLA_POLICY_MAX(NLA_U8, COMPFW_LOG_ALL),
-	[COMPFW_MANIFEST_A_NFLOG_GROUP] = { .type = NLA_U16 },
-};
-
-static const struct nla_policy compfw_apply_policy[COMPFW_APPLY_A_MAX + 1] = {
-	[COMPFW_APPLY_A_MANIFEST] = NLA_POLICY_NESTED(compfw_manifest_policy),
-	[COMPFW_APPLY_A_EXPOSURE] = NLA_POLICY_NESTED(compfw_l4_policy),
-	[COMPFW_APPLY_A_INGRESS] = NLA_POLICY_NESTED(compfw_rule_policy),
-	[COMPFW_APPLY_A_EGRESS] = NLA_POLICY_NESTED(compfw_rule_policy),
-};
-
-/* Reply-only attributes are refused in requests. */
-static const struct nla_policy compfw_component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
-	[COMPFW_COMPONENT_A_PAD] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_CGROUP_ID] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_MANIFEST] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_GENERATION] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_HAS_PREVIOUS] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_STATS] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_EXPOSURE] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_INGRESS] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_CGROUP_ABSENT] = { .type = NLA_REJECT },
-	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING,
-				      .len = COMPFW_NAME_MAX - 1 },
-	[COMPFW_COMPONENT_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[COMPFW_COMPONENT_A_CGROUP] = { .type = NLA_NUL_STRING,
-					.len = PATH_MAX - 1 },
-	[COMPFW_COMPONENT_A_ADDRESS] = NLA_POLICY_NESTED(compfw_cidr_policy),
-};
-
-static const struct nla_policy compfw_query_policy[COMPFW_QUERY_A_MAX + 1] = {
-	[COMPFW_QUERY_A_COMPONENT] = { .type = NLA_NUL_STRING,
-				       .len = COMPFW_NAME_MAX - 1 },
-	[COMPFW_QUERY_A_DIRECTION] = NLA_POLICY_MAX(NLA_U8, COMPFW_DIR_EGRESS),
-	[COMPFW_QUERY_A_PROTO] = { .type = NLA_U8 },
-	[COMPFW_QUERY_A_ADDR4] = { .type = NLA_BE32 },
-	[COMPFW_QUERY_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[COMPFW_QUERY_A_PORT] = { .type = NLA_U16 },
-	[COMPFW_QUERY_A_PEER] = { .type = NLA_NUL_STRING,
-				  .len = COMPFW_NAME_MAX - 1 },
-	[COMPFW_QUERY_A_ALLOW] = { .type = NLA_REJECT },
-	[COMPFW_QUERY_A_RULE_ID] = { .type = NLA_REJECT },
-	[COMPFW_QUERY_A_BY_EXPOSURE] = { .type = NLA_REJECT },
-	[COMPFW_QUERY_A_GENERATION] = { .type = NLA_REJECT },
-	[COMPFW_QUERY_A_MODE] = { .type = NLA_REJECT },
-};
+/*
+ * One manifest attribute holds at most 64 KiB (nla_len is 16 bits): a
+ * reply starts another part of the manifest before a part gets this big.
+ */
+#define COMPFW_PART_MAX (32 * 1024)
 
 static struct genl_family compfw_genl_family;
 
@@ -153,12 +69,12 @@ static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 	    nla_put_u32(skb, COMPFW_STATUS_A_FAMILY_VERSION, COMPFW_GENL_VERSION) ||
 	    nla_put_u64_64bit(skb, COMPFW_STATUS_A_NETNS_COOKIE,
 			      net->net_cookie, COMPFW_STATUS_A_PAD) ||
-	    nla_put_uint(skb, COMPFW_STATUS_A_COMPONENTS, cnet->components) ||
-	    nla_put_uint(skb, COMPFW_STATUS_A_RULES, cnet->rules) ||
-	    nla_put_uint(skb, COMPFW_STATUS_A_PERSONAS, cnet->personas) ||
-	    nla_put_uint(skb, COMPFW_STATUS_A_FABRICS, cnet->fabrics) ||
-	    nla_put_uint(skb, COMPFW_STATUS_A_MEMORY, compfw_bytes_alive()) ||
-	    nla_put_uint(skb, COMPFW_STATUS_A_OBJECTS, compfw_objects_alive()))
+	    nla_put_u32(skb, COMPFW_STATUS_A_COMPONENTS, cnet->components) ||
+	    nla_put_u32(skb, COMPFW_STATUS_A_RULES, cnet->rules) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATUS_A_MEMORY, compfw_bytes_alive(),
+			      COMPFW_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATUS_A_OBJECTS, compfw_objects_alive(),
+			      COMPFW_STATUS_A_PAD))
 		ret = -EMSGSIZE;
 	mutex_unlock(&cnet->lock);
 	return ret;
@@ -180,7 +96,7 @@ static struct sk_buff *compfw_reply_new(struct genl_info *info, u8 cmd,
 	return msg;
 }
 
-static int compfw_get_status_doit(struct sk_buff *skb, struct genl_info *info)
+int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -199,6 +115,13 @@ static int compfw_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* ---- objects out: replies ---- */
+
+static int put_u64(struct sk_buff *skb, int type, u64 value, int pad)
+{
+	return nla_put_u64_64bit(skb, type, value, pad);
+}
+
 static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component *comp)
 {
 	struct compfw_totals t;
@@ -207,16 +130,212 @@ static int compfw_fill_stats(struct sk_buff *skb, const struct compfw_component 
 	compfw_component_read_stats(comp, &t);
 	nest = nla_nest_start(skb, COMPFW_COMPONENT_A_STATS);
 	if (!nest ||
-	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_PACKETS, t.packets[COMPFW_ACCEPT]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_ACCEPTED_BYTES, t.bytes[COMPFW_ACCEPT]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_PACKETS, t.packets[COMPFW_DROP]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_DROPPED_BYTES, t.bytes[COMPFW_DROP]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_AUDITED_PACKETS, t.packets[COMPFW_AUDIT]) ||
-	    nla_put_uint(skb, COMPFW_STATS_A_AUDITED_BYTES, t.bytes[COMPFW_AUDIT]) ||
-	    nla_put_u64_64bit(skb, COMPFW_STATS_A_LAST_HIT, t.last_hit,
-			      COMPFW_STATS_A_PAD))
+	    put_u64(skb, COMPFW_STATS_A_ACCEPTED_PACKETS, t.packets[COMPFW_ACCEPT],
+		    COMPFW_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_STATS_A_ACCEPTED_BYTES, t.bytes[COMPFW_ACCEPT],
+		    COMPFW_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_STATS_A_DROPPED_PACKETS, t.packets[COMPFW_DROP],
+		    COMPFW_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_STATS_A_DROPPED_BYTES, t.bytes[COMPFW_DROP],
+		    COMPFW_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_STATS_A_AUDITED_PACKETS, t.packets[COMPFW_AUDIT],
+		    COMPFW_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_STATS_A_AUDITED_BYTES, t.bytes[COMPFW_AUDIT],
+		    COMPFW_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_STATS_A_LAST_HIT, t.last_hit, COMPFW_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_cidr(struct sk_buff *skb, int type, const struct cfw_cidr *cidr)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if ((cidr->family == AF_INET ?
+	     nla_put_be32(skb, COMPFW_CIDR_A_ADDR4, cidr->addr.ip) :
+	     nla_put_in6_addr(skb, COMPFW_CIDR_A_ADDR6, &cidr->addr.ip6)) ||
+	    nla_put_u8(skb, COMPFW_CIDR_A_PREFIX_LEN, cidr->prefix_len))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_l4(struct sk_buff *skb, int type, const struct cfw_l4match *l4)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (l4->l4proto && nla_put_u8(skb, COMPFW_L4_A_PROTO, l4->l4proto))
+		return -EMSGSIZE;
+	if (l4->kind == CFW_L4_PORTS &&
+	    (nla_put_u16(skb, COMPFW_L4_A_PORT_MIN, l4->lo) ||
+	     nla_put_u16(skb, COMPFW_L4_A_PORT_MAX, l4->hi)))
+		return -EMSGSIZE;
+	if (l4->kind == CFW_L4_ICMP_TYPE &&
+	    nla_put_u8(skb, COMPFW_L4_A_ICMP_TYPE, l4->lo))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_peer(struct sk_buff *skb, struct compfw_net *cnet,
+		    const struct cfw_rule_spec *rule)
+{
+	struct compfw_component *peer;
+	u32 i;
+
+	if (rule->peer_kind == CFW_PEER_COMPONENT) {
+		/* Deleting a component named by a manifest is refused. */
+		peer = compfw_component_by_id(cnet, rule->peer_component);
+		return peer ? nla_put_string(skb, COMPFW_RULE_A_PEER_COMPONENT,
+					     peer->name) : -ENOENT;
+	}
+	if (rule->peer_kind != CFW_PEER_CIDR)
+		return 0;
+	if (put_cidr(skb, COMPFW_RULE_A_PEER_CIDR, &rule->cidr))
+		return -EMSGSIZE;
+	for (i = 0; i < rule->n_except; i++)
+		if (put_cidr(skb, COMPFW_RULE_A_EXCEPT, &rule->except[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int put_rule(struct sk_buff *skb, int type, struct compfw_net *cnet,
+		    const struct cfw_rule_spec *rule)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest || nla_put_u32(skb, COMPFW_RULE_A_ID, rule->id) ||
+	    put_peer(skb, cnet, rule))
+		return -EMSGSIZE;
+	if ((rule->l4.l4proto || rule->l4.kind != CFW_L4_ALL) &&
+	    put_l4(skb, COMPFW_RULE_A_L4, &rule->l4))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_rule_stats(struct sk_buff *skb, const struct compfw_manifest *m, u32 index)
+{
+	const struct compfw_rule_stats *st = &m->rule_stats[index];
+	struct nlattr *nest = nla_nest_start(skb, COMPFW_COMPONENT_A_RULE_STATS);
+	u8 dir = index < m->spec.n_rules[CFW_DIR_INGRESS] ? COMPFW_DIR_INGRESS :
+		 COMPFW_DIR_EGRESS;
+
+	if (!nest || nla_put_u8(skb, COMPFW_RULE_STATS_A_DIRECTION, dir) ||
+	    nla_put_u32(skb, COMPFW_RULE_STATS_A_ID, m->rules[index].id) ||
+	    put_u64(skb, COMPFW_RULE_STATS_A_PACKETS, atomic64_read(&st->packets),
+		    COMPFW_RULE_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_RULE_STATS_A_BYTES, atomic64_read(&st->bytes),
+		    COMPFW_RULE_STATS_A_PAD) ||
+	    put_u64(skb, COMPFW_RULE_STATS_A_LAST_HIT, atomic64_read(&st->last_hit),
+		    COMPFW_RULE_STATS_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* A new part of the manifest: every part names the component. */
+static struct nlattr *start_part(struct sk_buff *skb, const char *name,
+				 const struct compfw_manifest *m, bool header)
+{
+	struct nlattr *nest = nla_nest_start(skb, COMPFW_COMPONENT_A_MANIFEST);
+
+	if (!nest || nla_put_string(skb, COMPFW_MANIFEST_A_COMPONENT, name))
+		return NULL;
+	if (header &&
+	    (nla_put_string(skb, COMPFW_MANIFEST_A_VERSION, m->version) ||
+	     nla_put_u8(skb, COMPFW_MANIFEST_A_MODE, m->mode) ||
+	     nla_put_u8(skb, COMPFW_MANIFEST_A_LOG, m->log) ||
+	     (m->nflog_group >= 0 &&
+	      nla_put_u16(skb, COMPFW_MANIFEST_A_NFLOG_GROUP, m->nflog_group))))
+		return NULL;
+	return nest;
+}
+
+/*
+ * What a component reply carries after the component's own attributes is
+ * a list of items, sent in order over as many messages as it takes: its
+ * owned addresses, then (when asked for) its manifest's entries (exposure,
+ * ingress rules, egress rules, inside manifest parts), then their counters.
+ */
+struct compfw_items {
+	u32 addresses;
+	u32 entries;	/* ends the exposure and the rules */
+	u32 total;
+};
+
+static void compfw_items_of(const struct compfw_component *comp,
+			    const struct compfw_manifest *m, bool entries,
+			    struct compfw_items *it)
+{
+	it->addresses = comp->n_addresses;
+	it->entries = it->addresses;
+	if (m && entries)
+		it->entries += m->spec.n_exposure + m->n_rules;
+	it->total = it->entries + (m && entries ? m->n_rules : 0);
+}
+
+static int put_entry(struct sk_buff *skb, struct compfw_net *cnet,
+		     const struct compfw_manifest *m, u32 i)
+{
+	u32 n_in = m->spec.n_rules[CFW_DIR_INGRESS];
+
+	if (i < m->spec.n_exposure)
+		return put_l4(skb, COMPFW_MANIFEST_A_EXPOSURE, &m->exposure[i]);
+	i -= m->spec.n_exposure;
+	return put_rule(skb, i < n_in ? COMPFW_MANIFEST_A_INGRESS :
+			COMPFW_MANIFEST_A_EGRESS, cnet, &m->rules[i]);
+}
+
+/*
+ * Items from *@cursor on; on -EMSGSIZE *@cursor is the first that did not
+ * fit, and the message ends with whole items only.
+ */
+static int compfw_fill_items(struct sk_buff *skb, struct compfw_net *cnet,
+			     const struct compfw_component *comp,
+			     const struct compfw_manifest *m,
+			     const struct compfw_items *it, u32 *cursor)
+{
+	struct nlattr *part = NULL;
+	u32 i;
+
+	for (i = *cursor; i < it->total; i++) {
+		unsigned char *mark = skb_tail_pointer(skb);
+		int ret;
+
+		if (part && (i >= it->entries ||
+			     skb_tail_pointer(skb) - (unsigned char *)part > COMPFW_PART_MAX)) {
+			nla_nest_end(skb, part);
+			part = NULL;
+			mark = skb_tail_pointer(skb);
+		}
+		if (i < it->addresses) {
+			ret = put_cidr(skb, COMPFW_COMPONENT_A_ADDRESS, &comp->addresses[i]);
+		} else if (i < it->entries) {
+			if (!part)
+				part = start_part(skb, comp->name, m, false);
+			ret = part ? put_entry(skb, cnet, m, i - it->addresses) : -EMSGSIZE;
+		} else {
+			ret = put_rule_stats(skb, m, i - it->entries);
+		}
+		if (ret) {
+			nlmsg_trim(skb, mark);
+			if (part && (unsigned char *)part == mark)
+				part = NULL;
+			if (part)
+				nla_nest_end(skb, part);
+			*cursor = i;
+			return -EMSGSIZE;
+		}
+	}
+	if (part)
+		nla_nest_end(skb, part);
+	*cursor = i;
 	return 0;
 }
 
@@ -232,64 +351,40 @@ static int compfw_put_cgroup_id(struct sk_buff *skb,
 				 COMPFW_COMPONENT_A_PAD);
 }
 
-/*
- * Owned addresses from *@cursor on (all when @cursor is NULL); on -EMSGSIZE
- * *@cursor is the first one that did not fit.
- */
-static int compfw_fill_addresses(struct sk_buff *skb,
-				 const struct compfw_component *comp, u32 *cursor)
+/* The component's own attributes, its counters and its manifest's header. */
+static int compfw_fill_component(struct sk_buff *skb, const struct compfw_component *comp,
+				 const struct compfw_manifest *m)
 {
-	u32 i;
+	struct nlattr *header;
 
-	for (i = cursor ? *cursor : 0; i < comp->n_addresses; i++) {
-		if (compfw_put_cidr(skb, COMPFW_COMPONENT_A_ADDRESS, &comp->addresses[i])) {
-			if (cursor)
-				*cursor = i;
-			return -EMSGSIZE;
-		}
-	}
-	if (cursor)
-		*cursor = i;
-	return 0;
-}
-
-/*
- * The component's own attributes, its counters and its manifest's header;
- * then its owned addresses from *@addr on, last, so that a message that
- * cannot hold them all ends with what fits (@addr: where the next message
- * goes on), or NULL for all of them or nothing.
- */
-static int compfw_fill_component(struct sk_buff *skb, struct compfw_net *cnet,
-				 const struct compfw_component *comp, u32 *addr)
-{
-	const struct compfw_manifest *m;
-
-	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
 	if (nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name) ||
 	    nla_put_u32(skb, COMPFW_COMPONENT_A_ID, comp->id) ||
 	    nla_put_u32(skb, COMPFW_COMPONENT_A_GENERATION, comp->generation) ||
 	    (comp->cgroup_path &&
 	     (nla_put_string(skb, COMPFW_COMPONENT_A_CGROUP, comp->cgroup_path) ||
 	      compfw_put_cgroup_id(skb, comp))) ||
-	    (comp->has_previous && nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)))
+	    (comp->has_previous && nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)) ||
+	    compfw_fill_stats(skb, comp))
 		return -EMSGSIZE;
-	if (compfw_fill_stats(skb, comp))
+	if (!m)
+		return 0;
+	if (nla_put_u32(skb, COMPFW_COMPONENT_A_RULES, m->n_rules))
 		return -EMSGSIZE;
-	if (m && compfw_manifest_fill(skb, cnet, comp->name, m, NULL))
+	header = start_part(skb, comp->name, m, true);
+	if (!header)
 		return -EMSGSIZE;
-	return compfw_fill_addresses(skb, comp, addr);
+	nla_nest_end(skb, header);
+	return 0;
 }
 
 /* Room for one component with its whole manifest. */
-static size_t compfw_component_size(struct compfw_net *cnet,
-				    const struct compfw_component *comp)
+static size_t compfw_component_size(const struct compfw_component *comp,
+				    const struct compfw_manifest *m)
 {
-	const struct compfw_manifest *m;
 	size_t size = NLMSG_GOODSIZE + comp->n_addresses * 48;
 
-	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
 	if (m)
-		size += m->spec.n_exposure * 48 + m->n_rules * 224 +
+		size += m->spec.n_exposure * 48 + m->n_rules * (176 + 72) +
 			m->n_excepts * 48;
 	return size;
 }
@@ -299,10 +394,8 @@ static struct compfw_component *compfw_named(struct compfw_net *cnet,
 {
 	struct compfw_component *comp;
 
-	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
-		NL_SET_ERR_MSG(info->extack, "a component name is required");
+	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME))
 		return ERR_PTR(-EINVAL);
-	}
 	comp = compfw_component_by_name(cnet, nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]));
 	if (!comp) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME],
@@ -312,20 +405,23 @@ static struct compfw_component *compfw_named(struct compfw_net *cnet,
 	return comp;
 }
 
+/* A do reply: the component whole, in one message, or an error. */
 static int compfw_reply_component(struct genl_info *info, struct compfw_net *cnet,
 				  const struct compfw_component *comp, u8 cmd)
 {
 	const struct compfw_manifest *m;
+	struct compfw_items it;
 	struct sk_buff *msg;
 	u32 cursor = 0;
 	void *hdr;
 
-	msg = compfw_reply_new(info, cmd, compfw_component_size(cnet, comp), &hdr);
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	compfw_items_of(comp, m, true, &it);
+	msg = compfw_reply_new(info, cmd, compfw_component_size(comp, m), &hdr);
 	if (!msg)
 		return -ENOMEM;
-	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
-	if (compfw_fill_component(msg, cnet, comp, NULL) ||
-	    (m && compfw_manifest_fill(msg, cnet, comp->name, m, &cursor))) {
+	if (compfw_fill_component(msg, comp, m) ||
+	    compfw_fill_items(msg, cnet, comp, m, &it, &cursor)) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG(info->extack,
 			       "component does not fit in a message; dump it by name");
@@ -333,6 +429,80 @@ static int compfw_reply_component(struct genl_info *info, struct compfw_net *cne
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+/* ---- requests in: the wire format to the objects' plain C ---- */
+
+static int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[COMPFW_CIDR_A_MAX + 1];
+	const char *problem;
+	int ret;
+
+	ret = nla_parse_nested(tb, COMPFW_CIDR_A_MAX, nest, compfw_cidr_nl_policy, extack);
+	if (ret)
+		return ret;
+	if (!!tb[COMPFW_CIDR_A_ADDR4] == !!tb[COMPFW_CIDR_A_ADDR6]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a CIDR needs one address, IPv4 or IPv6");
+		return -EINVAL;
+	}
+	if (!tb[COMPFW_CIDR_A_PREFIX_LEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a CIDR needs a prefix length");
+		return -EINVAL;
+	}
+	memset(cidr, 0, sizeof(*cidr));
+	cidr->prefix_len = nla_get_u8(tb[COMPFW_CIDR_A_PREFIX_LEN]);
+	if (tb[COMPFW_CIDR_A_ADDR4]) {
+		cidr->family = AF_INET;
+		cidr->addr.ip = nla_get_be32(tb[COMPFW_CIDR_A_ADDR4]);
+	} else {
+		cidr->family = AF_INET6;
+		nla_memcpy(&cidr->addr.ip6, tb[COMPFW_CIDR_A_ADDR6], sizeof(cidr->addr.ip6));
+	}
+	problem = cfw_cidr_problem(cidr);
+	if (problem) {
+		NL_SET_BAD_ATTR(extack, nest);
+		compfw_set_err_msg(extack, problem);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int compfw_parse_l4(const struct nlattr *nest, struct cfw_l4match *l4,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[COMPFW_L4_A_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, COMPFW_L4_A_MAX, nest, compfw_l4_nl_policy, extack);
+	if (ret)
+		return ret;
+	memset(l4, 0, sizeof(*l4));
+	l4->kind = CFW_L4_ALL;
+	if (tb[COMPFW_L4_A_PROTO])
+		l4->l4proto = nla_get_u8(tb[COMPFW_L4_A_PROTO]);
+	if ((tb[COMPFW_L4_A_PORT_MIN] || tb[COMPFW_L4_A_PORT_MAX]) &&
+	    tb[COMPFW_L4_A_ICMP_TYPE]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "ports and an ICMP type do not go together");
+		return -EINVAL;
+	}
+	if (tb[COMPFW_L4_A_PORT_MAX] && !tb[COMPFW_L4_A_PORT_MIN]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[COMPFW_L4_A_PORT_MAX],
+				    "a port range needs its start (port-min)");
+		return -EINVAL;
+	}
+	if (tb[COMPFW_L4_A_PORT_MIN]) {
+		l4->kind = CFW_L4_PORTS;
+		l4->lo = nla_get_u16(tb[COMPFW_L4_A_PORT_MIN]);
+		l4->hi = tb[COMPFW_L4_A_PORT_MAX] ?
+			 nla_get_u16(tb[COMPFW_L4_A_PORT_MAX]) : l4->lo;
+	} else if (tb[COMPFW_L4_A_ICMP_TYPE]) {
+		l4->kind = CFW_L4_ICMP_TYPE;
+		l4->lo = nla_get_u8(tb[COMPFW_L4_A_ICMP_TYPE]);
+		l4->hi = l4->lo;
+	}
+	return 0;
 }
 
 static int compfw_parse_addresses(struct genl_info *info,
@@ -347,8 +517,10 @@ static int compfw_parse_addresses(struct genl_info *info,
 	if (!n)
 		return 0;
 	addresses = kvcalloc(n, sizeof(*addresses), COMPFW_GFP);
-	if (!addresses)
+	if (!addresses) {
+		NL_SET_ERR_MSG(info->extack, COMPFW_NOMEM_MSG);
 		return -ENOMEM;
+	}
 	spec->addresses = addresses;
 	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(attr) != COMPFW_COMPONENT_A_ADDRESS)
@@ -361,18 +533,15 @@ static int compfw_parse_addresses(struct genl_info *info,
 	return 0;
 }
 
-static int compfw_component_new_doit(struct sk_buff *skb, struct genl_info *info)
+int compfw_nl_component_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
 	struct compfw_component_spec spec = {};
 	struct compfw_component *comp;
-	const char *why = NULL;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME)) {
-		NL_SET_ERR_MSG(info->extack, "a component name is required");
+	if (GENL_REQ_ATTR_CHECK(info, COMPFW_COMPONENT_A_NAME))
 		return -EINVAL;
-	}
 	spec.name = nla_data(info->attrs[COMPFW_COMPONENT_A_NAME]);
 	if (!*spec.name) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME],
@@ -388,10 +557,9 @@ static int compfw_component_new_doit(struct sk_buff *skb, struct genl_info *info
 		goto out;
 
 	mutex_lock(&cnet->lock);
-	comp = compfw_component_add(cnet, &spec, &why);
+	comp = compfw_component_add(cnet, &spec, info->extack);
 	if (IS_ERR(comp)) {
 		ret = PTR_ERR(comp);
-		compfw_extack(info->extack, NULL, why ?: "cannot add the component");
 	} else {
 		ret = compfw_reply_component(info, cnet, comp, COMPFW_CMD_COMPONENT_NEW);
 	}
@@ -408,23 +576,19 @@ out:
 static int compfw_change_named(struct genl_info *info,
 			       int (*op)(struct compfw_net *cnet,
 					 struct compfw_component *comp,
-					 const char **why))
+					 struct netlink_ext_ack *extack))
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
 	struct compfw_component *comp;
-	const char *why = NULL;
 	int ret;
 
 	mutex_lock(&cnet->lock);
 	comp = compfw_named(cnet, info);
 	ret = PTR_ERR_OR_ZERO(comp);
 	if (!ret) {
-		ret = op(cnet, comp, &why);
-		if (ret && why == cnet->why)
-			compfw_extack_keep(info->extack, cnet->why);
-		else if (ret)
-			compfw_extack(info->extack,
-				      info->attrs[COMPFW_COMPONENT_A_NAME], why);
+		ret = op(cnet, comp, info->extack);
+		if (ret)
+			NL_SET_BAD_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME]);
 	}
 	mutex_unlock(&cnet->lock);
 	if (!ret)
@@ -432,12 +596,17 @@ static int compfw_change_named(struct genl_info *info,
 	return ret;
 }
 
-static int compfw_component_del_doit(struct sk_buff *skb, struct genl_info *info)
+int compfw_nl_component_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return compfw_change_named(info, compfw_component_del);
 }
 
-static int compfw_component_get_doit(struct sk_buff *skb, struct genl_info *info)
+int compfw_nl_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return compfw_change_named(info, compfw_component_rollback);
+}
+
+int compfw_nl_component_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
 	struct compfw_component *comp;
@@ -454,12 +623,12 @@ static int compfw_component_get_doit(struct sk_buff *skb, struct genl_info *info
 
 /*
  * The messages of a dump end where the next skb would overflow. One
- * component may need several: the first carries it and as many of its
- * addresses as fit, each later one its name and more addresses, then (for
- * a dump by name) its rules. cb->args[]: [0] done, [1] the rules' cursor,
- * [2] its first message is sent, [3] the addresses' cursor.
+ * component may need several: the first carries its own attributes and as
+ * many items as fit, each later one its name and more items. cb->args[]:
+ * [0] done (dump by name), [1] the items' cursor, [2] its first message is
+ * sent, [3] how many components are sent whole (a dump of all).
  */
-enum { DUMP_DONE, DUMP_RULES, DUMP_STARTED, DUMP_ADDR };
+enum { DUMP_DONE, DUMP_ITEM, DUMP_STARTED, DUMP_LISTED };
 
 /*
  * One message of @comp's part of a dump. Return: 0 when the component is
@@ -468,42 +637,39 @@ enum { DUMP_DONE, DUMP_RULES, DUMP_STARTED, DUMP_ADDR };
  */
 static int compfw_dump_component(struct sk_buff *skb, struct netlink_callback *cb,
 				 struct compfw_net *cnet,
-				 const struct compfw_component *comp, bool rules)
+				 const struct compfw_component *comp, bool entries)
 {
+	u32 cursor = cb->args[DUMP_ITEM];
 	const struct compfw_manifest *m;
-	u32 addr = cb->args[DUMP_ADDR], cursor = cb->args[DUMP_RULES];
 	bool empty = !skb->len;
+	struct compfw_items it;
 	void *hdr;
 	int ret;
 
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	compfw_items_of(comp, m, entries, &it);
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &compfw_genl_family, NLM_F_MULTI, COMPFW_CMD_COMPONENT_GET);
 	if (!hdr)
 		goto too_big;
 	genl_dump_check_consistent(cb, hdr);
-	if (!cb->args[DUMP_STARTED]) {
-		ret = compfw_fill_component(skb, cnet, comp, &addr);
-		/* Not even its own attributes and one address fit. */
-		if (ret && !addr)
-			goto cancel;
-	} else {
-		ret = nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name) ?:
-		      compfw_fill_addresses(skb, comp, &addr);
-		if (ret && addr == cb->args[DUMP_ADDR])
-			goto cancel;
-	}
-	cb->args[DUMP_STARTED] = 1;
-	cb->args[DUMP_ADDR] = addr;
-	if (!ret && rules && m)
-		ret = compfw_manifest_fill(skb, cnet, comp->name, m, &cursor);
-	cb->args[DUMP_RULES] = cursor;
-	genlmsg_end(skb, hdr);
+	ret = cb->args[DUMP_STARTED] ?
+	      nla_put_string(skb, COMPFW_COMPONENT_A_NAME, comp->name) :
+	      compfw_fill_component(skb, comp, m);
 	if (ret)
+		goto cancel;
+	ret = compfw_fill_items(skb, cnet, comp, m, &it, &cursor);
+	/* Not even one item fits beside the component's own attributes. */
+	if (ret && cursor == cb->args[DUMP_ITEM])
+		goto cancel;
+	genlmsg_end(skb, hdr);
+	if (ret) {
+		cb->args[DUMP_STARTED] = 1;
+		cb->args[DUMP_ITEM] = cursor;
 		return 1;
+	}
 	cb->args[DUMP_STARTED] = 0;
-	cb->args[DUMP_ADDR] = 0;
-	cb->args[DUMP_RULES] = 0;
+	cb->args[DUMP_ITEM] = 0;
 	return 0;
 
 cancel:
@@ -515,15 +681,15 @@ too_big:
 	return -EMSGSIZE;
 }
 
-/* One component by name, its addresses and rules over as many messages. */
+/* One component by name, its addresses and manifest over as many messages. */
 static int compfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
-			   struct compfw_net *cnet, const char *name)
+			   struct compfw_net *cnet, const struct nlattr *name)
 {
-	struct compfw_component *comp = compfw_component_by_name(cnet, name);
+	struct compfw_component *comp = compfw_component_by_name(cnet, nla_data(name));
 	int ret;
 
 	if (!comp) {
-		NL_SET_ERR_MSG(cb->extack, "unknown component");
+		NL_SET_ERR_MSG_ATTR(cb->extack, name, "unknown component");
 		return -ENOENT;
 	}
 	if (cb->args[DUMP_DONE])	/* everything sent */
@@ -537,24 +703,22 @@ static int compfw_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /*
- * A dump lists components without their rules, cb->args[4] the cursor (how
- * many are sent whole); with a name, it answers for that component alone,
- * rules and all. Every component is listed, however large: an error ends
- * the dump rather than a short list.
+ * A dump lists components without their manifests' entries; with a name,
+ * it answers for that component alone, in full. Every component is listed,
+ * however large: an error ends the dump rather than a short list.
  */
-static int compfw_component_get_dumpit(struct sk_buff *skb,
-				       struct netlink_callback *cb)
+int compfw_nl_component_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct compfw_net *cnet = compfw_net(sock_net(skb->sk));
 	struct nlattr **attrs = compfw_dump_attrs(cb);
 	struct compfw_component *comp;
-	long skip = cb->args[4], i = 0;
+	long skip = cb->args[DUMP_LISTED], i = 0;
 	int ret = 0;
 
 	mutex_lock(&cnet->lock);
 	cb->seq = cnet->dump_seq;
 	if (attrs && attrs[COMPFW_COMPONENT_A_NAME]) {
-		ret = compfw_dump_one(skb, cb, cnet, nla_data(attrs[COMPFW_COMPONENT_A_NAME]));
+		ret = compfw_dump_one(skb, cb, cnet, attrs[COMPFW_COMPONENT_A_NAME]);
 		mutex_unlock(&cnet->lock);
 		return ret;
 	}
@@ -564,190 +728,443 @@ static int compfw_component_get_dumpit(struct sk_buff *skb,
 		ret = compfw_dump_component(skb, cb, cnet, comp, false);
 		if (ret)
 			break;
-		cb->args[4] = i;
+		cb->args[DUMP_LISTED] = i;
 	}
 	mutex_unlock(&cnet->lock);
 	return ret < 0 ? ret : skb->len;
 }
 
-struct compfw_batch_entry {
-	struct compfw_rules_span span;
+/* ---- MANIFEST_APPLY: parts, manifests, a batch ---- */
+
+/* One manifest attribute of the request and the component it names. */
+struct compfw_part {
 	struct compfw_component *comp;
+	const struct nlattr *attr;
+};
+
+/*
+ * One component's manifest: its parts (consecutive in the sorted array of
+ * all parts), what they say, and what it becomes.
+ */
+struct compfw_apply_entry {
+	struct compfw_component *comp;
+	const struct compfw_part *parts;
+	u32 n_parts;
+	struct compfw_manifest_spec spec;
+	struct cfw_rule_spec *rules;
+	struct cfw_l4match *exposure;
+	struct cfw_cidr *excepts;
 	struct compfw_manifest *m;
 };
 
-static int compfw_change_cmp(const void *a, const void *b)
+static int compfw_part_cmp(const void *a, const void *b)
 {
-	const struct compfw_component *x = ((const struct compfw_batch_entry *)a)->comp;
-	const struct compfw_component *y = ((const struct compfw_batch_entry *)b)->comp;
+	const struct compfw_part *x = a, *y = b;
 
-	return x < y ? -1 : x > y;
+	if (x->comp != y->comp)
+		return x->comp < y->comp ? -1 : 1;
+	return x->attr < y->attr ? -1 : x->attr > y->attr;
 }
 
-static void compfw_install(struct compfw_net *cnet, struct compfw_component *comp,
-			   struct compfw_manifest *m)
-{
-	struct compfw_manifest *old;
+static const int dir_attr[CFW_DIR_MAX] = {
+	[CFW_DIR_INGRESS] = COMPFW_MANIFEST_A_INGRESS,
+	[CFW_DIR_EGRESS] = COMPFW_MANIFEST_A_EGRESS,
+};
 
-	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
-	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
-	compfw_manifest_free_rcu(comp->previous);
-	compfw_manifest_retire(old);
-	comp->previous = old;
-	comp->has_previous = true;
-	WRITE_ONCE(comp->generation, comp->generation + 1);
-	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
-				   COMPFW_CHANGE_APPLY);
+/* Every manifest attribute, with the component it names, sorted by it. */
+static int compfw_collect_parts(struct compfw_net *cnet, struct genl_info *info,
+				struct compfw_part **partsp)
+{
+	struct nlattr *tb[COMPFW_MANIFEST_A_MAX + 1];
+	struct compfw_part *parts;
+	const struct nlattr *attr;
+	int rem, n = 0, ret;
+
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem)
+		n += nla_type(attr) == COMPFW_APPLY_A_MANIFEST;
+	if (!n) {
+		NL_SET_ERR_MSG(info->extack, "nothing to apply");
+		return -EINVAL;
+	}
+	parts = kvcalloc(n, sizeof(*parts), COMPFW_GFP);
+	if (!parts) {
+		NL_SET_ERR_MSG(info->extack, COMPFW_NOMEM_MSG);
+		return -ENOMEM;
+	}
+	*partsp = parts;
+	n = 0;
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != COMPFW_APPLY_A_MANIFEST)
+			continue;
+		ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, attr,
+				       compfw_manifest_nl_policy, info->extack);
+		if (ret)
+			return ret;
+		if (!tb[COMPFW_MANIFEST_A_COMPONENT]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "a manifest names no component");
+			return -EINVAL;
+		}
+		parts[n].attr = attr;
+		parts[n].comp = compfw_component_by_name(cnet,
+							 nla_data(tb[COMPFW_MANIFEST_A_COMPONENT]));
+		if (!parts[n].comp) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[COMPFW_MANIFEST_A_COMPONENT],
+					    "unknown component");
+			return -ENOENT;
+		}
+		n++;
+	}
+	sort(parts, n, sizeof(*parts), compfw_part_cmp, NULL);
+	return n;
 }
 
-/* Where the attribute after @attr starts. */
-static const struct nlattr *attr_end(const struct nlattr *attr)
+/* What one part says about the manifest as a whole: each field once. */
+static int compfw_take_header(struct compfw_apply_entry *c, struct nlattr **tb,
+			      struct nlattr **header, struct netlink_ext_ack *extack)
 {
-	return (const struct nlattr *)((const char *)attr + nla_total_size(nla_len(attr)));
+	static const int fields[] = {
+		COMPFW_MANIFEST_A_VERSION, COMPFW_MANIFEST_A_MODE,
+		COMPFW_MANIFEST_A_LOG, COMPFW_MANIFEST_A_NFLOG_GROUP,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (!tb[fields[i]])
+			continue;
+		if (header[fields[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[fields[i]],
+					    "a header field is given by two parts of one manifest");
+			return -EINVAL;
+		}
+		header[fields[i]] = tb[fields[i]];
+	}
+	return 0;
+}
+
+static void compfw_spec_header(struct compfw_manifest_spec *spec, struct nlattr **header)
+{
+	spec->version = header[COMPFW_MANIFEST_A_VERSION] ?
+			nla_data(header[COMPFW_MANIFEST_A_VERSION]) : NULL;
+	spec->mode = header[COMPFW_MANIFEST_A_MODE] ?
+		     nla_get_u8(header[COMPFW_MANIFEST_A_MODE]) : COMPFW_MODE_ENFORCE;
+	spec->log = header[COMPFW_MANIFEST_A_LOG] ?
+		    nla_get_u8(header[COMPFW_MANIFEST_A_LOG]) : COMPFW_LOG_DROPS;
+	spec->nflog_group = header[COMPFW_MANIFEST_A_NFLOG_GROUP] ?
+			    nla_get_u16(header[COMPFW_MANIFEST_A_NFLOG_GROUP]) : -1;
+}
+
+/* How many entries of each kind the parts hold, and the header they give. */
+static int compfw_count_change(struct compfw_apply_entry *c, u32 *rules, u32 *exposure,
+			       u32 *excepts, struct netlink_ext_ack *extack)
+{
+	struct nlattr *header[COMPFW_MANIFEST_A_MAX + 1] = {};
+	struct nlattr *tb[COMPFW_MANIFEST_A_MAX + 1];
+	const struct nlattr *attr, *inner;
+	int rem, rem2, ret, dir;
+	u32 i;
+
+	for (i = 0; i < c->n_parts; i++) {
+		ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, c->parts[i].attr,
+				       compfw_manifest_nl_policy, extack);
+		if (ret)
+			return ret;
+		ret = compfw_take_header(c, tb, header, extack);
+		if (ret)
+			return ret;
+		nla_for_each_nested(attr, c->parts[i].attr, rem) {
+			if (nla_type(attr) == COMPFW_MANIFEST_A_EXPOSURE)
+				(*exposure)++;
+			for (dir = 0; dir < CFW_DIR_MAX; dir++) {
+				if (nla_type(attr) != dir_attr[dir])
+					continue;
+				rules[dir]++;
+				nla_for_each_nested(inner, attr, rem2)
+					*excepts += nla_type(inner) == COMPFW_RULE_A_EXCEPT;
+			}
+		}
+	}
+	compfw_spec_header(&c->spec, header);
+	return 0;
+}
+
+static int compfw_parse_peer(struct compfw_net *cnet, struct nlattr **tb,
+			     struct cfw_rule_spec *rule, struct netlink_ext_ack *extack)
+{
+	struct nlattr *name = tb[COMPFW_RULE_A_PEER_COMPONENT];
+	struct compfw_component *peer;
+
+	if (name && tb[COMPFW_RULE_A_PEER_CIDR]) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "a peer is a component or a CIDR, not both");
+		return -EINVAL;
+	}
+	if (name) {
+		peer = compfw_component_by_name(cnet, nla_data(name));
+		if (!peer) {
+			NL_SET_ERR_MSG_ATTR(extack, name, "unknown peer component");
+			return -ENOENT;
+		}
+		rule->peer_kind = CFW_PEER_COMPONENT;
+		rule->peer_component = peer->id;
+		return 0;
+	}
+	if (tb[COMPFW_RULE_A_PEER_CIDR]) {
+		rule->peer_kind = CFW_PEER_CIDR;
+		return compfw_parse_cidr(tb[COMPFW_RULE_A_PEER_CIDR], &rule->cidr, extack);
+	}
+	rule->peer_kind = CFW_PEER_ANY;
+	return 0;
+}
+
+static int compfw_parse_rule(struct compfw_net *cnet, const struct nlattr *nest,
+			     struct cfw_rule_spec *rule, struct cfw_cidr **excepts,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[COMPFW_RULE_A_MAX + 1];
+	const struct nlattr *attr;
+	int ret, rem;
+
+	ret = nla_parse_nested(tb, COMPFW_RULE_A_MAX, nest, compfw_rule_nl_policy, extack);
+	if (ret)
+		return ret;
+	memset(rule, 0, sizeof(*rule));
+	if (!tb[COMPFW_RULE_A_ID]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "a rule needs an ID");
+		return -EINVAL;
+	}
+	rule->id = nla_get_u32(tb[COMPFW_RULE_A_ID]);
+	ret = compfw_parse_peer(cnet, tb, rule, extack);
+	if (ret)
+		return ret;
+	rule->l4.kind = CFW_L4_ALL;
+	if (tb[COMPFW_RULE_A_L4]) {
+		ret = compfw_parse_l4(tb[COMPFW_RULE_A_L4], &rule->l4, extack);
+		if (ret)
+			return ret;
+	}
+	rule->except = *excepts;
+	nla_for_each_nested(attr, nest, rem) {
+		if (nla_type(attr) != COMPFW_RULE_A_EXCEPT)
+			continue;
+		if (rule->n_except == CFW_MAX_EXCEPT) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "too many excepts in one rule (at most "
+					    __stringify(CFW_MAX_EXCEPT) ")");
+			return -E2BIG;
+		}
+		ret = compfw_parse_cidr(attr, &(*excepts)[rule->n_except], extack);
+		if (ret)
+			return ret;
+		rule->n_except++;
+	}
+	*excepts += rule->n_except;
+	return 0;
 }
 
 /*
- * Cut the request into manifests: each MANIFEST header owns the rule
- * attributes up to the next header. Returns how many, or an error.
+ * Walk the entries of @c's parts in the order they are parsed: exposure
+ * and each direction's rules numbered on their own, as the compiler's
+ * errors number them. Return the @index-th of @type, or NULL.
  */
-static int compfw_split_batch(struct genl_info *info, struct compfw_batch_entry *changes)
+static const struct nlattr *compfw_nth_entry(const struct compfw_apply_entry *c, int type,
+					     int index)
 {
 	const struct nlattr *attr;
-	int rem, n = 0;
+	int rem;
+	u32 i;
 
-	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(attr) == COMPFW_APPLY_A_MANIFEST) {
-			if (changes) {
-				changes[n].span.header = attr;
-				changes[n].span.head = attr_end(attr);
+	for (i = 0; i < c->n_parts; i++)
+		nla_for_each_nested(attr, c->parts[i].attr, rem)
+			if (nla_type(attr) == type && index-- == 0)
+				return attr;
+	return NULL;
+}
+
+static int compfw_parse_entries(struct compfw_net *cnet, struct compfw_apply_entry *c,
+				const u32 *n_rules, struct netlink_ext_ack *extack)
+{
+	u32 done[CFW_DIR_MAX] = {}, exposed = 0, i;
+	struct cfw_cidr *excepts = c->excepts;
+	const struct nlattr *attr;
+	int rem, dir, ret = 0;
+
+	for (i = 0; i < c->n_parts; i++) {
+		nla_for_each_nested(attr, c->parts[i].attr, rem) {
+			if (nla_type(attr) == COMPFW_MANIFEST_A_EXPOSURE)
+				ret = compfw_parse_l4(attr, &c->exposure[exposed++], extack);
+			for (dir = 0; dir < CFW_DIR_MAX && !ret; dir++) {
+				if (nla_type(attr) != dir_attr[dir])
+					continue;
+				ret = compfw_parse_rule(cnet, attr,
+							&c->rules[(dir ? n_rules[0] : 0) +
+								  done[dir]++],
+							&excepts, extack);
 			}
-			n++;
-		} else if (!n) {
-			NL_SET_ERR_MSG_ATTR(info->extack, attr,
-					    "a rule comes before any manifest");
-			return -EINVAL;
+			if (ret)
+				return ret;
 		}
-		if (changes)
-			changes[n - 1].span.len = (const char *)attr_end(attr) -
-						  (const char *)changes[n - 1].span.head;
 	}
-	if (!n)
-		NL_SET_ERR_MSG(info->extack, "nothing to apply");
-	return n ?: -EINVAL;
+	return 0;
+}
+
+/* Point extack at the entry the compiler refused. */
+static void compfw_blame_entry(const struct compfw_apply_entry *c,
+			       const struct cfw_compile_err *err,
+			       struct netlink_ext_ack *extack)
+{
+	const struct nlattr *attr = NULL, *except;
+	int rem;
+
+	if (err->section == CFW_ERR_EXPOSURE)
+		attr = compfw_nth_entry(c, COMPFW_MANIFEST_A_EXPOSURE, err->index);
+	else if (err->section == CFW_ERR_INGRESS || err->section == CFW_ERR_EGRESS)
+		attr = compfw_nth_entry(c, dir_attr[err->section == CFW_ERR_INGRESS ?
+						   CFW_DIR_INGRESS : CFW_DIR_EGRESS],
+					err->index);
+	if (attr && err->except_index >= 0) {
+		int index = err->except_index;
+
+		nla_for_each_nested(except, attr, rem)
+			if (nla_type(except) == COMPFW_RULE_A_EXCEPT && index-- == 0) {
+				attr = except;
+				break;
+			}
+	}
+	NL_SET_BAD_ATTR(extack, attr ?: c->parts[0].attr);
+}
+
+/* One component's manifest, from its parts, built and compiled. */
+static int compfw_build_change(struct compfw_net *cnet, struct compfw_apply_entry *c,
+			       struct netlink_ext_ack *extack)
+{
+	u32 rules[CFW_DIR_MAX] = {}, exposure = 0, excepts = 0;
+	struct cfw_policy_spec *p = &c->spec.policy;
+	struct cfw_compile_err err;
+	int ret;
+
+	ret = compfw_count_change(c, rules, &exposure, &excepts, extack);
+	if (ret)
+		return ret;
+	c->rules = kvcalloc((size_t)rules[0] + rules[1] ?: 1, sizeof(*c->rules), COMPFW_GFP);
+	c->exposure = kvcalloc(exposure ?: 1, sizeof(*c->exposure), COMPFW_GFP);
+	c->excepts = kvcalloc(excepts ?: 1, sizeof(*c->excepts), COMPFW_GFP);
+	if (!c->rules || !c->exposure || !c->excepts) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		return -ENOMEM;
+	}
+	ret = compfw_parse_entries(cnet, c, rules, extack);
+	if (ret)
+		return ret;
+	p->exposure = c->exposure;
+	p->n_exposure = exposure;
+	p->rules[CFW_DIR_INGRESS] = c->rules;
+	p->n_rules[CFW_DIR_INGRESS] = rules[CFW_DIR_INGRESS];
+	p->rules[CFW_DIR_EGRESS] = c->rules + rules[CFW_DIR_INGRESS];
+	p->n_rules[CFW_DIR_EGRESS] = rules[CFW_DIR_EGRESS];
+	c->spec.excepts = c->excepts;
+	c->spec.n_excepts = excepts;
+
+	c->m = compfw_manifest_create(cnet, &c->spec, &err, extack);
+	if (IS_ERR(c->m)) {
+		ret = PTR_ERR(c->m);
+		c->m = NULL;
+		if (ret != -ENOMEM)
+			compfw_blame_entry(c, &err, extack);
+		return ret;
+	}
+	return 0;
+}
+
+static void compfw_free_change(struct compfw_apply_entry *c)
+{
+	kvfree(c->rules);
+	kvfree(c->exposure);
+	kvfree(c->excepts);
+	compfw_manifest_free(c->m);
+}
+
+/* Group the sorted parts by component: one change each. */
+static int compfw_group_parts(const struct compfw_part *parts, int n_parts,
+			      struct compfw_apply_entry *changes)
+{
+	int i, n = 0;
+
+	for (i = 0; i < n_parts; i++) {
+		if (i && parts[i].comp == parts[i - 1].comp) {
+			changes[n - 1].n_parts++;
+			continue;
+		}
+		changes[n].comp = parts[i].comp;
+		changes[n].parts = &parts[i];
+		changes[n].n_parts = 1;
+		n++;
+	}
+	return n;
 }
 
 /* Every manifest of a batch is built before any is installed. */
-static int compfw_build_batch(struct compfw_net *cnet, struct genl_info *info,
-			      struct compfw_batch_entry *changes, int n)
+static int compfw_build_batch(struct compfw_net *cnet, struct compfw_apply_entry *changes,
+			      int n, struct netlink_ext_ack *extack)
 {
 	long rules = cnet->rules;
-	int i;
+	int i, ret;
 
-	for (i = 0; i < n; i++) {
-		changes[i].m = compfw_manifest_build(cnet, &changes[i].span,
-						     &changes[i].comp, info->extack);
-		if (IS_ERR(changes[i].m)) {
-			int ret = PTR_ERR(changes[i].m);
-
-			changes[i].m = NULL;
-			return ret;
-		}
-	}
-
-	sort(changes, n, sizeof(*changes), compfw_change_cmp, NULL);
 	for (i = 0; i < n; i++) {
 		const struct compfw_manifest *old =
 			rcu_dereference_protected(changes[i].comp->manifest,
 						  lockdep_is_held(&cnet->lock));
 
-		if (i && changes[i].comp == changes[i - 1].comp) {
-			NL_SET_ERR_MSG_ATTR(info->extack, changes[i].span.header,
-					    "a component appears twice in one apply");
-			return -EINVAL;
-		}
+		ret = compfw_build_change(cnet, &changes[i], extack);
+		if (ret)
+			return ret;
 		/* Signed: a manifest may shrink. */
 		rules += (long)changes[i].m->n_rules - (old ? (long)old->n_rules : 0);
 	}
 	if (rules > compfw_max_rules) {
-		NL_SET_ERR_MSG(info->extack,
+		NL_SET_ERR_MSG(extack,
 			       "too many rules in this namespace (module parameter max_rules)");
 		return -E2BIG;
 	}
 	return 0;
 }
 
-static int compfw_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
+int compfw_nl_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
-	struct compfw_batch_entry *changes;
-	int n, i, ret;
-
-	n = compfw_split_batch(info, NULL);
-	if (n < 0)
-		return n;
-	changes = kvcalloc(n, sizeof(*changes), COMPFW_GFP);
-	if (!changes) {
-		NL_SET_ERR_MSG(info->extack, COMPFW_NOMEM_MSG);
-		return -ENOMEM;
-	}
-	compfw_split_batch(info, changes);
+	struct compfw_apply_entry *changes = NULL;
+	struct compfw_part *parts = NULL;
+	int n_parts, n = 0, i, ret;
 
 	mutex_lock(&cnet->lock);
-	ret = compfw_build_batch(cnet, info, changes, n);
+	n_parts = compfw_collect_parts(cnet, info, &parts);
+	ret = n_parts < 0 ? n_parts : 0;
+	if (!ret) {
+		changes = kvcalloc(n_parts, sizeof(*changes), COMPFW_GFP);
+		if (!changes) {
+			NL_SET_ERR_MSG(info->extack, COMPFW_NOMEM_MSG);
+			ret = -ENOMEM;
+		}
+	}
+	if (!ret) {
+		n = compfw_group_parts(parts, n_parts, changes);
+		ret = compfw_build_batch(cnet, changes, n, info->extack);
+	}
 	for (i = 0; i < n; i++) {
-		if (ret)
-			compfw_manifest_free(changes[i].m);
-		else
-			compfw_install(cnet, changes[i].comp, changes[i].m);
+		if (!ret) {
+			compfw_component_install(cnet, changes[i].comp, changes[i].m);
+			changes[i].m = NULL;
+		}
+		compfw_free_change(&changes[i]);
 	}
 	if (!ret)
 		cnet->dump_seq++;
 	mutex_unlock(&cnet->lock);
 	kvfree(changes);
+	kvfree(parts);
 
 	if (!ret)
 		compfw_flows_recheck(cnet);
 	return ret;
-}
-
-static int compfw_rollback(struct compfw_net *cnet, struct compfw_component *comp,
-			   const char **why)
-{
-	const struct compfw_peer_ref *lost;
-	struct compfw_manifest *cur;
-
-	if (!comp->has_previous) {
-		*why = "no previous manifest to roll back to";
-		return -ENOENT;
-	}
-	lost = comp->previous ? compfw_manifest_lost_peer(cnet, comp->previous) : NULL;
-	if (lost) {
-		snprintf(cnet->why, sizeof(cnet->why),
-			 "peer \"%.58s\" was deleted", lost->name);
-		*why = cnet->why;
-		return -ENOENT;
-	}
-	if (compfw_manifest_revive(comp->previous)) {
-		*why = "out of memory compiling the previous manifest";
-		return -ENOMEM;
-	}
-	/* The two versions swap: a second rollback undoes the first. */
-	cur = rcu_replace_pointer(comp->manifest, comp->previous,
-				  lockdep_is_held(&cnet->lock));
-	compfw_manifest_retire(cur);
-	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
-		       (cur ? cur->n_rules : 0);
-	comp->previous = cur;
-	WRITE_ONCE(comp->generation, comp->generation + 1);
-	cnet->dump_seq++;
-	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
-				   COMPFW_CHANGE_ROLLBACK);
-	return 0;
-}
-
-static int compfw_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return compfw_change_named(info, compfw_rollback);
 }
 
 static void compfw_reset_one(struct compfw_net *cnet, struct compfw_component *comp)
@@ -760,7 +1177,7 @@ static void compfw_reset_one(struct compfw_net *cnet, struct compfw_component *c
 		compfw_manifest_reset_counters(m);
 }
 
-static int compfw_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
+int compfw_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
 	struct compfw_component *comp;
@@ -829,7 +1246,7 @@ static int compfw_query_reply(struct genl_info *info, const struct compfw_compon
 	return genlmsg_reply(msg, info);
 }
 
-static int compfw_query_doit(struct sk_buff *skb, struct genl_info *info)
+int compfw_nl_query_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
 	struct compfw_component *comp, *peer = NULL;
@@ -871,72 +1288,14 @@ out:
 	return ret;
 }
 
-static const struct genl_ops compfw_genl_ops[] = {
-	{
-		.cmd = COMPFW_CMD_GET_STATUS,
-		.doit = compfw_get_status_doit,
-		.policy = compfw_status_policy,
-		.maxattr = COMPFW_STATUS_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = COMPFW_CMD_COMPONENT_NEW,
-		.doit = compfw_component_new_doit,
-		.policy = compfw_component_policy,
-		.maxattr = COMPFW_COMPONENT_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = COMPFW_CMD_COMPONENT_DEL,
-		.doit = compfw_component_del_doit,
-		.policy = compfw_component_policy,
-		.maxattr = COMPFW_COMPONENT_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = COMPFW_CMD_COMPONENT_GET,
-		.doit = compfw_component_get_doit,
-		.dumpit = compfw_component_get_dumpit,
-		.policy = compfw_component_policy,
-		.maxattr = COMPFW_COMPONENT_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = COMPFW_CMD_MANIFEST_APPLY,
-		.doit = compfw_manifest_apply_doit,
-		.policy = compfw_apply_policy,
-		.maxattr = COMPFW_APPLY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = COMPFW_CMD_COMPONENT_ROLLBACK,
-		.doit = compfw_component_rollback_doit,
-		.policy = compfw_component_policy,
-		.maxattr = COMPFW_COMPONENT_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = COMPFW_CMD_STATS_RESET,
-		.doit = compfw_stats_reset_doit,
-		.policy = compfw_component_policy,
-		.maxattr = COMPFW_COMPONENT_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = COMPFW_CMD_QUERY,
-		.doit = compfw_query_doit,
-		.policy = compfw_query_policy,
-		.maxattr = COMPFW_QUERY_A_MAX,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-};
-
 /*
  * Events show addresses, ports and who changed what: reading them needs what
- * every command needs, CAP_NET_ADMIN over the namespace.
+ * every command needs, CAP_NET_ADMIN over the namespace. (The spec cannot
+ * say so: ynl-gen-c gives multicast groups no flags.)
  */
 static const struct genl_multicast_group compfw_genl_mcgrps[] = {
-	{ .name = COMPFW_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN, },
+	[COMPFW_NLGRP_EVENTS] = { .name = COMPFW_MCGRP_EVENTS,
+				  .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };
 
 static struct genl_family compfw_genl_family __ro_after_init = {
@@ -945,15 +1304,19 @@ static struct genl_family compfw_genl_family __ro_after_init = {
 	.netnsok = true,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = compfw_genl_ops,
-	.n_ops = ARRAY_SIZE(compfw_genl_ops),
-	.resv_start_op = COMPFW_CMD_QUERY + 1,
 	.mcgrps = compfw_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(compfw_genl_mcgrps),
 };
 
 int __init compfw_genl_init(void)
 {
+	static struct genl_ops ops[ARRAY_SIZE(compfw_nl_ops)] __ro_after_init;
+	int ret;
+
+	ret = compfw_genl_set_ops(&compfw_genl_family, compfw_nl_ops,
+				  ARRAY_SIZE(compfw_nl_ops), ops);
+	if (ret)
+		return ret;
 	return genl_register_family(&compfw_genl_family);
 }
 

@@ -4,20 +4,6 @@
 
 #include <linux/netlink.h>
 
-/*
- * The NL_SET_ERR_MSG*() macros take a literal; this takes a message chosen
- * at run time, which must still be a string with static storage.
- */
-static inline void compfw_extack(struct netlink_ext_ack *extack,
-				 const struct nlattr *attr, const char *msg)
-{
-	if (!extack)
-		return;
-	extack->_msg = msg;
-	if (attr)
-		extack->bad_attr = attr;
-}
-
 struct net;
 struct sk_buff;
 

@@ -34,7 +34,7 @@ struct compfw_addrmap;
  * @last_serial: the serial of the newest component; serials are never
  *	reused, IDs may be, under @lock
  * @why: a reason formatted at run time, under @lock; read when the request
- *	that set it is acknowledged (see compfw_extack_keep())
+ *	that set it is acknowledged (see compfw_err_fmt())
  * @hooks_on: netfilter hooks are registered, under @lock
  * @hook_ops: the hooks, registered with this state as their private data
  * @tcp_by_socket: TCP to and from local sockets is followed by the socket,
@@ -43,8 +43,6 @@ struct compfw_addrmap;
  * @pktsock: the egress hooks for frames from packet sockets, on with @hook_ops
  * @components: number of components defined, under @lock
  * @rules: number of rules in the manifests in force, under @lock
- * @personas: number of personas defined, under @lock
- * @fabrics: number of live fabrics, under @lock
  * @dump_seq: bumped by every change, so that a dump racing one is flagged
  * @events: drop events on their way to the events group
  */
@@ -66,8 +64,6 @@ struct compfw_net {
 	struct compfw_pktsock pktsock;
 	u32 components;
 	u32 rules;
-	u32 personas;
-	u32 fabrics;
 	u32 dump_seq;
 	struct compfw_events events;
 };
