@@ -504,7 +504,7 @@ static int add_lists(struct component_reply *c, struct genlmsghdr *gnlh)
  * @arg: a &struct component_reply, zeroed but for @name and @want_rules
  *
  * The first message holds the component, and every message may hold more
- * of its addresses, of its manifest (a part, COMPFW_COMPONENT_A_MANIFEST)
+ * of its addresses, of its manifest (parts, COMPFW_COMPONENT_A_MANIFEST)
  * and of its rules' counters; all of them name it.
  *
  * Return: 0, or -1 with @arg's problem set.
@@ -515,6 +515,7 @@ int component_reply_msg(struct nl_msg *msg, void *arg)
 	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
 	struct component_reply *c = arg;
 	struct nlattr *part;
+	int rem;
 
 	if (c->problem)
 		return -1;
@@ -541,12 +542,15 @@ int component_reply_msg(struct nl_msg *msg, void *arg)
 		return reply_problem(c, "malformed counters");
 	if (add_lists(c, gnlh))
 		return -1;
-	part = tb[COMPFW_COMPONENT_A_MANIFEST];
-	if (!part)
-		return 0;
-	c->managed = true;
-	if (manifest_part_from_attr(part, &c->m, c->want_rules))
-		return reply_problem(c, "a malformed manifest");
+	/* A message may hold several parts: the header's, then entries'. */
+	nla_for_each_attr(part, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(part) != COMPFW_COMPONENT_A_MANIFEST)
+			continue;
+		c->managed = true;
+		if (manifest_part_from_attr(part, &c->m, c->want_rules))
+			return reply_problem(c, "a malformed manifest");
+	}
 	return 0;
 }
 

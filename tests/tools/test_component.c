@@ -55,7 +55,7 @@ static void put_rule_stats(struct nl_msg *msg, uint8_t dir, uint32_t id)
  * The dump the kernel answers for component "web" holding @m (or nothing,
  * unmanaged), @per_msg entries to a message, the first one included: the
  * entries of the request's parts, regrouped, each message's in a MANIFEST
- * nest of its own, the header in the first.
+ * nest of its own; the first message has the header in a part before it.
  */
 static void build_replies(const struct manifest *m, unsigned int per_msg,
 			  struct replies *r)
@@ -96,6 +96,11 @@ static void build_replies(const struct manifest *m, unsigned int per_msg,
 				if (r->n == 1 && type != COMPFW_MANIFEST_A_COMPONENT)
 					nla_put(cur, type, nla_len(in), nla_data(in));
 				continue;
+			}
+			/* As the kernel does: the header in a part of its own. */
+			if (r->n == 1 && !in_msg) {
+				nla_nest_end(cur, part);
+				part = nla_nest_start(cur, COMPFW_COMPONENT_A_MANIFEST);
 			}
 			if (in_msg == per_msg && r->n < MAX_MSGS) {
 				nla_nest_end(cur, part);
