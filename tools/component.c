@@ -432,21 +432,10 @@ static int reply_problem(struct component_reply *c, const char *problem)
 	return -1;
 }
 
-/* Room for @more after @n elements of @v: grown by half again each time. */
-static void *grow_array(void *v, unsigned int n, unsigned int more,
-			size_t size, unsigned int *cap)
+/* @v with room for @more after its @n elements; a message adds hundreds at once. */
+static void *grow_array(void *v, unsigned int n, unsigned int more, size_t size)
 {
-	unsigned int want = n + more;
-	void *grown;
-
-	if (want <= *cap)
-		return v;
-	if (want < *cap + *cap / 2)
-		want = *cap + *cap / 2;
-	grown = realloc(v, (size_t)want * size);
-	if (grown)
-		*cap = want;
-	return grown;
+	return realloc(v, ((size_t)n + more) * size);
 }
 
 static unsigned int count_attrs(struct genlmsghdr *gnlh, int type)
@@ -466,22 +455,19 @@ static int add_lists(struct component_reply *c, struct genlmsghdr *gnlh)
 {
 	unsigned int n_addr = count_attrs(gnlh, COMPFW_COMPONENT_A_ADDRESS);
 	unsigned int n_rc = count_attrs(gnlh, COMPFW_COMPONENT_A_RULE_STATS);
-	unsigned int cap_addr = c->n_addr, cap_rc = c->n_rule_counters;
 	struct nlattr *a;
 	void *grown;
 	int rem;
 
-	/* The arrays are exactly as long as they are full. */
 	if (n_addr) {
-		grown = grow_array(c->addr, c->n_addr, n_addr, sizeof(*c->addr),
-				   &cap_addr);
+		grown = grow_array(c->addr, c->n_addr, n_addr, sizeof(*c->addr));
 		if (!grown)
 			return reply_problem(c, "out of memory");
 		c->addr = grown;
 	}
 	if (n_rc) {
 		grown = grow_array(c->rules, c->n_rule_counters, n_rc,
-				   sizeof(*c->rules), &cap_rc);
+				   sizeof(*c->rules));
 		if (!grown)
 			return reply_problem(c, "out of memory");
 		c->rules = grown;
