@@ -107,7 +107,8 @@ static int check_disjoint(struct compfw_addrmap *map, struct netlink_ext_ack *ex
 		for (i = 1; i < map->n[f]; i++)
 			if (addr_cmp(families[f], &map->ranges[f][i - 1].hi,
 				     &map->ranges[f][i].lo) >= 0) {
-				NL_SET_ERR_MSG(extack, "address overlaps one another component owns");
+				NL_SET_ERR_MSG(extack,
+					       "address overlaps one another component owns");
 				return -EEXIST;
 			}
 	return 0;

@@ -33,6 +33,7 @@
 #define _COMPFW_CLASSIFY_H
 
 #include <linux/types.h>
+#include <linux/in.h>
 #include <linux/in6.h>
 
 /* Upper bounds enforced by the compiler, whatever the caller asks for. */
@@ -136,6 +137,17 @@ struct cfw_verdict {
 };
 
 struct cfw_policy;
+
+/* Protocols whose flows have ports, and the two ICMPs, which have types. */
+static inline bool cfw_has_ports(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
+}
+
+static inline bool cfw_is_icmp(u8 proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
 
 struct cfw_policy *cfw_policy_compile(const struct cfw_policy_spec *spec,
 				      struct cfw_compile_err *err);

@@ -71,8 +71,10 @@ static inline void compfw_set_err_msg(struct netlink_ext_ack *extack, const char
 #define compfw_err_fmt(extack, buf, fmt, args...) NL_SET_ERR_MSG_FMT(extack, fmt, ##args)
 #else
 #define compfw_err_fmt(extack, buf, fmt, args...) do {		\
-	snprintf(buf, sizeof(buf), fmt, ##args);			\
-	compfw_set_err_msg(extack, buf);				\
+	char *__buf = (buf);						\
+									\
+	snprintf(__buf, sizeof(buf), fmt, ##args);			\
+	compfw_set_err_msg(extack, __buf);				\
 } while (0)
 #endif
 

@@ -300,17 +300,6 @@ static bool cfw_map_equal(const struct cfw_build *b, const struct cfw_map *x,
 
 /* ---- validation ---- */
 
-static bool cfw_has_ports(u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	       proto == IPPROTO_SCTP;
-}
-
-static bool cfw_is_icmp(u8 proto)
-{
-	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
-}
-
 static const char *cfw_l4_check(const struct cfw_l4match *l4)
 {
 	switch (l4->kind) {

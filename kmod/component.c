@@ -15,12 +15,11 @@
 
 #include "account.h"
 #include "addrmap.h"
-#include "audit.h"
 #include "compat.h"
 #include "component.h"
-#include "hooks.h"
 #include "manifest.h"
 #include "netns.h"
+#include "report.h"
 
 static const struct rhashtable_params by_name_params = {
 	.head_offset = offsetof(struct compfw_component, by_name),
@@ -191,7 +190,7 @@ compfw_component_alloc(const struct compfw_component_spec *spec)
 		comp->n_addresses = spec->n_addresses;
 	}
 	INIT_RCU_WORK(&comp->free_work, compfw_component_free_work);
-	compfw_audit_init(comp);
+	compfw_report_init(comp);
 	return comp;
 
 err:
@@ -256,14 +255,9 @@ struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 	comp->id = spec->id ?: compfw_free_id(cnet);
 	comp->serial = ++cnet->last_serial;
 
-	ret = compfw_hooks_register(cnet);
-	if (ret) {
-		NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
-		goto err_free;
-	}
 	ret = compfw_component_hash(cnet, comp, extack);
 	if (ret)
-		goto err_hooks;
+		goto err_free;
 	if (comp->n_addresses) {
 		ret = compfw_addrmap_rebuild(cnet, comp, NULL, extack);
 		if (ret)
@@ -276,9 +270,6 @@ struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 
 err_unhash:
 	compfw_component_unhash(cnet, comp);
-err_hooks:
-	if (!cnet->components)
-		compfw_hooks_unregister(cnet);
 err_free:
 	/* Never published to the packet path (the hash insert was undone
 	 * under RCU-safe removal), but a lookup may still be walking past it.
@@ -311,7 +302,8 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 
 	lockdep_assert_held(&cnet->lock);
 	if (compfw_component_referrer(cnet, comp->id)) {
-		NL_SET_ERR_MSG(extack, "another component's manifest names this component as a peer");
+		NL_SET_ERR_MSG(extack,
+			       "another component's manifest names this component as a peer");
 		return -EBUSY;
 	}
 	if (comp->n_addresses) {
@@ -319,8 +311,8 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 		if (ret)
 			return ret;
 	}
-	compfw_audit_policy_change(cnet->net, comp, comp->generation,
-				   COMPFW_CHANGE_DELETE);
+	compfw_report_policy_change(cnet->net, comp, comp->generation,
+				    COMPFW_CHANGE_DELETE);
 	compfw_component_unhash(cnet, comp);
 	list_del(&comp->list);
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
@@ -328,8 +320,6 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 		cnet->rules -= m->n_rules;
 	cnet->components--;
 	cnet->dump_seq++;
-	if (!cnet->components)
-		compfw_hooks_unregister(cnet);
 	queue_rcu_work(compfw_wq, &comp->free_work);
 	return 0;
 }
@@ -414,8 +404,8 @@ void compfw_component_install(struct compfw_net *cnet, struct compfw_component *
 	comp->previous = old;
 	comp->has_previous = true;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
-	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
-				   COMPFW_CHANGE_APPLY);
+	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,
+				    COMPFW_CHANGE_APPLY);
 }
 
 /**
@@ -458,7 +448,7 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 	comp->previous = cur;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
 	cnet->dump_seq++;
-	compfw_audit_policy_change(cnet->net, comp, comp->generation - 1,
-				   COMPFW_CHANGE_ROLLBACK);
+	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,
+				    COMPFW_CHANGE_ROLLBACK);
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include "component.h"
 #include "events.h"
 #include "flow.h"
-#include "netlink.h"
+#include "family.h"
 #include "netns.h"
 
 #define COMPFW_EVENT_DELAY	(HZ / 10)

@@ -6,8 +6,8 @@
 #include <linux/workqueue.h>
 #include <linux/compfw.h>
 
-#include "audit.h"
 #include "classify.h"
+#include "report.h"
 
 struct net;
 struct compfw_component;

@@ -10,6 +10,7 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/timekeeping.h>
 #include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/ipv6.h>
@@ -20,22 +21,11 @@
 #include <linux/cgroup.h>
 
 #include "addrmap.h"
-#include "audit.h"
 #include "component.h"
 #include "flow.h"
 #include "manifest.h"
 #include "netns.h"
-
-static bool is_icmp(u8 l4proto)
-{
-	return l4proto == IPPROTO_ICMP || l4proto == IPPROTO_ICMPV6;
-}
-
-static bool has_ports(u8 l4proto)
-{
-	return l4proto == IPPROTO_TCP || l4proto == IPPROTO_UDP ||
-	       l4proto == IPPROTO_SCTP;
-}
+#include "report.h"
 
 /*
  * TCP, UDP and SCTP all start with the two ports; ICMP with its type. TCP's
@@ -48,7 +38,7 @@ static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 	const u8 *type;
 	int len = f->l4proto == IPPROTO_TCP ? 14 : 4;
 
-	if (has_ports(f->l4proto)) {
+	if (cfw_has_ports(f->l4proto)) {
 		ports = skb_header_pointer(skb, thoff, len, buf);
 		if (!ports)
 			return -EINVAL;
@@ -56,7 +46,7 @@ static int read_l4(const struct sk_buff *skb, int thoff, struct compfw_flow *f)
 		f->dport = ports[1];
 		if (f->l4proto == IPPROTO_TCP)
 			f->tcp_flags = ((const u8 *)ports)[13];
-	} else if (is_icmp(f->l4proto)) {
+	} else if (cfw_is_icmp(f->l4proto)) {
 		type = skb_header_pointer(skb, thoff, sizeof(u8), buf);
 		if (!type)
 			return -EINVAL;
@@ -157,10 +147,10 @@ void compfw_flow_from_tuple(const struct nf_conntrack_tuple *t, u8 family,
 	f->l4proto = t->dst.protonum;
 	memcpy(&f->saddr, &t->src.u3, sizeof(f->saddr));
 	memcpy(&f->daddr, &t->dst.u3, sizeof(f->daddr));
-	if (has_ports(f->l4proto)) {
+	if (cfw_has_ports(f->l4proto)) {
 		f->sport = t->src.u.all;
 		f->dport = t->dst.u.all;
-	} else if (is_icmp(f->l4proto)) {
+	} else if (cfw_is_icmp(f->l4proto)) {
 		f->icmp_type = t->dst.u.icmp.type;
 	}
 }
@@ -248,6 +238,19 @@ static void tuple_for(const struct compfw_flow *f, enum cfw_dir dir,
 	t->peer_component = peer ? peer->id : 0;
 }
 
+/* The decision moves the counters users read, then is reported. */
+static void count_and_report(const struct compfw_decision *d,
+			     const struct compfw_pkt *pkt)
+{
+	unsigned int len = pkt->skb->len;
+	u64 now = ktime_get_boottime_ns();
+
+	compfw_component_count(d->comp, d->outcome, len, now);
+	if (d->verdict.rule_id)
+		compfw_manifest_count_rule(d->m, d->dir, d->verdict.rule_id, len, now);
+	compfw_report_decision(d, pkt);
+}
+
 /**
  * compfw_flow_judge - what a manifest says of a flow, at one end
  * @m: the manifest
@@ -285,7 +288,7 @@ static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,
 	else
 		d.outcome = d.m->mode == COMPFW_MODE_AUDIT ? COMPFW_AUDIT : COMPFW_DROP;
 	if (pkt)
-		compfw_audit(&d, pkt);
+		count_and_report(&d, pkt);
 	return d.outcome != COMPFW_DROP;
 }
 

@@ -43,7 +43,7 @@ struct compfw_flow {
 /* The port a policy sees: the server's, or the ICMP type. */
 static inline u16 compfw_flow_port(const struct compfw_flow *f)
 {
-	if (f->l4proto == IPPROTO_ICMP || f->l4proto == IPPROTO_ICMPV6)
+	if (cfw_is_icmp(f->l4proto))
 		return f->icmp_type;
 	return ntohs(f->dport);
 }

@@ -18,13 +18,13 @@
 #include <linux/netfilter_ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 
-#include "audit.h"
 #include "component.h"
 #include "flow.h"
 #include "hooks.h"
 #include "mcast.h"
 #include "netns.h"
 #include "pktsock.h"
+#include "report.h"
 #include "sockflow.h"
 
 #define COMPFW_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 1)

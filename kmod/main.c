@@ -10,7 +10,7 @@
 
 #include "account.h"
 #include "cgroupbind.h"
-#include "netlink.h"
+#include "family.h"
 #include "netns.h"
 #include "version.h"
 
@@ -26,7 +26,7 @@ static int __init compfw_init(void)
 		goto err_netns;
 
 	/* Last: once the family is visible, requests may arrive at once. */
-	ret = compfw_genl_init();
+	ret = compfw_family_register();
 	if (ret)
 		goto err_genl;
 
@@ -43,7 +43,7 @@ err_cgbind:
 
 static void __exit compfw_exit(void)
 {
-	compfw_genl_exit();
+	compfw_family_unregister();
 	compfw_netns_exit();
 	compfw_cgbind_exit();
 	compfw_report_leaks();

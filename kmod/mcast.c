@@ -25,12 +25,12 @@
 #include <net/sock.h>
 #include <net/udp.h>
 
-#include "audit.h"
 #include "compat.h"
 #include "component.h"
 #include "flow.h"
 #include "mcast.h"
 #include "netns.h"
+#include "report.h"
 
 /* Components already asked about this datagram, so each is counted once. */
 #define COMPFW_MCAST_SEEN	16

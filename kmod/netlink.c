@@ -16,13 +16,14 @@
 #include "account.h"
 #include "addrmap.h"
 #include "compat.h"
+#include "family.h"
 #include "component.h"
 #include "flow.h"
-#include "flows.h"
+#include "hooks.h"
 #include "manifest.h"
-#include "netlink.h"
 #include "netlink-gen.h"
 #include "netns.h"
+#include "recheck.h"
 #include "version.h"
 
 /*
@@ -31,33 +32,9 @@
  */
 #define COMPFW_PART_MAX (32 * 1024)
 
-static struct genl_family compfw_genl_family;
-
-/* Events: a message for the events group, sent to this namespace only. */
-struct sk_buff *compfw_event_new(u8 cmd, void **hdr)
-{
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &compfw_genl_family, 0, cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-void compfw_event_send(struct net *net, struct sk_buff *msg, void *hdr)
-{
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&compfw_genl_family, net, msg, 0, 0, GFP_KERNEL);
-}
-
-bool compfw_event_listeners(struct net *net)
-{
-	return genl_has_listeners(&compfw_genl_family, net, 0);
-}
+/* The classifier's directions are the family's. */
+static_assert((int)CFW_DIR_INGRESS == COMPFW_DIR_INGRESS);
+static_assert((int)CFW_DIR_EGRESS == COMPFW_DIR_EGRESS);
 
 static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 {
@@ -557,12 +534,21 @@ int compfw_nl_component_new_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 
 	mutex_lock(&cnet->lock);
+	/* Before the component can be found: its first packet is judged. */
+	ret = compfw_hooks_register(cnet);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, "cannot register netfilter hooks");
+		goto unlock;
+	}
 	comp = compfw_component_add(cnet, &spec, info->extack);
 	if (IS_ERR(comp)) {
 		ret = PTR_ERR(comp);
-	} else {
-		ret = compfw_reply_component(info, cnet, comp, COMPFW_CMD_COMPONENT_NEW);
+		if (!cnet->components)
+			compfw_hooks_unregister(cnet);
+		goto unlock;
 	}
+	ret = compfw_reply_component(info, cnet, comp, COMPFW_CMD_COMPONENT_NEW);
+unlock:
 	mutex_unlock(&cnet->lock);
 out:
 	kvfree(spec.addresses);
@@ -592,13 +578,24 @@ static int compfw_change_named(struct genl_info *info,
 	}
 	mutex_unlock(&cnet->lock);
 	if (!ret)
-		compfw_flows_recheck(cnet);
+		compfw_recheck_flows(cnet);
+	return ret;
+}
+
+/* A namespace without components has no hooks: it pays nothing. */
+static int compfw_del_component(struct compfw_net *cnet, struct compfw_component *comp,
+				struct netlink_ext_ack *extack)
+{
+	int ret = compfw_component_del(cnet, comp, extack);
+
+	if (!ret && !cnet->components)
+		compfw_hooks_unregister(cnet);
 	return ret;
 }
 
 int compfw_nl_component_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return compfw_change_named(info, compfw_component_del);
+	return compfw_change_named(info, compfw_del_component);
 }
 
 int compfw_nl_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
@@ -880,7 +877,8 @@ static int compfw_count_change(struct compfw_apply_entry *c, u32 *rules, u32 *ex
 					continue;
 				rules[dir]++;
 				nla_for_each_nested(inner, attr, rem2)
-					*excepts += nla_type(inner) == COMPFW_RULE_A_EXCEPT;
+					if (nla_type(inner) == COMPFW_RULE_A_EXCEPT)
+						(*excepts)++;
 			}
 		}
 	}
@@ -1163,7 +1161,7 @@ int compfw_nl_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
 	kvfree(parts);
 
 	if (!ret)
-		compfw_flows_recheck(cnet);
+		compfw_recheck_flows(cnet);
 	return ret;
 }
 
@@ -1280,47 +1278,9 @@ int compfw_nl_query_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The same question the packet path asks, of the same tables. */
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
 	if (m)
-		v = compfw_flow_judge(m, dir == COMPFW_DIR_EGRESS ? CFW_DIR_EGRESS :
-				      CFW_DIR_INGRESS, &f, peer);
+		v = compfw_flow_judge(m, (enum cfw_dir)dir, &f, peer);
 	ret = compfw_query_reply(info, comp, m, &v);
 out:
 	mutex_unlock(&cnet->lock);
 	return ret;
-}
-
-/*
- * Events show addresses, ports and who changed what: reading them needs what
- * every command needs, CAP_NET_ADMIN over the namespace. (The spec cannot
- * say so: ynl-gen-c gives multicast groups no flags.)
- */
-static const struct genl_multicast_group compfw_genl_mcgrps[] = {
-	[COMPFW_NLGRP_EVENTS] = { .name = COMPFW_MCGRP_EVENTS,
-				  .flags = GENL_MCAST_CAP_NET_ADMIN, },
-};
-
-static struct genl_family compfw_genl_family __ro_after_init = {
-	.name = COMPFW_GENL_NAME,
-	.version = COMPFW_GENL_VERSION,
-	.netnsok = true,
-	.parallel_ops = true,
-	.module = THIS_MODULE,
-	.mcgrps = compfw_genl_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(compfw_genl_mcgrps),
-};
-
-int __init compfw_genl_init(void)
-{
-	static struct genl_ops ops[ARRAY_SIZE(compfw_nl_ops)] __ro_after_init;
-	int ret;
-
-	ret = compfw_genl_set_ops(&compfw_genl_family, compfw_nl_ops,
-				  ARRAY_SIZE(compfw_nl_ops), ops);
-	if (ret)
-		return ret;
-	return genl_register_family(&compfw_genl_family);
-}
-
-void compfw_genl_exit(void)
-{
-	genl_unregister_family(&compfw_genl_family);
 }

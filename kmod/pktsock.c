@@ -39,12 +39,12 @@
 #include <net/sock.h>
 
 #include "account.h"
-#include "audit.h"
 #include "component.h"
 #include "flow.h"
 #include "manifest.h"
 #include "netns.h"
 #include "pktsock.h"
+#include "report.h"
 
 struct pktsock_hook {
 	struct list_head list;

@@ -16,7 +16,7 @@
  * first component is defined, and keeps it while it has components.
  *
  * A policy change cannot remove such a flow's conntrack entry: it aborts
- * the socket instead (flows.c).
+ * the socket instead (recheck.c).
  */
 
 #include <linux/inetdevice.h>

@@ -31,8 +31,8 @@ static inline void compfw_trace_addr(u8 *dst, u8 family, const union cfw_addr *a
 #include <linux/compfw.h>
 
 #include "component.h"
-#include "audit.h"
 #include "flow.h"
+#include "report.h"
 
 /*
  * The format file names these symbols; without their values exported, tools

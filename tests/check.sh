@@ -38,6 +38,7 @@ build_module() {
 			echo "ok - build:$ver: compfw.ko builds with W=1 without warnings"
 		fi
 		echo "$ko" >"$out/ko-$ver"
+		tests/lib/layers.sh "$(dirname "$ko")" | sed "s/^\(\(not \)\{0,1\}ok - \)layers:/\1layers:$ver:/"
 	else
 		echo "not ok - build:$ver: compfw.ko builds"
 		tail -n 30 "$log" | sed 's/^/# /'

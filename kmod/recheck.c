@@ -23,10 +23,12 @@
 #include <net/tcp.h>
 
 #include "account.h"
-#include "audit.h"
+#include "component.h"
 #include "flow.h"
-#include "flows.h"
+#include "manifest.h"
 #include "netns.h"
+#include "recheck.h"
+#include "report.h"
 
 /* Ends of a flow are found as for its first packet: socket, else address. */
 static bool flow_allowed_now(struct compfw_net *cnet, const struct compfw_flow *f)
@@ -164,6 +166,21 @@ static bool abort_end(struct net *net, const struct compfw_flow *f, bool at_dst)
 	return !ret;
 }
 
+/* One end: if its manifest in force denies @f (audit mode cuts nothing). */
+static void report_end_cut(struct compfw_net *cnet, const struct compfw_component *comp,
+			   int dir, const struct compfw_flow *f,
+			   const struct compfw_component *peer)
+{
+	const struct compfw_manifest *m = comp ? rcu_dereference(comp->manifest) : NULL;
+	struct cfw_verdict v;
+
+	if (!m || m->mode == COMPFW_MODE_AUDIT)
+		return;
+	v = compfw_flow_judge(m, dir, f, peer);
+	if (!v.allow)
+		compfw_report_cut(cnet->net, comp, m, dir, f, v.rule_id);
+}
+
 /* Each end whose manifest denies @f says so, while its sockets still exist. */
 static void report_cut(struct compfw_net *cnet, const struct compfw_flow *f)
 {
@@ -172,8 +189,8 @@ static void report_cut(struct compfw_net *cnet, const struct compfw_flow *f)
 	rcu_read_lock();
 	ends.src = compfw_sender(cnet, f);
 	ends.dst = compfw_receiver(cnet, f, 0);
-	compfw_audit_cut(cnet->net, ends.src, CFW_DIR_EGRESS, f, ends.dst);
-	compfw_audit_cut(cnet->net, ends.dst, CFW_DIR_INGRESS, f, ends.src);
+	report_end_cut(cnet, ends.src, CFW_DIR_EGRESS, f, ends.dst);
+	report_end_cut(cnet, ends.dst, CFW_DIR_INGRESS, f, ends.src);
 	rcu_read_unlock();
 }
 
@@ -297,12 +314,12 @@ static void recheck_sockets(struct compfw_net *cnet)
 }
 
 /**
- * compfw_flows_recheck - cut the live flows a new policy denies
+ * compfw_recheck_flows - cut the live flows a new policy denies
  * @cnet: the namespace whose policy changed
  *
  * Process context, without @cnet->lock.
  */
-void compfw_flows_recheck(struct compfw_net *cnet)
+void compfw_recheck_flows(struct compfw_net *cnet)
 {
 	struct flows_walk w = { .cnet = cnet };
 	struct nf_ct_iter_data iter = {

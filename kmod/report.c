@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Telling users what compfw decided: counters, the compfw_verdict
- * tracepoint, a kernel log line (the LOG target's) rate-limited per
- * component, nfnetlink_log, and sampled netlink events. All of it from the
+ * Telling users what compfw decided (the packet path has counted it): the
+ * compfw_verdict tracepoint, a kernel log line (the LOG target's)
+ * rate-limited per component, nfnetlink_log, and sampled netlink events.
+ * Reporting calls nothing of the layers that call it. All of it from the
  * packet path: no lock waited on (the log's ratelimit_state is only ever
  * trylocked) and no allocation (nfnetlink_log, when asked for, allocates its
  * own message, as the NFLOG target does).
@@ -15,13 +16,13 @@
 #include <linux/timekeeping.h>
 #include <net/netfilter/nf_log.h>
 
-#include "audit.h"
 #include "compat.h"
 #include "component.h"
 #include "events.h"
 #include "flow.h"
 #include "manifest.h"
 #include "netns.h"
+#include "report.h"
 #include "trace.h"
 
 static unsigned int log_burst = 10;
@@ -39,10 +40,10 @@ static const char * const outcome_name[] = {
 };
 
 /**
- * compfw_audit_init - set up a new component's reporting
+ * compfw_report_init - set up a new component's reporting
  * @comp: the component, not yet visible to the packet path
  */
-void compfw_audit_init(struct compfw_component *comp)
+void compfw_report_init(struct compfw_component *comp)
 {
 	/* We say how many were held back, in the next line of our own. */
 	ratelimit_state_init(&comp->log_limit, msecs_to_jiffies(log_interval_ms),
@@ -98,20 +99,15 @@ static void send_to_nflog(const struct compfw_decision *d,
 }
 
 /**
- * compfw_audit - count and report one end's decision on a flow
+ * compfw_report_decision - report one end's decision on a flow
  * @d: the decision
  * @pkt: the packet it was made on
  */
-void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt)
+void compfw_report_decision(const struct compfw_decision *d, const struct compfw_pkt *pkt)
 {
 	struct net *net = pkt->state->net;
 	u32 generation = READ_ONCE(d->comp->generation);
-	unsigned int len = pkt->skb->len;
-	u64 now = ktime_get_boottime_ns();
 
-	compfw_component_count(d->comp, d->outcome, len, now);
-	if (d->verdict.rule_id)
-		compfw_manifest_count_rule(d->m, d->dir, d->verdict.rule_id, len, now);
 	trace_compfw_verdict(net->net_cookie, d->comp, d->peer, d->dir, d->f,
 			     d->outcome, d->verdict.rule_id, generation);
 
@@ -152,32 +148,26 @@ static void log_cut(struct net *net, const struct compfw_component *comp,
 }
 
 /**
- * compfw_audit_cut - report that a policy change cut a live TCP flow
+ * compfw_report_cut - report that a policy change cut a live TCP flow
  * @net: the namespace
- * @comp: one end of the flow, or NULL
+ * @comp: the end whose manifest @m denies the flow
+ * @m: that manifest
  * @dir: which end @comp is: CFW_DIR_EGRESS at the opener
  * @f: the flow
- * @peer: the other end, or NULL
+ * @rule_id: the rule that decided (0, the default deny)
  *
- * Says nothing unless @comp's manifest denies the flow and logs drops.
- * Under RCU, in process context.
+ * Says nothing unless @m logs drops. Under RCU, in process context.
  */
-void compfw_audit_cut(struct net *net, struct compfw_component *comp, int dir,
-		      const struct compfw_flow *f,
-		      const struct compfw_component *peer)
+void compfw_report_cut(struct net *net, const struct compfw_component *comp,
+		       const struct compfw_manifest *m, int dir,
+		       const struct compfw_flow *f, u32 rule_id)
 {
-	const struct compfw_manifest *m = comp ? rcu_dereference(comp->manifest) : NULL;
-	struct cfw_verdict v;
-
-	if (!m || m->log == COMPFW_LOG_OFF || m->mode == COMPFW_MODE_AUDIT)
-		return;
-	v = compfw_flow_judge(m, dir, f, peer);
-	if (!v.allow)
-		log_cut(net, comp, dir, f, v.rule_id);
+	if (m->log != COMPFW_LOG_OFF)
+		log_cut(net, comp, dir, f, rule_id);
 }
 
-void compfw_audit_policy_change(struct net *net, struct compfw_component *comp,
-				u32 old_generation, enum compfw_change change)
+void compfw_report_policy_change(struct net *net, struct compfw_component *comp,
+				 u32 old_generation, enum compfw_change change)
 {
 	trace_compfw_policy_change(comp, old_generation, change);
 	compfw_events_policy(net, comp, old_generation, change);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _COMPFW_AUDIT_H
-#define _COMPFW_AUDIT_H
+#ifndef _COMPFW_REPORT_H
+#define _COMPFW_REPORT_H
 
 #include <linux/types.h>
 
@@ -56,13 +56,12 @@ struct compfw_decision {
 	enum compfw_outcome outcome;
 };
 
-void compfw_audit_init(struct compfw_component *comp);
-void compfw_audit(const struct compfw_decision *d, const struct compfw_pkt *pkt);
-void compfw_audit_cut(struct net *net, struct compfw_component *comp, int dir,
-		      const struct compfw_flow *f,
-		      const struct compfw_component *peer);
-void compfw_audit_policy_change(struct net *net, struct compfw_component *comp,
-				u32 old_generation,
-				enum compfw_change change);
+void compfw_report_init(struct compfw_component *comp);
+void compfw_report_decision(const struct compfw_decision *d, const struct compfw_pkt *pkt);
+void compfw_report_cut(struct net *net, const struct compfw_component *comp,
+		       const struct compfw_manifest *m, int dir,
+		       const struct compfw_flow *f, u32 rule_id);
+void compfw_report_policy_change(struct net *net, struct compfw_component *comp,
+				 u32 old_generation, enum compfw_change change);
 
-#endif /* _COMPFW_AUDIT_H */
+#endif /* _COMPFW_REPORT_H */
