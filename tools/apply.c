@@ -7,10 +7,13 @@
  *   2. find each limited component's cgroup and read the files' old values;
  *   3. write the limits; if one fails, put back the files already written
  *      and stop: the kernel has not been asked anything;
- *   4. MANIFEST_APPLY, the kernel's all-or-nothing step: each manifest a
- *      header nest followed by its rules as top-level attributes, so that
- *      its size is the kernel's to limit (manifest_nl.c); if the kernel
- *      refuses, put the limit files back.
+ *   4. MANIFEST_APPLY, the kernel's all-or-nothing step: every manifest of
+ *      the file in one request, each as many self-contained parts as its
+ *      size takes, so that its size is the kernel's to limit
+ *      (manifest_nl.c); if the kernel refuses, put the limit files back.
+ *
+ * The limits never reach the kernel: they are the cgroup's, and `component
+ * show` reads them back from its files.
  *
  * The files go first because they can be put back without anyone seeing:
  * a manifest, once installed, has been in the data path, counted a
@@ -190,7 +193,7 @@ static int send_manifests(struct ctl *ctl, struct apply *a)
 	struct nl_msg *msg;
 	int ret = 0;
 
-	/* A manifest's rules are attributes of the request, not of one nest. */
+	/* The parts are attributes of the request, which nlmsg_len bounds. */
 	if (size > UINT32_MAX)
 		return ctl_error("%s: request too large: %zu bytes, a netlink message holds at most %u",
 				 a->file, size, UINT32_MAX);

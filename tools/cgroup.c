@@ -8,29 +8,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cgroup.h"
-
-/* /proc/self/mounts escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*out++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 |
-				 (s[3] - '0');
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
 
 /**
  * cgroup_mount() - where the cgroup v2 hierarchy is mounted
@@ -42,22 +25,21 @@ static void unescape(char *s)
  */
 int cgroup_mount(const char *mounts, char *out, size_t size)
 {
-	char line[4096], dir[4096], type[64];
-	FILE *f = fopen(mounts, "re");
+	FILE *f = setmntent(mounts, "re");
+	struct mntent *ent;
 	int ret = -ENOENT;
 
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*s %4095s %63s", dir, type) != 2 ||
-		    strcmp(type, "cgroup2"))
+	/* getmntent() undoes the table's octal escapes (\040 for a space). */
+	while ((ent = getmntent(f))) {
+		if (strcmp(ent->mnt_type, "cgroup2"))
 			continue;
-		unescape(dir);
-		ret = snprintf(out, size, "%s", dir) < (int)size ? 0 :
+		ret = snprintf(out, size, "%s", ent->mnt_dir) < (int)size ? 0 :
 		      -ENAMETOOLONG;
 		break;
 	}
-	fclose(f);
+	endmntent(f);
 	return ret;
 }
 

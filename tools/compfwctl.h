@@ -96,6 +96,5 @@ int cmd_apply(struct ctl *ctl, int argc, char **argv);
 int cmd_stats(struct ctl *ctl, int argc, char **argv);
 int cmd_query(struct ctl *ctl, int argc, char **argv);
 int cmd_monitor(struct ctl *ctl, int argc, char **argv);
-uint64_t ctl_get_uint(const struct nlattr *attr);
 
 #endif /* _COMPFWCTL_H */

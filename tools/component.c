@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * compfwctl component add|del|list|show|rollback: the components the kernel
- * knows, with their manifests, counters and cgroup limits.
+ * knows, with their manifests and counters, and the limits their cgroup's
+ * files hold.
  */
 
 #include <errno.h>
@@ -26,30 +27,40 @@
 #define ROLLBACK_USAGE "rollback NAME"
 
 static struct nla_policy component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
-	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_STRING },
+	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_STRING,
+				      .maxlen = COMPFW_NAME_MAX },
 	[COMPFW_COMPONENT_A_ID] = { .type = NLA_U32 },
-	[COMPFW_COMPONENT_A_CGROUP] = { .type = NLA_STRING },
+	[COMPFW_COMPONENT_A_CGROUP] = { .type = NLA_STRING,
+					.maxlen = COMPFW_CGROUP_MAX },
 	[COMPFW_COMPONENT_A_CGROUP_ID] = { .type = NLA_U64 },
-	[COMPFW_COMPONENT_A_MANIFEST] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_CGROUP_ABSENT] = { .type = NLA_FLAG },
+	[COMPFW_COMPONENT_A_ADDRESS] = { .type = NLA_NESTED },
 	[COMPFW_COMPONENT_A_GENERATION] = { .type = NLA_U32 },
 	[COMPFW_COMPONENT_A_HAS_PREVIOUS] = { .type = NLA_FLAG },
+	[COMPFW_COMPONENT_A_RULES] = { .type = NLA_U32 },
+	[COMPFW_COMPONENT_A_MANIFEST] = { .type = NLA_NESTED },
 	[COMPFW_COMPONENT_A_STATS] = { .type = NLA_NESTED },
-	[COMPFW_COMPONENT_A_ADDRESS] = { .type = NLA_NESTED },
-	[COMPFW_COMPONENT_A_EXPOSURE] = { .type = NLA_NESTED },
-	[COMPFW_COMPONENT_A_INGRESS] = { .type = NLA_NESTED },
-	[COMPFW_COMPONENT_A_EGRESS] = { .type = NLA_NESTED },
-	[COMPFW_COMPONENT_A_CGROUP_ABSENT] = { .type = NLA_FLAG },
+	[COMPFW_COMPONENT_A_RULE_STATS] = { .type = NLA_NESTED },
 };
 
-
-static int parse_component(struct nl_msg *msg,
-			   struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1])
+/**
+ * component_parse() - one message of a COMPONENT_GET reply, by its policy
+ * Return: 0, or -1 when it is malformed or does not name its component.
+ */
+int component_parse(struct nl_msg *msg,
+		    struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1])
 {
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_COMPONENT_A_MAX,
-			  component_policy) ||
-	    !tb[COMPFW_COMPONENT_A_NAME] || !tb[COMPFW_COMPONENT_A_ID])
+			  component_policy) < 0) {
+		memset(tb, 0, (COMPFW_COMPONENT_A_MAX + 1) * sizeof(*tb));
 		return -1;
-	return 0;
+	}
+	return tb[COMPFW_COMPONENT_A_NAME] ? 0 : -1;
+}
+
+static uint64_t u32_or_0(const struct nlattr *attr)
+{
+	return attr ? nla_get_u32((struct nlattr *)attr) : 0;
 }
 
 static int check_name(const char *name)
@@ -259,17 +270,26 @@ static void print_manifest_summary(const struct nlattr *manifest)
 		     "audit" : "enforce");
 }
 
+/* The name of the row printed last: a big component spans several messages. */
+struct list_walk {
+	char last[COMPFW_NAME_MAX];
+};
+
 static int print_row(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1];
+	struct list_walk *w = arg;
+	const char *name;
 
-	(void)arg;
-	if (parse_component(msg, tb)) {
-		/* More of the row before (its addresses): nothing to show. */
-		if (tb[COMPFW_COMPONENT_A_NAME] && !tb[COMPFW_COMPONENT_A_ID])
-			return 0;
+	if (component_parse(msg, tb))
 		return -1;
-	}
+	name = nla_get_string(tb[COMPFW_COMPONENT_A_NAME]);
+	/* More of the row before (its addresses, its rules): nothing to show. */
+	if (!strcmp(name, w->last))
+		return 0;
+	if (!tb[COMPFW_COMPONENT_A_ID])
+		return -1;
+	snprintf(w->last, sizeof(w->last), "%s", name);
 	print_open_object(NULL);
 	print_string("name", "%-20s ", nla_get_string(tb[COMPFW_COMPONENT_A_NAME]));
 	print_uint("id", "%-8" PRIu64 " ", nla_get_u32(tb[COMPFW_COMPONENT_A_ID]));
@@ -279,7 +299,7 @@ static int print_row(struct nl_msg *msg, void *arg)
 	else
 		print_null("cgroup", "%-24s ", "-");
 	print_uint("generation", "%-10" PRIu64 " ",
-		   ctl_get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
+		   u32_or_0(tb[COMPFW_COMPONENT_A_GENERATION]));
 	print_manifest_summary(tb[COMPFW_COMPONENT_A_MANIFEST]);
 	print_close_object();
 	return 0;
@@ -287,6 +307,7 @@ static int print_row(struct nl_msg *msg, void *arg)
 
 static int component_list(struct ctl *ctl, int argc, char **argv)
 {
+	struct list_walk w = { "" };
 	struct nl_msg *msg;
 
 	if (ctl_wants_help(argc, argv, "component " LIST_USAGE))
@@ -301,29 +322,17 @@ static int component_list(struct ctl *ctl, int argc, char **argv)
 	print_text("%-20s %-8s %-24s %-10s %-12s %s\n", "NAME", "ID", "CGROUP",
 		   "GENERATION", "VERSION", "MODE");
 	print_open_array(NULL);
-	if (ctl_transact(ctl, msg, "component list", print_row, NULL))
+	if (ctl_transact(ctl, msg, "component list", print_row, &w))
 		return 1;
 	print_close_array();
 	print_end();
 	return 0;
 }
 
-static void print_stats(const struct nlattr *nest)
+static void print_stats(const struct counters *c)
 {
-	struct nlattr *tb[COMPFW_STATS_A_MAX + 1] = { NULL };
-
-	if (nest)
-		nla_parse_nested(tb, COMPFW_STATS_A_MAX, (struct nlattr *)nest,
-				 NULL);
 	print_open_object("stats");
-	print_uint("accepted_packets", "accepted      %" PRIu64 " packets, ",
-		   ctl_get_uint(tb[COMPFW_STATS_A_ACCEPTED_PACKETS]));
-	print_uint("accepted_bytes", "%" PRIu64 " bytes\n",
-		   ctl_get_uint(tb[COMPFW_STATS_A_ACCEPTED_BYTES]));
-	print_uint("dropped_packets", "dropped       %" PRIu64 " packets, ",
-		   ctl_get_uint(tb[COMPFW_STATS_A_DROPPED_PACKETS]));
-	print_uint("dropped_bytes", "%" PRIu64 " bytes\n",
-		   ctl_get_uint(tb[COMPFW_STATS_A_DROPPED_BYTES]));
+	counters_print("", c);
 	print_close_object();
 }
 
@@ -345,7 +354,10 @@ static void print_limit_value(const char *key, const char *file,
 	print_text("\n");
 }
 
-/* The limits as the cgroup files hold them now, not as the manifest says. */
+/*
+ * The limits as the cgroup's files hold them now: the kernel never knew
+ * them, and whoever can write the files may have changed them since.
+ */
 static void print_limits(const struct nlattr *cgroup)
 {
 	char mnt[PATH_MAX], path[PATH_MAX], value[CGROUP_VALUE_MAX];
@@ -404,10 +416,10 @@ void component_print(const struct component_reply *c)
 	else
 		print_null("cgroup_id", "cgroup id     %s\n", "-");
 	print_uint("generation", "generation    %" PRIu64 "\n",
-		   ctl_get_uint(tb[COMPFW_COMPONENT_A_GENERATION]));
+		   u32_or_0(tb[COMPFW_COMPONENT_A_GENERATION]));
 	print_bool("rollback_available", "rollback      %s\n",
 		   !!tb[COMPFW_COMPONENT_A_HAS_PREVIOUS]);
-	print_stats(tb[COMPFW_COMPONENT_A_STATS]);
+	print_stats(&c->stats);
 	print_limits(cgroup);
 	print_manifest(c);
 	print_close_object();
@@ -420,48 +432,83 @@ static int reply_problem(struct component_reply *c, const char *problem)
 	return -1;
 }
 
-static int part_of(int type, enum mf_part *part)
+/* @v with room for @more after its @n elements; a message adds hundreds at once. */
+static void *grow_array(void *v, unsigned int n, unsigned int more, size_t size)
 {
-	switch (type) {
-	case COMPFW_COMPONENT_A_EXPOSURE:
-		*part = MF_PART_EXPOSURE;
-		return 1;
-	case COMPFW_COMPONENT_A_INGRESS:
-		*part = MF_PART_INGRESS;
-		return 1;
-	case COMPFW_COMPONENT_A_EGRESS:
-		*part = MF_PART_EGRESS;
-		return 1;
+	return realloc(v, ((size_t)n + more) * size);
+}
+
+static unsigned int count_attrs(struct genlmsghdr *gnlh, int type)
+{
+	struct nlattr *a;
+	unsigned int n = 0;
+	int rem;
+
+	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0),
+			  rem)
+		n += nla_type(a) == type;
+	return n;
+}
+
+/* The addresses and rule counters of one message, after those before. */
+static int add_lists(struct component_reply *c, struct genlmsghdr *gnlh)
+{
+	unsigned int n_addr = count_attrs(gnlh, COMPFW_COMPONENT_A_ADDRESS);
+	unsigned int n_rc = count_attrs(gnlh, COMPFW_COMPONENT_A_RULE_STATS);
+	struct nlattr *a;
+	void *grown;
+	int rem;
+
+	if (n_addr) {
+		grown = grow_array(c->addr, c->n_addr, n_addr, sizeof(*c->addr));
+		if (!grown)
+			return reply_problem(c, "out of memory");
+		c->addr = grown;
+	}
+	if (n_rc) {
+		grown = grow_array(c->rules, c->n_rule_counters, n_rc,
+				   sizeof(*c->rules));
+		if (!grown)
+			return reply_problem(c, "out of memory");
+		c->rules = grown;
+	}
+	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0),
+			  rem) {
+		if (nla_type(a) == COMPFW_COMPONENT_A_ADDRESS &&
+		    cidr_from_attr(a, &c->addr[c->n_addr++]))
+			return reply_problem(c, "a malformed address");
+		if (nla_type(a) == COMPFW_COMPONENT_A_RULE_STATS &&
+		    rule_counters_from_attr(a, &c->rules[c->n_rule_counters++]))
+			return reply_problem(c, "malformed rule counters");
 	}
 	return 0;
 }
 
 /**
- * component_reply_msg() - take in one message of a COMPONENT_GET dump by name
+ * component_reply_msg() - take in one message of a COMPONENT_GET reply
  * @msg: the message
  * @arg: a &struct component_reply, zeroed but for @name and @want_rules
  *
- * The first message holds the component, the manifest's header (with the
- * number of rules) and the counters; each message, the first included, may
- * hold more of the manifest's exposure and rules, in order.
+ * The first message holds the component, and every message may hold more
+ * of its addresses, of its manifest (parts, COMPFW_COMPONENT_A_MANIFEST)
+ * and of its rules' counters; all of them name it.
  *
  * Return: 0, or -1 with @arg's problem set.
  */
 int component_reply_msg(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1], *a;
+	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1];
 	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
 	struct component_reply *c = arg;
-	enum mf_part part;
+	struct nlattr *part;
 	int rem;
 
 	if (c->problem)
 		return -1;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_COMPONENT_A_MAX,
-			  component_policy))
-		return reply_problem(c, "a message with a malformed attribute");
-	if (!tb[COMPFW_COMPONENT_A_NAME])
-		return reply_problem(c, "a message without the component's name");
+	if (component_parse(msg, tb))
+		return reply_problem(c, tb[COMPFW_COMPONENT_A_NAME] ?
+				     "a message with a malformed attribute" :
+				     "a message without the component's name");
 	if (c->name && strcmp(nla_get_string(tb[COMPFW_COMPONENT_A_NAME]),
 			      c->name))
 		return reply_problem(c, "a message about another component");
@@ -472,23 +519,23 @@ int component_reply_msg(struct nl_msg *msg, void *arg)
 		c->first = msg;
 		memcpy(c->tb, tb, sizeof(tb));
 		c->n_rules = -1;
-		if (tb[COMPFW_COMPONENT_A_MANIFEST]) {
-			c->managed = true;
-			if (manifest_header_from_attr(tb[COMPFW_COMPONENT_A_MANIFEST],
-						      &c->m, &c->n_rules))
-				return reply_problem(c, "a malformed manifest header");
-		}
+		manifest_init(&c->m);
 	}
-	if (!c->want_rules)
-		return 0;
-	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0),
-			  rem) {
-		if (!part_of(nla_type(a), &part))
+	if (tb[COMPFW_COMPONENT_A_RULES])
+		c->n_rules = nla_get_u32(tb[COMPFW_COMPONENT_A_RULES]);
+	if (tb[COMPFW_COMPONENT_A_STATS] &&
+	    counters_from_attr(tb[COMPFW_COMPONENT_A_STATS], &c->stats))
+		return reply_problem(c, "malformed counters");
+	if (add_lists(c, gnlh))
+		return -1;
+	/* A message may hold several parts: the header's, then entries'. */
+	nla_for_each_attr(part, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(part) != COMPFW_COMPONENT_A_MANIFEST)
 			continue;
-		if (!c->managed)
-			return reply_problem(c, "rules of an unmanaged component");
-		if (manifest_part_from_attr(a, part, &c->m))
-			return reply_problem(c, "a malformed rule");
+		c->managed = true;
+		if (manifest_part_from_attr(part, &c->m, c->want_rules))
+			return reply_problem(c, "a malformed manifest");
 	}
 	return 0;
 }
@@ -503,6 +550,10 @@ const char *component_reply_check(struct component_reply *c)
 		return c->problem;
 	if (!c->first)
 		return c->problem = "no reply";
+	/* The parts name it; the reply's manifest need not. */
+	if (c->managed && !c->m.component &&
+	    !(c->m.component = strdup(nla_get_string(c->tb[COMPFW_COMPONENT_A_NAME]))))
+		return c->problem = "out of memory";
 	if (c->want_rules && c->managed && c->n_rules >= 0 &&
 	    got != (uint64_t)c->n_rules) {
 		snprintf(text, sizeof(text), "%u rules of the %" PRId64 " announced",
@@ -516,9 +567,14 @@ void component_reply_free(struct component_reply *c)
 {
 	nlmsg_free(c->first);
 	manifest_free(&c->m);
+	free(c->addr);
+	free(c->rules);
 	c->first = NULL;
 	memset(c->tb, 0, sizeof(c->tb));
 	c->managed = false;
+	c->addr = NULL;
+	c->rules = NULL;
+	c->n_addr = c->n_rule_counters = 0;
 	c->problem = NULL;
 }
 
@@ -610,50 +666,15 @@ int component_cgroup(struct ctl *ctl, const char *name, char *cgroup,
 }
 
 /*
- * The kernel reinstates the previous manifest; its limits, which the kernel
- * only keeps, are written back here. Back to unmanaged (a rollback of the
- * first manifest), there are none: the cgroup files stay as they are.
+ * The kernel reinstates the previous manifest. The limits are not the
+ * kernel's and are left as the cgroup's files hold them: a rollback of the
+ * limits is an apply of the old file.
  */
-static int rewrite_limits(struct ctl *ctl, const char *name)
-{
-	char mnt[PATH_MAX], text[512];
-	struct component_reply c;
-	struct limit_write w;
-	struct ctl_reply reply;
-	const char *cgroup;
-	int i, err, ret = 0;
-
-	if (fetch_component(ctl, name, false, &c, &reply)) {
-		component_reply_free(&c);
-		return ctl_error("component rollback: %s: reading it back: %s",
-				 name, ctl_reply_text(&reply, text, sizeof(text)));
-	}
-	cgroup = c.tb[COMPFW_COMPONENT_A_CGROUP] ?
-		 nla_get_string(c.tb[COMPFW_COMPONENT_A_CGROUP]) : "";
-	for (i = 0; i < MF_LIMIT_COUNT && !ret; i++) {
-		if (!c.m.limit[i] || !cgroup[0])
-			continue;
-		w = (struct limit_write) { .which = i, .value = c.m.limit[i] };
-		if (cgroup_mount(CGROUP_MOUNTS, mnt, sizeof(mnt)))
-			ret = ctl_error("component rollback: no cgroup2 mount for the limits");
-		else if ((err = limit_prepare(&w, mnt, cgroup)) ||
-			 (err = limit_write(&w)))
-			ret = ctl_error("component rollback: cannot write %s: %s",
-					w.path, strerror(-err));
-	}
-	component_reply_free(&c);
-	return ret;
-}
-
 static int component_rollback(struct ctl *ctl, int argc, char **argv)
 {
-	int ret = name_only(ctl, COMPFW_CMD_COMPONENT_ROLLBACK,
-			    "component rollback", "component " ROLLBACK_USAGE,
-			    argc, argv);
-
-	if (ret || !argc || !strcmp(argv[0], "help"))
-		return ret;
-	return rewrite_limits(ctl, argv[0]);
+	return name_only(ctl, COMPFW_CMD_COMPONENT_ROLLBACK,
+			 "component rollback", "component " ROLLBACK_USAGE,
+			 argc, argv);
 }
 
 static const struct ctl_cmd component_cmds[] = {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One component as COMPONENT_GET describes it, assembled from the messages
- * of a dump by name: the first holds the component, the manifest's header
- * and the counters, every message more of the manifest's entries.
+ * of a reply: a big component spans several, each naming it; their
+ * addresses, manifest parts and rule counters add up.
  */
 #ifndef _COMPFWCTL_COMPONENT_H
 #define _COMPFWCTL_COMPONENT_H
@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "compfwctl.h"
+#include "counters.h"
 #include "manifest.h"
 
 /**
@@ -22,7 +23,11 @@
  * @tb: its attributes
  * @managed: a manifest is in force; its header (and entries) are in @m
  * @m: the manifest
- * @n_rules: ingress plus egress rules the header announced, or -1
+ * @n_rules: the rules of the manifest in force (COMPFW_COMPONENT_A_RULES),
+ *	or -1 when no message said
+ * @stats: the component's counters
+ * @addr: the addresses it owns, @n_addr of them
+ * @rules: its rules' counters, @n_rule_counters of them
  * @problem: why the messages do not make one component, or NULL
  */
 struct component_reply {
@@ -33,9 +38,16 @@ struct component_reply {
 	bool managed;
 	struct manifest m;
 	int64_t n_rules;
+	struct counters stats;
+	struct cidr *addr;
+	unsigned int n_addr;
+	struct rule_counters *rules;
+	unsigned int n_rule_counters;
 	const char *problem;
 };
 
+int component_parse(struct nl_msg *msg,
+		    struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1]);
 int component_reply_msg(struct nl_msg *msg, void *arg);
 const char *component_reply_check(struct component_reply *c);
 void component_reply_free(struct component_reply *c);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Manifests in JSON: the one parser (fuzzable: manifest_parse() takes a
- * buffer), the checks that make bad input fail before anything is sent, ID
+ * Manifests in JSON: the one reader, on jansson (fuzzable: manifest_parse()
+ * takes a buffer), the checks that make bad input fail before anything is sent, ID
  * assignment, and the normalised JSON that `component show` prints.
  *
  * Every error names the value by its JSON path, so that a person can find
@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jv.h"
 #include "manifest.h"
 #include "xalloc.h"
 
@@ -37,6 +36,67 @@ static const struct {
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The member names a manifest may use; MF_K_OTHER for any other. */
+enum mf_key {
+	MF_K_OTHER,
+	MF_K_COMPONENT,
+	MF_K_VERSION,
+	MF_K_MODE,
+	MF_K_LOG,
+	MF_K_NFLOG_GROUP,
+	MF_K_EXPOSURE,
+	MF_K_INGRESS,
+	MF_K_EGRESS,
+	MF_K_LIMITS,
+	MF_K_ID,
+	MF_K_PEER,
+	MF_K_PROTOCOL,
+	MF_K_PORTS,
+	MF_K_ICMP_TYPE,
+	MF_K_CIDR,
+	MF_K_EXCEPT,
+	MF_K_CPU,
+	MF_K_MEMORY,
+	MF_K_IO,
+	MF_K_COUNT,
+};
+
+#define MF_BIT(key) (1u << (key))
+
+static const char *const mf_key_name[MF_K_COUNT] = {
+	[MF_K_OTHER] = "",
+	[MF_K_COMPONENT] = "component",
+	[MF_K_VERSION] = "version",
+	[MF_K_MODE] = "mode",
+	[MF_K_LOG] = "log",
+	[MF_K_NFLOG_GROUP] = "nflog_group",
+	[MF_K_EXPOSURE] = "exposure",
+	[MF_K_INGRESS] = "ingress",
+	[MF_K_EGRESS] = "egress",
+	[MF_K_LIMITS] = "limits",
+	[MF_K_ID] = "id",
+	[MF_K_PEER] = "peer",
+	[MF_K_PROTOCOL] = "protocol",
+	[MF_K_PORTS] = "ports",
+	[MF_K_ICMP_TYPE] = "icmp_type",
+	[MF_K_CIDR] = "cidr",
+	[MF_K_EXCEPT] = "except",
+	[MF_K_CPU] = "cpu",
+	[MF_K_MEMORY] = "memory",
+	[MF_K_IO] = "io",
+};
+
+/* Of the keys @allowed, the one named @name; MF_K_OTHER when none is. */
+static enum mf_key key_of(const char *name, uint32_t allowed)
+{
+	unsigned int k;
+
+	for (k = 1; k < MF_K_COUNT; k++)
+		if ((allowed & MF_BIT(k)) && !strcmp(mf_key_name[k], name))
+			return k;
+	return MF_K_OTHER;
+}
 
 /*
  * Where the parser is in the document, and where its errors go. The path is
@@ -153,48 +213,50 @@ fail_at(struct pctx *p, const char *key, const char *fmt, ...)
 
 /* An object's members by name, found in one pass over them. */
 struct members {
-	const struct jv *v[JV_K_COUNT];
+	json_t *v[MF_K_COUNT];
 };
 
 /*
  * Unknown fields are errors: a typo must not silently widen a policy. The
  * others go into @m; there are no duplicates, which jansson refuses.
  */
-static int check_fields(struct pctx *p, const struct jv *obj,
-			uint32_t allowed, struct members *m)
+static int check_fields(struct pctx *p, json_t *obj, uint32_t allowed,
+			struct members *m)
 {
-	const struct jv *c;
-	unsigned int i;
+	const char *name;
+	enum mf_key key;
+	json_t *c;
 
 	memset(m, 0, sizeof(*m));
-	jv_foreach(obj, i, c) {
-		if (!(allowed & JV_BIT(c->key)))
-			return fail(p, "unknown field \"%s\"", c->name);
-		m->v[c->key] = c;
+	json_object_foreach(obj, name, c) {
+		key = key_of(name, allowed);
+		if (key == MF_K_OTHER)
+			return fail(p, "unknown field \"%s\"", name);
+		m->v[key] = c;
 	}
 	return 0;
 }
 
 static int get_string(struct pctx *p, const struct members *m,
-		      enum jv_key key, size_t max, char **out)
+		      enum mf_key key, size_t max, char **out)
 {
-	const struct jv *v = m->v[key];
-	const char *name = jv_key_name[key];
+	json_t *v = m->v[key];
+	const char *name = mf_key_name[key];
 	const char *s;
 	size_t len;
 
 	if (!v)
 		return 0;
-	if (!jv_is(v, JV_STRING))
+	if (!json_is_string(v))
 		return fail_at(p, name, "must be a string");
-	s = v->u.s;
+	s = json_string_value(v);
 	len = strlen(s);
 	if (!len)
 		return fail_at(p, name, "must not be empty");
 	if (len >= max)
 		return fail_at(p, name, "\"%s\" is longer than %zu bytes", s,
 			       max - 1);
-	if (len != v->n)
+	if (len != json_string_length(v))
 		return fail_at(p, name, "must not contain a NUL");
 	*out = memcpy(xcalloc(len + 1, 1), s, len);
 	return 0;
@@ -202,18 +264,18 @@ static int get_string(struct pctx *p, const struct members *m,
 
 /* An integer member within [min, max]; 1 when present, 0 when absent. */
 static int get_uint(struct pctx *p, const struct members *m,
-		    enum jv_key key, json_int_t min, json_int_t max,
+		    enum mf_key key, json_int_t min, json_int_t max,
 		    json_int_t *out)
 {
-	const struct jv *v = m->v[key];
+	json_t *v = m->v[key];
 
 	if (!v)
 		return 0;
-	if (!jv_is(v, JV_INTEGER))
-		return fail_at(p, jv_key_name[key], "must be an integer");
-	*out = v->u.i;
+	if (!json_is_integer(v))
+		return fail_at(p, mf_key_name[key], "must be an integer");
+	*out = json_integer_value(v);
 	if (*out < min || *out > max)
-		return fail_at(p, jv_key_name[key], "%lld out of range %lld-%lld",
+		return fail_at(p, mf_key_name[key], "%lld out of range %lld-%lld",
 			       (long long)*out, (long long)min,
 			       (long long)max);
 	return 1;
@@ -243,23 +305,23 @@ static bool proto_is_icmp(uint8_t proto)
 static int parse_proto(struct pctx *p, const struct members *m,
 		       struct mf_l4 *l4)
 {
-	const struct jv *v = m->v[JV_K_PROTOCOL];
+	json_t *v = m->v[MF_K_PROTOCOL];
 	unsigned int i;
 
 	l4->proto = 0;
 	if (!v)
 		return 0;
-	if (!jv_is(v, JV_STRING))
+	if (!json_is_string(v))
 		return fail_at(p, "protocol", "must be a string");
 	for (i = 0; i < ARRAY_SIZE(mf_protos); i++) {
-		if (!strcmp(mf_protos[i].name, v->u.s)) {
+		if (!strcmp(mf_protos[i].name, json_string_value(v))) {
 			l4->proto = mf_protos[i].proto;
 			return 0;
 		}
 	}
 	return fail_at(p, "protocol",
 		       "unknown protocol \"%s\" (tcp, udp, sctp, icmp, icmpv6 or any)",
-		       v->u.s);
+		       json_string_value(v));
 }
 
 /* One port as text: digits only, so "+80", " 80" and "0x50" are refused. */
@@ -307,21 +369,21 @@ static int parse_port_string(struct pctx *p, const char *s, struct mf_l4 *l4)
 static int parse_ports(struct pctx *p, const struct members *m,
 		       struct mf_l4 *l4)
 {
-	const struct jv *v = m->v[JV_K_PORTS];
+	json_t *v = m->v[MF_K_PORTS];
 
 	if (!v)
 		return 0;
 	if (!proto_has_ports(l4->proto))
 		return fail_at(p, "ports", "ports need protocol tcp, udp or sctp");
 	l4->has_ports = true;
-	if (jv_is(v, JV_STRING))
-		return parse_port_string(p, v->u.s, l4);
-	if (!jv_is(v, JV_INTEGER))
+	if (json_is_string(v))
+		return parse_port_string(p, json_string_value(v), l4);
+	if (!json_is_integer(v))
 		return fail_at(p, "ports", "must be an integer or \"LO-HI\"");
-	if (v->u.i < 0 || v->u.i > 65535)
+	if (json_integer_value(v) < 0 || json_integer_value(v) > 65535)
 		return fail_at(p, "ports", "%lld out of range 0-65535",
-			       (long long)v->u.i);
-	l4->port_min = l4->port_max = v->u.i;
+			       (long long)json_integer_value(v));
+	l4->port_min = l4->port_max = json_integer_value(v);
 	return 0;
 }
 
@@ -334,10 +396,10 @@ static int parse_l4(struct pctx *p, const struct members *m,
 
 	if (parse_proto(p, m, l4) || parse_ports(p, m, l4))
 		return -1;
-	if (m->v[JV_K_ICMP_TYPE] && !proto_is_icmp(l4->proto))
+	if (m->v[MF_K_ICMP_TYPE] && !proto_is_icmp(l4->proto))
 		return fail_at(p, "icmp_type",
 			       "icmp_type needs protocol icmp or icmpv6");
-	ret = get_uint(p, m, JV_K_ICMP_TYPE, 0, 255, &type);
+	ret = get_uint(p, m, MF_K_ICMP_TYPE, 0, 255, &type);
 	if (ret < 0)
 		return -1;
 	l4->has_icmp_type = ret;
@@ -345,14 +407,14 @@ static int parse_l4(struct pctx *p, const struct members *m,
 	return 0;
 }
 
-static int parse_exposure(struct pctx *p, const struct jv *obj,
+static int parse_exposure(struct pctx *p, json_t *obj,
 			  struct mf_l4 *l4)
 {
-	static const uint32_t fields = JV_BIT(JV_K_PROTOCOL) |
-		JV_BIT(JV_K_PORTS) | JV_BIT(JV_K_ICMP_TYPE);
+	static const uint32_t fields = MF_BIT(MF_K_PROTOCOL) |
+		MF_BIT(MF_K_PORTS) | MF_BIT(MF_K_ICMP_TYPE);
 	struct members m;
 
-	if (!jv_is(obj, JV_OBJECT))
+	if (!json_is_object(obj))
 		return fail(p, "must be an object");
 	if (check_fields(p, obj, fields, &m))
 		return -1;
@@ -360,34 +422,34 @@ static int parse_exposure(struct pctx *p, const struct jv *obj,
 }
 
 /* A prefix with no host bits set, which would otherwise hide a typo. */
-static int parse_cidr(struct pctx *p, const struct jv *v, struct cidr *cidr)
+static int parse_cidr(struct pctx *p, json_t *v, struct cidr *cidr)
 {
 	char text[CIDR_TEXT_MAX];
 	struct cidr masked;
 
-	if (!jv_is(v, JV_STRING))
+	if (!json_is_string(v))
 		return fail(p, "must be a string");
-	if (cidr_parse(v->u.s, cidr))
-		return fail(p, "bad CIDR \"%s\"", v->u.s);
+	if (cidr_parse(json_string_value(v), cidr))
+		return fail(p, "bad CIDR \"%s\"", json_string_value(v));
 	if (cidr_host_bits(cidr, &masked))
 		return fail(p, "\"%s\" has host bits set (did you mean %s?)",
-			    v->u.s, cidr_format(&masked, text));
+			    json_string_value(v), cidr_format(&masked, text));
 	return 0;
 }
 
-static int parse_excepts(struct pctx *p, const struct jv *arr,
+static int parse_excepts(struct pctx *p, json_t *arr,
 			 struct mf_rule *r)
 {
 	char inner[CIDR_TEXT_MAX], outer[CIDR_TEXT_MAX];
-	const struct jv *v;
-	unsigned int i;
+	json_t *v;
+	size_t i;
 	unsigned int old;
 
-	if (!jv_is(arr, JV_ARRAY))
+	if (!json_is_array(arr))
 		return fail(p, "must be an array of CIDRs");
-	r->n_except = arr->n;
+	r->n_except = json_array_size(arr);
 	r->except = xcalloc(r->n_except, sizeof(*r->except));
-	jv_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v) {
 		old = path_index(p, i);
 		if (parse_cidr(p, v, &r->except[i]))
 			return -1;
@@ -400,26 +462,26 @@ static int parse_excepts(struct pctx *p, const struct jv *arr,
 	return 0;
 }
 
-static int parse_peer_object(struct pctx *p, const struct jv *peer,
+static int parse_peer_object(struct pctx *p, json_t *peer,
 			     struct mf_rule *r)
 {
-	static const uint32_t fields = JV_BIT(JV_K_COMPONENT) |
-		JV_BIT(JV_K_CIDR) | JV_BIT(JV_K_EXCEPT);
-	const struct jv *cidr, *except;
+	static const uint32_t fields = MF_BIT(MF_K_COMPONENT) |
+		MF_BIT(MF_K_CIDR) | MF_BIT(MF_K_EXCEPT);
+	json_t *cidr, *except;
 	struct members m;
 	unsigned int old;
 
 	if (check_fields(p, peer, fields, &m))
 		return -1;
-	cidr = m.v[JV_K_CIDR];
-	except = m.v[JV_K_EXCEPT];
-	if (!!cidr == !!m.v[JV_K_COMPONENT])
+	cidr = m.v[MF_K_CIDR];
+	except = m.v[MF_K_EXCEPT];
+	if (!!cidr == !!m.v[MF_K_COMPONENT])
 		return fail(p, "give one of \"component\" and \"cidr\"");
 	if (!cidr) {
 		if (except)
 			return fail_at(p, "except", "except needs \"cidr\"");
 		r->peer = MF_PEER_COMPONENT;
-		return get_string(p, &m, JV_K_COMPONENT, COMPFW_NAME_MAX,
+		return get_string(p, &m, MF_K_COMPONENT, COMPFW_NAME_MAX,
 				  &r->component);
 	}
 	r->peer = MF_PEER_CIDR;
@@ -436,18 +498,18 @@ static int parse_peer_object(struct pctx *p, const struct jv *peer,
 static int parse_peer(struct pctx *p, const struct members *rule,
 		      struct mf_rule *r)
 {
-	const struct jv *peer = rule->v[JV_K_PEER];
+	json_t *peer = rule->v[MF_K_PEER];
 	unsigned int old;
 
 	r->peer = MF_PEER_ANY;
 	if (!peer)
 		return 0;
 	old = path_key(p, "peer");
-	if (jv_is(peer, JV_STRING) && !strcmp(peer->u.s, "any")) {
+	if (json_is_string(peer) && !strcmp(json_string_value(peer), "any")) {
 		path_restore(p, old);
 		return 0;
 	}
-	if (!jv_is(peer, JV_OBJECT))
+	if (!json_is_object(peer))
 		return fail(p, "must be \"any\", {\"component\": NAME} or {\"cidr\": CIDR}");
 	if (parse_peer_object(p, peer, r))
 		return -1;
@@ -455,21 +517,21 @@ static int parse_peer(struct pctx *p, const struct members *rule,
 	return 0;
 }
 
-static int parse_rule(struct pctx *p, const struct jv *obj, struct mf_rule *r)
+static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
 {
-	static const uint32_t fields = JV_BIT(JV_K_ID) | JV_BIT(JV_K_PEER) |
-		JV_BIT(JV_K_PROTOCOL) | JV_BIT(JV_K_PORTS) |
-		JV_BIT(JV_K_ICMP_TYPE);
+	static const uint32_t fields = MF_BIT(MF_K_ID) | MF_BIT(MF_K_PEER) |
+		MF_BIT(MF_K_PROTOCOL) | MF_BIT(MF_K_PORTS) |
+		MF_BIT(MF_K_ICMP_TYPE);
 	char text[CIDR_TEXT_MAX];
 	struct members m;
 	json_int_t id;
 	int ret;
 
-	if (!jv_is(obj, JV_OBJECT))
+	if (!json_is_object(obj))
 		return fail(p, "must be an object");
 	if (check_fields(p, obj, fields, &m))
 		return -1;
-	ret = get_uint(p, &m, JV_K_ID, 1, UINT32_MAX, &id);
+	ret = get_uint(p, &m, MF_K_ID, 1, UINT32_MAX, &id);
 	if (ret < 0)
 		return -1;
 	r->id_given = ret;
@@ -486,20 +548,20 @@ static int parse_rule(struct pctx *p, const struct jv *obj, struct mf_rule *r)
 }
 
 static int parse_rules(struct pctx *p, const struct members *m,
-		       enum jv_key key, struct mf_rule **rules, unsigned int *n)
+		       enum mf_key key, struct mf_rule **rules, unsigned int *n)
 {
-	const struct jv *arr = m->v[key], *v;
+	json_t *arr = m->v[key], *v;
 	unsigned int old, old_i;
-	unsigned int i;
+	size_t i;
 
 	if (!arr)
 		return 0;
-	old = path_key(p, jv_key_name[key]);
-	if (!jv_is(arr, JV_ARRAY))
+	old = path_key(p, mf_key_name[key]);
+	if (!json_is_array(arr))
 		return fail(p, "must be an array");
-	*n = arr->n;
+	*n = json_array_size(arr);
 	*rules = xcalloc(*n, sizeof(**rules));
-	jv_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v) {
 		old_i = path_index(p, i);
 		if (parse_rule(p, v, &(*rules)[i]))
 			return -1;
@@ -512,18 +574,18 @@ static int parse_rules(struct pctx *p, const struct members *m,
 static int parse_exposures(struct pctx *p, const struct members *obj,
 			   struct manifest *m)
 {
-	const struct jv *arr = obj->v[JV_K_EXPOSURE], *v;
+	json_t *arr = obj->v[MF_K_EXPOSURE], *v;
 	unsigned int old, old_i;
-	unsigned int i;
+	size_t i;
 
 	if (!arr)
 		return 0;
 	old = path_key(p, "exposure");
-	if (!jv_is(arr, JV_ARRAY))
+	if (!json_is_array(arr))
 		return fail(p, "must be an array");
-	m->n_exposure = arr->n;
+	m->n_exposure = json_array_size(arr);
 	m->exposure = xcalloc(m->n_exposure, sizeof(*m->exposure));
-	jv_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v) {
 		old_i = path_index(p, i);
 		if (parse_exposure(p, v, &m->exposure[i]))
 			return -1;
@@ -612,17 +674,17 @@ static const char *const mf_limit_want[MF_LIMIT_COUNT] = {
 	"\"MAJ:MIN KEY=VALUE...\" with rbps, wbps, riops, wiops",
 };
 
-static int parse_limit(struct pctx *p, const struct jv *v, enum mf_limit which,
+static int parse_limit(struct pctx *p, json_t *v, enum mf_limit which,
 		       struct manifest *m)
 {
-	char text[COMPFW_LIMIT_MAX];
+	char text[MF_LIMIT_MAX];
 
-	if (jv_is(v, JV_INTEGER) && v->u.i >= 0)
-		snprintf(text, sizeof(text), "%lld", (long long)v->u.i);
-	else if (jv_is(v, JV_STRING) && v->n < sizeof(text))
-		snprintf(text, sizeof(text), "%s", v->u.s);
-	else if (jv_is(v, JV_STRING))
-		return fail(p, "longer than %d bytes", COMPFW_LIMIT_MAX - 1);
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v));
+	else if (json_is_string(v) && json_string_length(v) < sizeof(text))
+		snprintf(text, sizeof(text), "%s", json_string_value(v));
+	else if (json_is_string(v))
+		return fail(p, "longer than %d bytes", MF_LIMIT_MAX - 1);
 	else
 		return fail(p, "must be a string");
 	if (mf_limit_check(which, text))
@@ -635,10 +697,10 @@ static int parse_limit(struct pctx *p, const struct jv *v, enum mf_limit which,
 static int parse_limits(struct pctx *p, const struct members *obj,
 			struct manifest *m)
 {
-	static const enum jv_key keys[MF_LIMIT_COUNT] = {
-		JV_K_CPU, JV_K_MEMORY, JV_K_IO,
+	static const enum mf_key keys[MF_LIMIT_COUNT] = {
+		MF_K_CPU, MF_K_MEMORY, MF_K_IO,
 	};
-	const struct jv *limits = obj->v[JV_K_LIMITS], *v;
+	json_t *limits = obj->v[MF_K_LIMITS], *v;
 	unsigned int old, old_i;
 	struct members lm;
 	int i;
@@ -646,10 +708,10 @@ static int parse_limits(struct pctx *p, const struct members *obj,
 	if (!limits)
 		return 0;
 	old = path_key(p, "limits");
-	if (!jv_is(limits, JV_OBJECT))
+	if (!json_is_object(limits))
 		return fail(p, "must be an object");
-	if (check_fields(p, limits, JV_BIT(JV_K_CPU) | JV_BIT(JV_K_MEMORY) |
-			 JV_BIT(JV_K_IO), &lm))
+	if (check_fields(p, limits, MF_BIT(MF_K_CPU) | MF_BIT(MF_K_MEMORY) |
+			 MF_BIT(MF_K_IO), &lm))
 		return -1;
 	for (i = 0; i < MF_LIMIT_COUNT; i++) {
 		v = lm.v[keys[i]];
@@ -667,18 +729,18 @@ static int parse_limits(struct pctx *p, const struct members *obj,
 static int parse_mode(struct pctx *p, const struct members *obj,
 		      struct manifest *m)
 {
-	const struct jv *v = obj->v[JV_K_MODE];
+	json_t *v = obj->v[MF_K_MODE];
 
 	m->mode = COMPFW_MODE_ENFORCE;
 	if (!v)
 		return 0;
-	if (!jv_is(v, JV_STRING))
+	if (!json_is_string(v))
 		return fail_at(p, "mode", "must be a string");
-	if (!strcmp(v->u.s, "audit"))
+	if (!strcmp(json_string_value(v), "audit"))
 		m->mode = COMPFW_MODE_AUDIT;
-	else if (strcmp(v->u.s, "enforce"))
+	else if (strcmp(json_string_value(v), "enforce"))
 		return fail_at(p, "mode", "unknown mode \"%s\" (enforce or audit)",
-			       v->u.s);
+			       json_string_value(v));
 	return 0;
 }
 
@@ -691,27 +753,27 @@ static const char *const log_names[] = {
 static int parse_log(struct pctx *p, const struct members *obj,
 		     struct manifest *m)
 {
-	const struct jv *v = obj->v[JV_K_LOG];
-	const struct jv *g = obj->v[JV_K_NFLOG_GROUP];
+	json_t *v = obj->v[MF_K_LOG];
+	json_t *g = obj->v[MF_K_NFLOG_GROUP];
 	unsigned int i;
 
 	m->log = COMPFW_LOG_DROPS;
-	if (v && !jv_is(v, JV_STRING))
+	if (v && !json_is_string(v))
 		return fail_at(p, "log", "must be a string");
 	for (i = 0; v && i < sizeof(log_names) / sizeof(log_names[0]); i++)
-		if (!strcmp(v->u.s, log_names[i]))
+		if (!strcmp(json_string_value(v), log_names[i]))
 			break;
 	if (v && i == sizeof(log_names) / sizeof(log_names[0]))
 		return fail_at(p, "log", "unknown log level \"%s\" (off, drops or all)",
-			       v->u.s);
+			       json_string_value(v));
 	if (v)
 		m->log = i;
 	if (!g)
 		return 0;
-	if (!jv_is(g, JV_INTEGER) || g->u.i < 0 || g->u.i > 65535)
+	if (!json_is_integer(g) || json_integer_value(g) < 0 || json_integer_value(g) > 65535)
 		return fail_at(p, "nflog_group", "must be an integer 0-65535");
 	m->has_nflog = true;
-	m->nflog_group = g->u.i;
+	m->nflog_group = json_integer_value(g);
 	return 0;
 }
 
@@ -825,30 +887,30 @@ static int parse_ids(struct pctx *p, struct manifest *m)
 	return ret;
 }
 
-static int parse_manifest(struct pctx *p, const struct jv *obj,
+static int parse_manifest(struct pctx *p, json_t *obj,
 			  struct manifest *m)
 {
-	static const uint32_t fields = JV_BIT(JV_K_COMPONENT) |
-		JV_BIT(JV_K_VERSION) | JV_BIT(JV_K_MODE) | JV_BIT(JV_K_LOG) |
-		JV_BIT(JV_K_NFLOG_GROUP) | JV_BIT(JV_K_EXPOSURE) |
-		JV_BIT(JV_K_INGRESS) | JV_BIT(JV_K_EGRESS) |
-		JV_BIT(JV_K_LIMITS);
+	static const uint32_t fields = MF_BIT(MF_K_COMPONENT) |
+		MF_BIT(MF_K_VERSION) | MF_BIT(MF_K_MODE) | MF_BIT(MF_K_LOG) |
+		MF_BIT(MF_K_NFLOG_GROUP) | MF_BIT(MF_K_EXPOSURE) |
+		MF_BIT(MF_K_INGRESS) | MF_BIT(MF_K_EGRESS) |
+		MF_BIT(MF_K_LIMITS);
 	struct members mb;
 
-	if (!jv_is(obj, JV_OBJECT))
+	if (!json_is_object(obj))
 		return fail(p, "must be an object");
 	if (check_fields(p, obj, fields, &mb))
 		return -1;
-	if (!mb.v[JV_K_COMPONENT])
+	if (!mb.v[MF_K_COMPONENT])
 		return fail(p, "missing field \"component\"");
-	if (get_string(p, &mb, JV_K_COMPONENT, COMPFW_NAME_MAX,
+	if (get_string(p, &mb, MF_K_COMPONENT, COMPFW_NAME_MAX,
 		       &m->component) ||
-	    get_string(p, &mb, JV_K_VERSION, COMPFW_VERSION_MAX,
+	    get_string(p, &mb, MF_K_VERSION, COMPFW_VERSION_MAX,
 		       &m->version) ||
 	    parse_mode(p, &mb, m) || parse_log(p, &mb, m) ||
 	    parse_exposures(p, &mb, m) ||
-	    parse_rules(p, &mb, JV_K_INGRESS, &m->ingress, &m->n_ingress) ||
-	    parse_rules(p, &mb, JV_K_EGRESS, &m->egress, &m->n_egress) ||
+	    parse_rules(p, &mb, MF_K_INGRESS, &m->ingress, &m->n_ingress) ||
+	    parse_rules(p, &mb, MF_K_EGRESS, &m->egress, &m->n_egress) ||
 	    parse_limits(p, &mb, m))
 		return -1;
 	return parse_ids(p, m);
@@ -907,9 +969,8 @@ struct reader {
 };
 
 /* One manifest: @index in the top-level array, or -1 for a lone one. */
-static int read_manifest(void *ctx, const struct jv *v, int index)
+static int read_manifest(struct reader *r, json_t *v, int index)
 {
-	struct reader *r = ctx;
 	struct manifest_set *set = r->set;
 	unsigned int old = r->p.depth;
 	int ret;
@@ -925,21 +986,21 @@ static int read_manifest(void *ctx, const struct jv *v, int index)
 	return ret;
 }
 
-static int manifest_from_tree(const struct jv *root, struct manifest_set *set,
+static int manifest_from_tree(json_t *root, struct manifest_set *set,
 			      struct mf_error *err)
 {
 	struct reader r = { .set = set, .p = { .err = err } };
-	const struct jv *v;
-	unsigned int i;
+	json_t *v;
+	size_t i;
 
 	memset(set, 0, sizeof(*set));
 	memset(err, 0, sizeof(*err));
-	if (!jv_is(root, JV_ARRAY))
+	if (!json_is_array(root))
 		return read_manifest(&r, root, -1);
 	set->is_array = true;
-	if (!root->n)
+	if (!json_array_size(root))
 		return fail(&r.p, "no manifest in the array");
-	jv_foreach(root, i, v)
+	json_array_foreach(root, i, v)
 		if (read_manifest(&r, v, i))
 			return -1;
 	return check_unique_components(&r.p, set);
@@ -948,13 +1009,7 @@ static int manifest_from_tree(const struct jv *root, struct manifest_set *set,
 int manifest_from_json(json_t *root, struct manifest_set *set,
 		       struct mf_error *err)
 {
-	struct jv_doc doc = { 0 };
-	int ret;
-
-	jv_from_json(&doc, root);
-	ret = manifest_from_tree(doc.v, set, err);
-	jv_free(&doc);
-	return ret;
+	return manifest_from_tree(root, set, err);
 }
 
 /**
@@ -969,22 +1024,11 @@ int manifest_from_json(json_t *root, struct manifest_set *set,
 int manifest_parse(const char *buf, size_t len, struct manifest_set *set,
 		   struct mf_error *err)
 {
-	struct reader r = { .set = set, .p = { .err = err } };
-	struct jv_doc doc = { 0 };
 	json_error_t jerr;
 	json_t *root;
 	int ret;
 
 	memset(set, 0, sizeof(*set));
-	memset(err, 0, sizeof(*err));
-	/* The fast path, for a file all good: one manifest at a time. */
-	ret = jv_parse(&doc, buf, len, read_manifest, &r);
-	jv_free(&doc);
-	if (!ret && set->n &&
-	    (!set->is_array || !check_unique_components(&r.p, set)))
-		return 0;
-	/* Anything else is read again by jansson, to name the first error. */
-	manifest_set_free(set);
 	memset(err, 0, sizeof(*err));
 	/* Duplicate keys would let one of two values win silently. */
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A manifest: a component's policy, parsed from JSON, sent as netlink
- * attributes (a header nest, enum compfw_manifest_attrs, followed by its
- * exposure and rules as top-level attributes) and read back from them.
+ * attributes (self-contained COMPFW_APPLY_A_MANIFEST nests, enum
+ * compfw_manifest_attrs, as many parts as its size takes) and read back
+ * from them.
  */
 #ifndef _COMPFWCTL_MANIFEST_H
 #define _COMPFWCTL_MANIFEST_H
@@ -17,19 +18,19 @@
 
 /* The most one netlink attribute (a nest) can hold: its nla_len is a u16. */
 #define MF_NLA_MAX 65535
+/*
+ * The most one manifest part is made to hold: under MF_NLA_MAX, with room
+ * to spare for whatever a kernel may add to a nest it echoes back.
+ */
+#define MF_PART_MAX (60 * 1024)
+/* A resource limit's value, with the NUL: cgroup files take short lines. */
+#define MF_LIMIT_MAX 128
 
 enum mf_limit {
 	MF_LIMIT_CPU,
 	MF_LIMIT_MEMORY,
 	MF_LIMIT_IO,
 	MF_LIMIT_COUNT,
-};
-
-/* The entries that follow a manifest's header as top-level attributes. */
-enum mf_part {
-	MF_PART_EXPOSURE,
-	MF_PART_INGRESS,
-	MF_PART_EGRESS,
 };
 
 enum mf_peer {
@@ -78,7 +79,8 @@ struct mf_rule {
  * @log: &enum compfw_log
  * @has_nflog: denied packets also go to nfnetlink_log group @nflog_group
  * @nflog_group: that group
- * @limit: cgroup v2 limit strings indexed by &enum mf_limit, or NULL
+ * @limit: cgroup v2 limit strings indexed by &enum mf_limit, or NULL; the
+ *	kernel never sees them: compfwctl writes them to the cgroup's files
  */
 struct manifest {
 	char *component;
@@ -144,9 +146,10 @@ struct attr_paths;
 size_t manifest_msg_size(const struct manifest_set *set);
 int manifest_put_set(struct nl_msg *msg, const struct manifest_set *set,
 		     struct attr_paths *paths, struct mf_error *err);
-int manifest_header_from_attr(const struct nlattr *nest, struct manifest *m,
-			      int64_t *n_rules);
-int manifest_part_from_attr(const struct nlattr *attr, enum mf_part part,
-			    struct manifest *m);
+void manifest_init(struct manifest *m);
+int manifest_part_from_attr(const struct nlattr *nest, struct manifest *m,
+			    bool entries);
+const char *manifest_part_component(const struct nlattr *nest);
+int cidr_from_attr(const struct nlattr *nest, struct cidr *cidr);
 
 #endif /* _COMPFWCTL_MANIFEST_H */

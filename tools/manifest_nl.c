@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Manifests as netlink attributes, exactly as uapi/linux/compfw.h lays them
- * out. Going out, each manifest is a COMPFW_APPLY_A_MANIFEST nest holding
- * only its header, followed by its COMPFW_APPLY_A_EXPOSURE, _INGRESS and
- * _EGRESS entries as top-level attributes: one attribute holds at most
- * 64 KiB, a manifest may hold 65,536 rules. Coming back (COMPONENT_GET), a
- * header-only COMPFW_COMPONENT_A_MANIFEST nest and top-level
- * COMPFW_COMPONENT_A_EXPOSURE, _INGRESS and _EGRESS attributes, possibly
- * over several messages. Every attribute sent is recorded with the JSON
- * value it came from (attrpath.c).
+ * Manifests as netlink attributes, as Documentation/netlink/specs/compfw.yaml
+ * lays them out (family version 2), written and read through libnl.
+ *
+ * Going out, a manifest is one or more self-contained COMPFW_APPLY_A_MANIFEST
+ * nests ("parts"): each names the component, the first also carries the
+ * header (version, mode, log, nflog-group), and each holds as many exposure
+ * entries and rules as fit in MF_PART_MAX bytes. nla_len is a u16, so one
+ * nest cannot hold a manifest of 65,536 rules; the kernel adds the parts up,
+ * and all parts of all manifests go in one request, all or nothing.
+ * Coming back (COMPONENT_GET), COMPFW_COMPONENT_A_MANIFEST nests of the same
+ * layout, one per message, add up the same way.
+ *
+ * Every attribute sent may be recorded with the JSON value it came from
+ * (attrpath.c), so that the offset the kernel blames names a place in the
+ * file.
  */
 
 #include <errno.h>
@@ -22,24 +28,16 @@
 #include "attrpath.h"
 #include "manifest.h"
 
-/*
- * Where the encoder writes and records. It writes the attributes into the
- * message's buffer itself, byte for byte as nla_put() and nla_nest_start()
- * would, without a library call and a size check per attribute: a batch of
- * 100,000 rules is a million attributes. The message's nlmsg_len catches up
- * at the end.
- */
+/* Where the encoder writes and what it records. */
 struct enc {
+	struct nl_msg *msg;
 	struct attr_paths *paths;
 	struct mf_error *err;
-	char *hdr;
-	char *tail;
-	char *end;
 };
 
 static uint32_t enc_tail(const struct enc *e)
 {
-	return e->tail - e->hdr;
+	return nlmsg_hdr(e->msg)->nlmsg_len;
 }
 
 /* Start a record at the tail; -1 (no parent for children) when not recording. */
@@ -63,38 +61,13 @@ static int enc_nomem(struct enc *e)
 	return -1;
 }
 
-/* nla_put(): the header, the data, zeroed padding; NULL when it does not fit. */
-static inline struct nlattr *enc_put(struct enc *e, int type,
-				     const void *data, int len)
-{
-	struct nlattr *nla = (struct nlattr *)e->tail;
-
-	if (NLA_ALIGN(NLA_HDRLEN + len) > e->end - e->tail)
-		return NULL;
-	nla->nla_type = type;
-	nla->nla_len = NLA_HDRLEN + len;
-	if (len) {
-		/* The padding: zero the last word, then copy over its start. */
-		memset(e->tail + NLA_HDRLEN + NLA_ALIGN(len) - 4, 0, 4);
-		memcpy(e->tail + NLA_HDRLEN, data, len);
-	}
-	e->tail += NLA_ALIGN(NLA_HDRLEN + len);
-	return nla;
-}
-
-/* nla_nest_start(): an empty attribute with NLA_F_NESTED. */
-static struct nlattr *nest_start(struct enc *e, int type)
-{
-	return enc_put(e, NLA_F_NESTED | type, NULL, 0);
-}
-
-/* A leaf attribute, recorded under @parent as @key. */
+/* A leaf attribute, recorded under @parent as @key (NULL: not recorded). */
 static int put_rec(struct enc *e, int parent, const char *key, int type,
 		   const void *data, int len)
 {
 	int rec = key ? rec_begin(e, parent, key, -1) : -1;
 
-	if (!enc_put(e, type, data, len))
+	if (nla_put(e->msg, type, len, data) < 0)
 		return enc_nomem(e);
 	rec_end(e, rec);
 	return 0;
@@ -107,13 +80,13 @@ static int put_str(struct enc *e, int parent, const char *key, int type,
 }
 
 /*
- * A nest that may not outgrow the u16 nla_len of its header. Rules are
- * attributes of their own, so only a rule with thousands of excepts can.
- * None is ever empty, which nla_nest_end() would drop.
+ * Parts are kept under MF_PART_MAX; only a rule with thousands of excepts
+ * can outgrow the u16 nla_len of its own nest. None is ever empty, which
+ * nla_nest_end() would drop.
  */
 static int nest_end(struct enc *e, struct nlattr *nest, int rec)
 {
-	long len = e->tail - (char *)nest;
+	long len = (char *)nlmsg_tail(nlmsg_hdr(e->msg)) - (char *)nest;
 
 	if (len > MF_NLA_MAX) {
 		snprintf(e->err->msg, sizeof(e->err->msg),
@@ -124,7 +97,8 @@ static int nest_end(struct enc *e, struct nlattr *nest, int rec)
 					  sizeof(e->err->path));
 		return -1;
 	}
-	nest->nla_len = len;
+	if (nla_nest_end(e->msg, nest) < 0)
+		return enc_nomem(e);
 	rec_end(e, rec);
 	return 0;
 }
@@ -150,12 +124,12 @@ static int put_cidr(struct enc *e, int parent, const char *key, int index,
 		    int type, const struct cidr *cidr)
 {
 	int rec = rec_begin(e, parent, key, index);
-	struct nlattr *nest = nest_start(e, type);
+	struct nlattr *nest = nla_nest_start(e->msg, type);
 
 	if (!nest ||
-	    !enc_put(e, cidr->family == AF_INET ? COMPFW_CIDR_A_ADDR4 :
-		     COMPFW_CIDR_A_ADDR6, cidr->addr, cidr_addr_len(cidr)) ||
-	    !enc_put(e, COMPFW_CIDR_A_PREFIX_LEN, &cidr->prefix_len, 1))
+	    nla_put(e->msg, cidr->family == AF_INET ? COMPFW_CIDR_A_ADDR4 :
+		    COMPFW_CIDR_A_ADDR6, cidr_addr_len(cidr), cidr->addr) < 0 ||
+	    nla_put_u8(e->msg, COMPFW_CIDR_A_PREFIX_LEN, cidr->prefix_len) < 0)
 		return enc_nomem(e);
 	return nest_end(e, nest, rec);
 }
@@ -179,11 +153,10 @@ static int put_peer(struct enc *e, int rec, const struct mf_rule *r)
 	return 0;
 }
 
-static int put_rule(struct enc *e, int parent, const char *key, int index,
-		    int type, const struct mf_rule *r)
+/* @rec: the rule's record, the parent of its members' */
+static int put_rule(struct enc *e, int rec, int type, const struct mf_rule *r)
 {
-	int rec = rec_begin(e, parent, key, index);
-	struct nlattr *nest = nest_start(e, type), *l4;
+	struct nlattr *nest = nla_nest_start(e->msg, type), *l4;
 
 	if (!nest)
 		return enc_nomem(e);
@@ -193,82 +166,143 @@ static int put_rule(struct enc *e, int parent, const char *key, int index,
 		return -1;
 	/* No L4 nest means any protocol; its members name the rule's fields. */
 	if (r->l4.proto) {
-		l4 = nest_start(e, COMPFW_RULE_A_L4);
-		if (!l4 || put_l4_attrs(e, rec, &r->l4) ||
-		    nest_end(e, l4, -1))
-			return l4 ? -1 : enc_nomem(e);
+		l4 = nla_nest_start(e->msg, COMPFW_RULE_A_L4);
+		if (!l4)
+			return enc_nomem(e);
+		if (put_l4_attrs(e, rec, &r->l4) || nest_end(e, l4, -1))
+			return -1;
 	}
 	return nest_end(e, nest, rec);
 }
 
-static int put_rules(struct enc *e, int parent, const char *key, int type,
-		     const struct mf_rule *rules, unsigned int n)
+static int put_exposure(struct enc *e, int rec, const struct mf_l4 *l4)
 {
-	unsigned int i;
+	struct nlattr *nest = nla_nest_start(e->msg, COMPFW_MANIFEST_A_EXPOSURE);
 
-	for (i = 0; i < n; i++)
-		if (put_rule(e, parent, key, i, type, &rules[i]))
-			return -1;
-	return 0;
-}
-
-static int put_exposure(struct enc *e, int parent, const struct manifest *m)
-{
-	struct nlattr *nest;
-	unsigned int i;
-	int rec;
-
-	for (i = 0; i < m->n_exposure; i++) {
-		rec = rec_begin(e, parent, "exposure", i);
-		nest = nest_start(e, COMPFW_APPLY_A_EXPOSURE);
-		/* PROTO is always sent: an empty nest would vanish. */
-		if (!nest || put_l4_attrs(e, rec, &m->exposure[i]) ||
-		    nest_end(e, nest, rec))
-			return nest ? -1 : enc_nomem(e);
-	}
-	return 0;
-}
-
-static const char *const limit_path[MF_LIMIT_COUNT] = {
-	"limits.cpu", "limits.memory", "limits.io",
-};
-
-static const int limit_attr[MF_LIMIT_COUNT] = {
-	COMPFW_MANIFEST_A_LIMIT_CPU, COMPFW_MANIFEST_A_LIMIT_MEMORY,
-	COMPFW_MANIFEST_A_LIMIT_IO,
-};
-
-/* The header nest, then the exposure and the rules as top-level attributes. */
-static int put_manifest(struct enc *e, const struct manifest *m, int index)
-{
-	int rec = rec_begin(e, -1, NULL, index);
-	struct nlattr *nest = nest_start(e, COMPFW_APPLY_A_MANIFEST);
-	int i;
-
+	/* PROTO is always sent: an empty nest would vanish. */
 	if (!nest)
 		return enc_nomem(e);
-	if (put_str(e, rec, "component", COMPFW_MANIFEST_A_COMPONENT,
-		    m->component) ||
-	    (m->version && put_str(e, rec, "version",
+	if (put_l4_attrs(e, rec, l4))
+		return -1;
+	return nest_end(e, nest, -1);
+}
+
+/**
+ * struct part - the manifest being written and its open part
+ * @m: the manifest
+ * @rec: its record, the parent of every entry's, or -1
+ * @nest: the open COMPFW_APPLY_A_MANIFEST nest
+ * @entries: entries in @nest so far
+ * @parts: parts written so far, @nest included
+ */
+struct part {
+	const struct manifest *m;
+	int rec;
+	struct nlattr *nest;
+	unsigned int entries;
+	unsigned int parts;
+};
+
+/* A part: the component's name, and the header in the first part only. */
+static int part_open(struct enc *e, struct part *p)
+{
+	const struct manifest *m = p->m;
+
+	p->nest = nla_nest_start(e->msg, COMPFW_APPLY_A_MANIFEST);
+	if (!p->nest)
+		return enc_nomem(e);
+	p->entries = 0;
+	if (put_str(e, p->rec, "component", COMPFW_MANIFEST_A_COMPONENT,
+		    m->component))
+		return -1;
+	if (p->parts++)
+		return 0;
+	if ((m->version && put_str(e, p->rec, "version",
 				   COMPFW_MANIFEST_A_VERSION, m->version)) ||
-	    put_rec(e, rec, "mode", COMPFW_MANIFEST_A_MODE, &m->mode, 1) ||
-	    put_rec(e, rec, "log", COMPFW_MANIFEST_A_LOG, &m->log, 1) ||
-	    (m->has_nflog && put_rec(e, rec, "nflog_group",
+	    put_rec(e, p->rec, "mode", COMPFW_MANIFEST_A_MODE, &m->mode, 1) ||
+	    put_rec(e, p->rec, "log", COMPFW_MANIFEST_A_LOG, &m->log, 1) ||
+	    (m->has_nflog && put_rec(e, p->rec, "nflog_group",
 				     COMPFW_MANIFEST_A_NFLOG_GROUP,
 				     &m->nflog_group, 2)))
 		return -1;
-	for (i = 0; i < MF_LIMIT_COUNT; i++)
-		if (m->limit[i] && put_str(e, rec, limit_path[i],
-					   limit_attr[i], m->limit[i]))
+	return 0;
+}
+
+enum entry_kind { ENTRY_EXPOSURE, ENTRY_INGRESS, ENTRY_EGRESS };
+
+static const char *const entry_key[] = { "exposure", "ingress", "egress" };
+
+static int put_one(struct enc *e, int rec, enum entry_kind kind,
+		   const void *entry)
+{
+	if (kind == ENTRY_EXPOSURE)
+		return put_exposure(e, rec, entry);
+	return put_rule(e, rec, kind == ENTRY_INGRESS ?
+			COMPFW_MANIFEST_A_INGRESS : COMPFW_MANIFEST_A_EGRESS,
+			entry);
+}
+
+/*
+ * One entry into the open part; one that would take the part past
+ * MF_PART_MAX is taken back out and written again into a new part.
+ */
+static int put_entry(struct enc *e, struct part *p, enum entry_kind kind,
+		     unsigned int index, const void *entry)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(e->msg);
+	uint32_t start = hdr->nlmsg_len;
+	unsigned int n_rec = e->paths ? e->paths->n : 0;
+	int rec, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		rec = rec_begin(e, p->rec, entry_key[kind], index);
+		if (put_one(e, rec, kind, entry))
 			return -1;
-	/* The record of the header nest is the parent of the entries after it. */
-	if (nest_end(e, nest, rec))
+		rec_end(e, rec);
+		if (hdr->nlmsg_len - ((char *)p->nest - (char *)hdr) <= MF_PART_MAX) {
+			p->entries++;
+			return 0;
+		}
+		if (!p->entries)
+			break;
+		/* Out again: the nest still ends where it began. */
+		hdr->nlmsg_len = start;
+		if (e->paths)
+			e->paths->n = n_rec;
+		if (nest_end(e, p->nest, -1) || part_open(e, p))
+			return -1;
+		start = hdr->nlmsg_len;
+		n_rec = e->paths ? e->paths->n : 0;
+	}
+	snprintf(e->err->msg, sizeof(e->err->msg),
+		 "too large: %u bytes in one netlink attribute, at most %d",
+		 (unsigned int)(hdr->nlmsg_len - start), MF_PART_MAX);
+	if (e->paths && rec >= 0)
+		attr_paths_format(e->paths, rec, e->err->path,
+				  sizeof(e->err->path));
+	return -1;
+}
+
+static int put_manifest(struct enc *e, const struct manifest *m, int index)
+{
+	struct part p = { .m = m, .rec = rec_begin(e, -1, NULL, index) };
+	unsigned int i;
+
+	if (part_open(e, &p))
 		return -1;
-	return put_exposure(e, rec, m) ||
-	       put_rules(e, rec, "ingress", COMPFW_APPLY_A_INGRESS,
-			 m->ingress, m->n_ingress) ||
-	       put_rules(e, rec, "egress", COMPFW_APPLY_A_EGRESS,
-			 m->egress, m->n_egress) ? -1 : 0;
+	for (i = 0; i < m->n_exposure; i++)
+		if (put_entry(e, &p, ENTRY_EXPOSURE, i, &m->exposure[i]))
+			return -1;
+	for (i = 0; i < m->n_ingress; i++)
+		if (put_entry(e, &p, ENTRY_INGRESS, i, &m->ingress[i]))
+			return -1;
+	for (i = 0; i < m->n_egress; i++)
+		if (put_entry(e, &p, ENTRY_EGRESS, i, &m->egress[i]))
+			return -1;
+	if (nest_end(e, p.nest, -1))
+		return -1;
+	rec_end(e, p.rec);
+	return 0;
 }
 
 static int put_all(struct enc *e, const struct manifest_set *set)
@@ -277,7 +311,7 @@ static int put_all(struct enc *e, const struct manifest_set *set)
 
 	for (i = 0; i < set->n; i++) {
 		if (put_manifest(e, &set->m[i], set->is_array ? (int)i : -1)) {
-			/* Outside a recorded nest, name the manifest. */
+			/* Outside a recorded entry, name the manifest. */
 			if (!e->err->path[0] && set->is_array)
 				snprintf(e->err->path, sizeof(e->err->path),
 					 "[%u]", i);
@@ -291,26 +325,21 @@ static int put_all(struct enc *e, const struct manifest_set *set)
  * manifest_put_set() - append a MANIFEST_APPLY request's attributes
  * @msg: allocated with at least manifest_msg_size() bytes
  * @set: the manifests, IDs assigned
- * @paths: where to record each attribute's JSON path, or NULL; recording
- *	costs a third of the time, so apply records only to explain an error
+ * @paths: where to record each attribute's JSON path, or NULL; apply
+ *	records only to explain an error the kernel reports
  * @err: why it cannot be sent (a rule too large for one attribute), with
  *	the JSON path, @paths or not
  *
- * Each manifest is its COMPFW_APPLY_A_MANIFEST header nest followed by its
- * exposure, ingress and egress entries as top-level attributes.
+ * Each manifest is one or more COMPFW_APPLY_A_MANIFEST parts, in a row.
  *
  * Return: 0 or -1.
  */
 int manifest_put_set(struct nl_msg *msg, const struct manifest_set *set,
 		     struct attr_paths *paths, struct mf_error *err)
 {
-	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	uint32_t start = nlmsg_hdr(msg)->nlmsg_len;
 	struct attr_paths recorded = { 0 };
-	struct enc e = {
-		.paths = paths, .err = err, .hdr = (char *)hdr,
-		.tail = (char *)nlmsg_tail(hdr),
-		.end = (char *)hdr + nlmsg_get_max_size(msg),
-	};
+	struct enc e = { .msg = msg, .paths = paths, .err = err };
 	int ret;
 
 	memset(err, 0, sizeof(*err));
@@ -318,12 +347,11 @@ int manifest_put_set(struct nl_msg *msg, const struct manifest_set *set,
 	if (ret && !paths) {
 		/* Again from the same place, recording, to name what failed. */
 		memset(err, 0, sizeof(*err));
-		e.tail = (char *)nlmsg_tail(hdr);
+		nlmsg_hdr(msg)->nlmsg_len = start;
 		e.paths = &recorded;
 		ret = put_all(&e, set);
 		attr_paths_free(&recorded);
 	}
-	hdr->nlmsg_len = enc_tail(&e);
 	return ret;
 }
 
@@ -344,27 +372,32 @@ static size_t rule_size(const struct mf_rule *r)
 	return size + attr_size(4 * attr_size(2));
 }
 
-/* An upper bound of the request's size, header included: libnl cannot grow one. */
+/*
+ * An upper bound of the request's size, header included: libnl never grows
+ * a message. A part's own cost (its header, the component's name) is
+ * counted once per entry, the most parts there can be.
+ */
 size_t manifest_msg_size(const struct manifest_set *set)
 {
-	size_t size = NLMSG_HDRLEN + 64;
+	size_t size = NLMSG_HDRLEN + 64, part;
 	unsigned int i, j;
 
 	for (i = 0; i < set->n; i++) {
 		const struct manifest *m = &set->m[i];
 
-		size += attr_size(0) + 2 * attr_size(COMPFW_NAME_MAX) +
-			attr_size(1) + MF_LIMIT_COUNT * attr_size(COMPFW_LIMIT_MAX) +
-			m->n_exposure * attr_size(4 * attr_size(2));
+		part = attr_size(0) + attr_size(COMPFW_NAME_MAX);
+		size += part + attr_size(COMPFW_VERSION_MAX) +
+			3 * attr_size(2) +
+			m->n_exposure * (part + attr_size(4 * attr_size(2)));
 		for (j = 0; j < m->n_ingress; j++)
-			size += rule_size(&m->ingress[j]);
+			size += part + rule_size(&m->ingress[j]);
 		for (j = 0; j < m->n_egress; j++)
-			size += rule_size(&m->egress[j]);
+			size += part + rule_size(&m->egress[j]);
 	}
 	return size;
 }
 
-/* Decoding: the kernel's reply, trusted no further than libnl's policy. */
+/* Decoding: the kernel's reply, trusted no further than libnl's policies. */
 
 static struct nla_policy l4_policy[COMPFW_L4_A_MAX + 1] = {
 	[COMPFW_L4_A_PROTO] = { .type = NLA_U8 },
@@ -375,27 +408,30 @@ static struct nla_policy l4_policy[COMPFW_L4_A_MAX + 1] = {
 
 static struct nla_policy cidr_policy[COMPFW_CIDR_A_MAX + 1] = {
 	[COMPFW_CIDR_A_ADDR4] = { .type = NLA_U32 },
-	[COMPFW_CIDR_A_ADDR6] = { .minlen = 16 },
+	[COMPFW_CIDR_A_ADDR6] = { .minlen = 16, .maxlen = 16 },
 	[COMPFW_CIDR_A_PREFIX_LEN] = { .type = NLA_U8 },
 };
 
 static struct nla_policy rule_policy[COMPFW_RULE_A_MAX + 1] = {
 	[COMPFW_RULE_A_ID] = { .type = NLA_U32 },
-	[COMPFW_RULE_A_PEER_COMPONENT] = { .type = NLA_STRING },
+	[COMPFW_RULE_A_PEER_COMPONENT] = { .type = NLA_STRING,
+					   .maxlen = COMPFW_NAME_MAX },
 	[COMPFW_RULE_A_PEER_CIDR] = { .type = NLA_NESTED },
 	[COMPFW_RULE_A_EXCEPT] = { .type = NLA_NESTED },
 	[COMPFW_RULE_A_L4] = { .type = NLA_NESTED },
 };
 
 static struct nla_policy manifest_policy[COMPFW_MANIFEST_A_MAX + 1] = {
-	[COMPFW_MANIFEST_A_COMPONENT] = { .type = NLA_STRING },
-	[COMPFW_MANIFEST_A_VERSION] = { .type = NLA_STRING },
+	[COMPFW_MANIFEST_A_COMPONENT] = { .type = NLA_STRING,
+					  .maxlen = COMPFW_NAME_MAX },
+	[COMPFW_MANIFEST_A_VERSION] = { .type = NLA_STRING,
+					.maxlen = COMPFW_VERSION_MAX },
 	[COMPFW_MANIFEST_A_MODE] = { .type = NLA_U8 },
-	[COMPFW_MANIFEST_A_LIMIT_CPU] = { .type = NLA_STRING },
-	[COMPFW_MANIFEST_A_LIMIT_MEMORY] = { .type = NLA_STRING },
-	[COMPFW_MANIFEST_A_LIMIT_IO] = { .type = NLA_STRING },
 	[COMPFW_MANIFEST_A_LOG] = { .type = NLA_U8 },
 	[COMPFW_MANIFEST_A_NFLOG_GROUP] = { .type = NLA_U16 },
+	[COMPFW_MANIFEST_A_EXPOSURE] = { .type = NLA_NESTED },
+	[COMPFW_MANIFEST_A_INGRESS] = { .type = NLA_NESTED },
+	[COMPFW_MANIFEST_A_EGRESS] = { .type = NLA_NESTED },
 };
 
 /* A string attribute, NULL when absent or empty (the kernel sends "" for none). */
@@ -404,14 +440,6 @@ static char *dup_attr(const struct nlattr *a)
 	if (!a || nla_len(a) < 1 || !*(const char *)nla_data(a))
 		return NULL;
 	return strndup(nla_data(a), nla_len(a));
-}
-
-/* A kernel `uint` attribute: a u32 when the value fits, else a u64. */
-static uint64_t get_uint(const struct nlattr *attr)
-{
-	if (nla_len(attr) == sizeof(uint64_t))
-		return nla_get_u64((struct nlattr *)attr);
-	return nla_get_u32((struct nlattr *)attr);
 }
 
 static int get_l4(const struct nlattr *nest, struct mf_l4 *l4)
@@ -437,7 +465,11 @@ static int get_l4(const struct nlattr *nest, struct mf_l4 *l4)
 	return 0;
 }
 
-static int get_cidr(const struct nlattr *nest, struct cidr *cidr)
+/**
+ * cidr_from_attr() - a COMPFW_CIDR_A_* nest
+ * Return: 0, or -1 when it is not exactly one address with a fitting length.
+ */
+int cidr_from_attr(const struct nlattr *nest, struct cidr *cidr)
 {
 	struct nlattr *tb[COMPFW_CIDR_A_MAX + 1];
 	struct nlattr *addr;
@@ -447,7 +479,7 @@ static int get_cidr(const struct nlattr *nest, struct cidr *cidr)
 			     cidr_policy) < 0 || !tb[COMPFW_CIDR_A_PREFIX_LEN])
 		return -1;
 	addr = tb[COMPFW_CIDR_A_ADDR4] ?: tb[COMPFW_CIDR_A_ADDR6];
-	if (!addr)
+	if (!addr || (tb[COMPFW_CIDR_A_ADDR4] && tb[COMPFW_CIDR_A_ADDR6]))
 		return -1;
 	cidr->family = tb[COMPFW_CIDR_A_ADDR4] ? AF_INET : AF_INET6;
 	memcpy(cidr->addr, nla_data(addr), cidr_addr_len(cidr));
@@ -480,7 +512,7 @@ static int get_excepts(const struct nlattr *nest, struct mf_rule *r)
 	r->n_except = 0;
 	nla_for_each_nested(a, (struct nlattr *)nest, rem)
 		if (nla_type(a) == COMPFW_RULE_A_EXCEPT &&
-		    get_cidr(a, &r->except[r->n_except++]))
+		    cidr_from_attr(a, &r->except[r->n_except++]))
 			return -1;
 	return 0;
 }
@@ -501,7 +533,7 @@ static int get_rule(const struct nlattr *nest, struct mf_rule *r)
 			return -1;
 	} else if (tb[COMPFW_RULE_A_PEER_CIDR]) {
 		r->peer = MF_PEER_CIDR;
-		if (get_cidr(tb[COMPFW_RULE_A_PEER_CIDR], &r->cidr) ||
+		if (cidr_from_attr(tb[COMPFW_RULE_A_PEER_CIDR], &r->cidr) ||
 		    get_excepts(nest, r))
 			return -1;
 	}
@@ -510,87 +542,122 @@ static int get_rule(const struct nlattr *nest, struct mf_rule *r)
 	return 0;
 }
 
-/* Room for one more element of an array grown in powers of two. */
-static void *grow(void *v, unsigned int n, size_t size)
+/* Room for @more elements after @n in an array grown in powers of two. */
+static void *grow(void *v, unsigned int n, unsigned int more, size_t size)
 {
+	size_t cap = 1, want = (size_t)n + more;
 	void *grown;
 
-	if (n & (n - 1))
+	if (!more)
 		return v;
-	grown = realloc(v, (n ? 2 * (size_t)n : 1) * size);
+	while (cap < n)
+		cap *= 2;
+	if (v && want <= cap)
+		return v;
+	while (cap < want)
+		cap *= 2;
+	grown = realloc(v, cap * size);
 	if (grown)
-		memset((char *)grown + n * size, 0, (n ? n : 1) * size);
+		memset((char *)grown + n * size, 0, (cap - n) * size);
 	return grown;
 }
 
-/**
- * manifest_header_from_attr() - read a manifest's header nest
- * @nest: COMPFW_COMPONENT_A_MANIFEST or COMPFW_APPLY_A_MANIFEST
- * @m: zeroed; free with manifest_free() whatever the result
- * @n_rules: set to COMPFW_MANIFEST_A_RULES, the number of ingress and egress
- *	rules that should follow, or to -1 when the nest has none; or NULL
- *
- * Return: 0, or -1 when the nest is malformed.
- */
-int manifest_header_from_attr(const struct nlattr *nest, struct manifest *m,
-			      int64_t *n_rules)
+/* Before the first part: the defaults of what no part may say. */
+void manifest_init(struct manifest *m)
 {
-	struct nlattr *tb[COMPFW_MANIFEST_A_MAX + 1];
-	int i;
+	memset(m, 0, sizeof(*m));
+	m->mode = COMPFW_MODE_ENFORCE;
+	m->log = COMPFW_LOG_DROPS;
+}
+
+/* The component a part names, or NULL when it names none. */
+const char *manifest_part_component(const struct nlattr *nest)
+{
+	struct nlattr *a = nla_find(nla_data(nest), nla_len(nest),
+				    COMPFW_MANIFEST_A_COMPONENT);
+
+	if (!a || nla_len(a) < 2 || ((char *)nla_data(a))[nla_len(a) - 1])
+		return NULL;
+	return nla_data(a);
+}
+
+/**
+ * manifest_part_from_attr() - add one part of a manifest to @m
+ * @nest: a COMPFW_COMPONENT_A_MANIFEST or COMPFW_APPLY_A_MANIFEST nest
+ * @m: set up by manifest_init(), maybe with parts before; free with
+ *	manifest_free() whatever the result
+ * @entries: add the part's exposure entries and rules; false: its header only
+ *
+ * The header fields the part has replace @m's; its exposure entries and
+ * rules are added after @m's.
+ *
+ * Return: 0, or -1 when the nest is malformed or memory runs out.
+ */
+int manifest_part_from_attr(const struct nlattr *nest, struct manifest *m,
+			    bool entries)
+{
+	struct nlattr *tb[COMPFW_MANIFEST_A_MAX + 1], *a;
+	unsigned int n_exp, n_in, n_eg;
+	void *grown;
+	int rem;
 
 	if (nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, (struct nlattr *)nest,
-			     manifest_policy) < 0 ||
-	    !tb[COMPFW_MANIFEST_A_COMPONENT])
+			     manifest_policy) < 0)
 		return -1;
-	m->component = dup_attr(tb[COMPFW_MANIFEST_A_COMPONENT]);
-	m->version = dup_attr(tb[COMPFW_MANIFEST_A_VERSION]);
+	if (tb[COMPFW_MANIFEST_A_COMPONENT] && !m->component &&
+	    !(m->component = dup_attr(tb[COMPFW_MANIFEST_A_COMPONENT])))
+		return -1;
+	if (tb[COMPFW_MANIFEST_A_VERSION]) {
+		free(m->version);
+		m->version = dup_attr(tb[COMPFW_MANIFEST_A_VERSION]);
+	}
 	if (tb[COMPFW_MANIFEST_A_MODE])
 		m->mode = nla_get_u8(tb[COMPFW_MANIFEST_A_MODE]);
-	m->log = tb[COMPFW_MANIFEST_A_LOG] ? nla_get_u8(tb[COMPFW_MANIFEST_A_LOG]) :
-		 COMPFW_LOG_DROPS;
+	if (tb[COMPFW_MANIFEST_A_LOG])
+		m->log = nla_get_u8(tb[COMPFW_MANIFEST_A_LOG]);
 	if (tb[COMPFW_MANIFEST_A_NFLOG_GROUP]) {
 		m->has_nflog = true;
 		m->nflog_group = nla_get_u16(tb[COMPFW_MANIFEST_A_NFLOG_GROUP]);
 	}
-	for (i = 0; i < MF_LIMIT_COUNT; i++)
-		m->limit[i] = dup_attr(tb[limit_attr[i]]);
-	if (n_rules)
-		*n_rules = tb[COMPFW_MANIFEST_A_RULES] &&
-			   (nla_len(tb[COMPFW_MANIFEST_A_RULES]) == 4 ||
-			    nla_len(tb[COMPFW_MANIFEST_A_RULES]) == 8) ?
-			(int64_t)get_uint(tb[COMPFW_MANIFEST_A_RULES]) : -1;
-	return m->component ? 0 : -1;
-}
 
-/**
- * manifest_part_from_attr() - append one exposure entry or rule
- * @attr: a top-level COMPFW_APPLY_A_ or COMPFW_COMPONENT_A_ EXPOSURE,
- *	INGRESS or EGRESS attribute
- * @part: which of the three it is
- * @m: the manifest whose header came before it
- *
- * Return: 0, or -1 when the attribute is malformed or memory runs out.
- */
-int manifest_part_from_attr(const struct nlattr *attr, enum mf_part part,
-			    struct manifest *m)
-{
-	struct mf_rule **rules, *grown_rules;
-	struct mf_l4 *grown_l4;
-	unsigned int *n;
-
-	if (part == MF_PART_EXPOSURE) {
-		grown_l4 = grow(m->exposure, m->n_exposure, sizeof(*m->exposure));
-		if (!grown_l4)
-			return -1;
-		m->exposure = grown_l4;
-		return get_l4(attr, &m->exposure[m->n_exposure++]);
-	}
-	rules = part == MF_PART_INGRESS ? &m->ingress : &m->egress;
-	n = part == MF_PART_INGRESS ? &m->n_ingress : &m->n_egress;
-	grown_rules = grow(*rules, *n, sizeof(**rules));
-	if (!grown_rules)
+	if (!entries)
+		return 0;
+	/* Counted first, so that a part of a thousand rules grows each array once. */
+	n_exp = count_nested(nest, COMPFW_MANIFEST_A_EXPOSURE);
+	n_in = count_nested(nest, COMPFW_MANIFEST_A_INGRESS);
+	n_eg = count_nested(nest, COMPFW_MANIFEST_A_EGRESS);
+	if (n_exp && !(grown = grow(m->exposure, m->n_exposure, n_exp,
+				    sizeof(*m->exposure))))
 		return -1;
-	*rules = grown_rules;
-	/* Counted before it is filled in, so that manifest_free() frees it. */
-	return get_rule(attr, &(*rules)[(*n)++]);
+	if (n_exp)
+		m->exposure = grown;
+	if (n_in && !(grown = grow(m->ingress, m->n_ingress, n_in,
+				   sizeof(*m->ingress))))
+		return -1;
+	if (n_in)
+		m->ingress = grown;
+	if (n_eg && !(grown = grow(m->egress, m->n_egress, n_eg,
+				   sizeof(*m->egress))))
+		return -1;
+	if (n_eg)
+		m->egress = grown;
+
+	nla_for_each_nested(a, (struct nlattr *)nest, rem) {
+		/* Counted before it is filled in, so that manifest_free() frees it. */
+		switch (nla_type(a)) {
+		case COMPFW_MANIFEST_A_EXPOSURE:
+			if (get_l4(a, &m->exposure[m->n_exposure++]))
+				return -1;
+			break;
+		case COMPFW_MANIFEST_A_INGRESS:
+			if (get_rule(a, &m->ingress[m->n_ingress++]))
+				return -1;
+			break;
+		case COMPFW_MANIFEST_A_EGRESS:
+			if (get_rule(a, &m->egress[m->n_egress++]))
+				return -1;
+			break;
+		}
+	}
+	return 0;
 }

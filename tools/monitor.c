@@ -15,6 +15,27 @@
 #include "compfwctl.h"
 #include "print.h"
 
+static struct nla_policy event_policy[COMPFW_EVENT_A_MAX + 1] = {
+	[COMPFW_EVENT_A_COMPONENT] = { .type = NLA_STRING },
+	[COMPFW_EVENT_A_COMPONENT_ID] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_OLD_GENERATION] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_GENERATION] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_PID] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_COMM] = { .type = NLA_STRING },
+	[COMPFW_EVENT_A_CHANGE] = { .type = NLA_STRING },
+	[COMPFW_EVENT_A_DIRECTION] = { .type = NLA_U8 },
+	[COMPFW_EVENT_A_PROTO] = { .type = NLA_U8 },
+	[COMPFW_EVENT_A_SADDR4] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_DADDR4] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_SADDR6] = { .minlen = 16, .maxlen = 16 },
+	[COMPFW_EVENT_A_DADDR6] = { .minlen = 16, .maxlen = 16 },
+	[COMPFW_EVENT_A_SPORT] = { .type = NLA_U16 },
+	[COMPFW_EVENT_A_DPORT] = { .type = NLA_U16 },
+	[COMPFW_EVENT_A_RULE_ID] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_AUDIT] = { .type = NLA_FLAG },
+	[COMPFW_EVENT_A_MISSED] = { .type = NLA_U32 },
+};
+
 static const char *dir_name(const struct nlattr *attr)
 {
 	return attr && nla_get_u8((struct nlattr *)attr) == COMPFW_DIR_EGRESS ?
@@ -81,7 +102,7 @@ static int print_event(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[COMPFW_EVENT_A_MAX + 1];
 
 	(void)arg;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_EVENT_A_MAX, NULL) ||
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_EVENT_A_MAX, event_policy) < 0 ||
 	    !tb[COMPFW_EVENT_A_COMPONENT])
 		return NL_OK;
 	print_start(stdout, print_is_json());

@@ -146,12 +146,19 @@ struct nl_msg *ctl_msg_size(struct ctl *ctl, unsigned char cmd, int flags,
 	return msg;
 }
 
+static struct nla_policy ack_policy[NLMSGERR_ATTR_MAX + 1] = {
+	[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+	[NLMSGERR_ATTR_OFFS] = { .type = NLA_U32 },
+	[NLMSGERR_ATTR_MISS_NEST] = { .type = NLA_U32 },
+};
+
 static void parse_ack_tlvs(struct ctl_reply *reply, struct nlattr *tlvs,
 			   int len)
 {
 	struct nlattr *attrs[NLMSGERR_ATTR_MAX + 1];
 
-	if (len <= 0 || nla_parse(attrs, NLMSGERR_ATTR_MAX, tlvs, len, NULL) < 0)
+	if (len <= 0 ||
+	    nla_parse(attrs, NLMSGERR_ATTR_MAX, tlvs, len, ack_policy) < 0)
 		return;
 	if (attrs[NLMSGERR_ATTR_MSG] && nla_len(attrs[NLMSGERR_ATTR_MSG]) > 0)
 		snprintf(reply->extack, sizeof(reply->extack), "%.*s",

@@ -99,13 +99,21 @@ static int parse_args(int argc, char **argv, struct query *q)
 	return 0;
 }
 
+static struct nla_policy answer_policy[COMPFW_QUERY_A_MAX + 1] = {
+	[COMPFW_QUERY_A_ALLOW] = { .type = NLA_U8 },
+	[COMPFW_QUERY_A_RULE_ID] = { .type = NLA_U32 },
+	[COMPFW_QUERY_A_BY_EXPOSURE] = { .type = NLA_FLAG },
+	[COMPFW_QUERY_A_GENERATION] = { .type = NLA_U32 },
+	[COMPFW_QUERY_A_MODE] = { .type = NLA_U8 },
+};
+
 static int print_answer(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[COMPFW_QUERY_A_MAX + 1];
 	const struct query *q = arg;
 	bool allow, managed;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_QUERY_A_MAX, NULL) ||
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_QUERY_A_MAX, answer_policy) < 0 ||
 	    !tb[COMPFW_QUERY_A_ALLOW] || !tb[COMPFW_QUERY_A_RULE_ID])
 		return -1;
 	allow = nla_get_u8(tb[COMPFW_QUERY_A_ALLOW]);

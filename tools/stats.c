@@ -1,125 +1,93 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * compfwctl stats [show] [COMPONENT], compfwctl stats reset [COMPONENT]:
- * counters per component and, for one component, per rule.
+ * counters per component and per rule.
  */
 
-#include <inttypes.h>
 #include <linux/compfw.h>
 #include <netlink/attr.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "compfwctl.h"
+#include "component.h"
+#include "counters.h"
 #include "print.h"
 
 static const char stats_usage[] =
 	"usage: compfwctl stats [show] [COMPONENT]\n"
 	"       compfwctl stats reset [COMPONENT]\n";
 
-uint64_t ctl_get_uint(const struct nlattr *attr)
-{
-	if (!attr)
-		return 0;
-	if (nla_len(attr) == sizeof(uint64_t))
-		return nla_get_u64((struct nlattr *)attr);
-	return nla_get_u32((struct nlattr *)attr);
-}
-
-static void print_totals(const struct nlattr *nest)
-{
-	struct nlattr *tb[COMPFW_STATS_A_MAX + 1];
-
-	if (!nest || nla_parse_nested(tb, COMPFW_STATS_A_MAX, (struct nlattr *)nest, NULL))
-		memset(tb, 0, sizeof(tb));
-	print_uint("accepted_packets", "  accepted %" PRIu64 " packets",
-		   ctl_get_uint(tb[COMPFW_STATS_A_ACCEPTED_PACKETS]));
-	print_uint("accepted_bytes", " %" PRIu64 " bytes",
-		   ctl_get_uint(tb[COMPFW_STATS_A_ACCEPTED_BYTES]));
-	print_uint("dropped_packets", "  dropped %" PRIu64 " packets",
-		   ctl_get_uint(tb[COMPFW_STATS_A_DROPPED_PACKETS]));
-	print_uint("dropped_bytes", " %" PRIu64 " bytes",
-		   ctl_get_uint(tb[COMPFW_STATS_A_DROPPED_BYTES]));
-	print_uint("audited_packets", "  audited %" PRIu64 " packets",
-		   ctl_get_uint(tb[COMPFW_STATS_A_AUDITED_PACKETS]));
-	print_uint("audited_bytes", " %" PRIu64 " bytes",
-		   ctl_get_uint(tb[COMPFW_STATS_A_AUDITED_BYTES]));
-	print_uint("last_hit_ns", "  last hit %" PRIu64 " ns\n",
-		   tb[COMPFW_STATS_A_LAST_HIT] ?
-		   nla_get_u64(tb[COMPFW_STATS_A_LAST_HIT]) : 0);
-}
-
-static void print_rule(const struct nlattr *nest, const char *dir)
-{
-	struct nlattr *tb[COMPFW_RULE_A_MAX + 1];
-
-	if (nla_parse_nested(tb, COMPFW_RULE_A_MAX, (struct nlattr *)nest, NULL) ||
-	    !tb[COMPFW_RULE_A_ID])
-		return;
-	print_open_object(NULL);
-	print_string("direction", "  %-7s", dir);
-	print_uint("id", " rule %-6" PRIu64, nla_get_u32(tb[COMPFW_RULE_A_ID]));
-	print_uint("packets", " %" PRIu64 " packets",
-		   ctl_get_uint(tb[COMPFW_RULE_A_PACKETS]));
-	print_uint("bytes", " %" PRIu64 " bytes",
-		   ctl_get_uint(tb[COMPFW_RULE_A_BYTES]));
-	print_uint("last_hit_ns", " last hit %" PRIu64 " ns\n",
-		   tb[COMPFW_RULE_A_LAST_HIT] ?
-		   nla_get_u64(tb[COMPFW_RULE_A_LAST_HIT]) : 0);
-	print_close_object();
-}
-
+/**
+ * struct stats_walk - where the printing of a dump is
+ * @name: the component whose object is open, "" for none; a big component
+ *	spans several messages, each naming it
+ * @totals: its totals were printed
+ * @rules_open: its "rules" array is open
+ */
 struct stats_walk {
-	bool open;		/* a component object is open */
-	bool rules_open;	/* its "rules" array is open */
+	char name[COMPFW_NAME_MAX];
+	bool totals;
+	bool rules_open;
 };
 
-/* Each message: a component's totals, or (one component) more of its rules. */
+static void close_component(struct stats_walk *w)
+{
+	if (w->rules_open)
+		print_close_array();
+	if (w->name[0])
+		print_close_object();
+	w->name[0] = '\0';
+	w->rules_open = false;
+	w->totals = false;
+}
+
+/* Each message: a component's totals, or more of its rules' counters. */
 static int print_stats_msg(struct nl_msg *msg, void *arg)
 {
-	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1], *attr;
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
 	struct stats_walk *w = arg;
-	struct nlattr *attr, *name = NULL, *stats = NULL;
+	struct rule_counters r;
+	struct counters c;
+	const char *name;
 	int rem;
 
-	nla_for_each_attr(attr, genlmsg_attrdata(nlmsg_data(hdr), 0),
-			  genlmsg_attrlen(nlmsg_data(hdr), 0), rem) {
-		if (nla_type(attr) == COMPFW_COMPONENT_A_NAME)
-			name = attr;
-		else if (nla_type(attr) == COMPFW_COMPONENT_A_STATS)
-			stats = attr;
-	}
-	if (stats) {
-		if (w->rules_open)
-			print_close_array();
-		if (w->open)
-			print_close_object();
-		w->open = true;
-		w->rules_open = false;
+	if (component_parse(msg, tb))
+		return -1;
+	name = nla_get_string(tb[COMPFW_COMPONENT_A_NAME]);
+	if (strcmp(name, w->name)) {
+		close_component(w);
+		snprintf(w->name, sizeof(w->name), "%s", name);
 		print_open_object(NULL);
-		print_string("component", "%s\n", name ? nla_get_string(name) : "?");
+		print_string("component", "%s\n", name);
+	}
+	if (tb[COMPFW_COMPONENT_A_STATS] && !w->totals) {
+		if (counters_from_attr(tb[COMPFW_COMPONENT_A_STATS], &c))
+			return -1;
+		w->totals = true;
 		print_open_object("totals");
-		print_totals(stats);
+		counters_print("  ", &c);
 		print_close_object();
 	}
-	nla_for_each_attr(attr, genlmsg_attrdata(nlmsg_data(hdr), 0),
-			  genlmsg_attrlen(nlmsg_data(hdr), 0), rem) {
-		int type = nla_type(attr);
-
-		if (type != COMPFW_COMPONENT_A_INGRESS && type != COMPFW_COMPONENT_A_EGRESS)
+	nla_for_each_attr(attr, genlmsg_attrdata(gnlh, 0),
+			  genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(attr) != COMPFW_COMPONENT_A_RULE_STATS)
 			continue;
+		if (rule_counters_from_attr(attr, &r))
+			return -1;
 		if (!w->rules_open) {
 			print_open_array("rules");
 			w->rules_open = true;
 		}
-		print_rule(attr, type == COMPFW_COMPONENT_A_INGRESS ? "ingress" : "egress");
+		rule_counters_print("  ", &r);
 	}
 	return 0;
 }
 
 static int stats_show(struct ctl *ctl, const char *name)
 {
-	struct stats_walk w = { 0 };
+	struct stats_walk w = { "", false, false };
 	struct nl_msg *msg;
 	int ret;
 
@@ -132,10 +100,7 @@ static int stats_show(struct ctl *ctl, const char *name)
 	ret = ctl_transact(ctl, msg, "stats", print_stats_msg, &w);
 	if (ret)
 		return 1;
-	if (w.rules_open)
-		print_close_array();
-	if (w.open)
-		print_close_object();
+	close_component(&w);
 	print_close_array();
 	print_end();
 	return 0;

@@ -10,17 +10,26 @@
 #include "print.h"
 
 
+static struct nla_policy status_policy[COMPFW_STATUS_A_MAX + 1] = {
+	[COMPFW_STATUS_A_MODULE_VERSION] = { .type = NLA_STRING },
+	[COMPFW_STATUS_A_FAMILY_VERSION] = { .type = NLA_U32 },
+	[COMPFW_STATUS_A_NETNS_COOKIE] = { .type = NLA_U64 },
+	[COMPFW_STATUS_A_COMPONENTS] = { .type = NLA_U32 },
+	[COMPFW_STATUS_A_RULES] = { .type = NLA_U32 },
+	[COMPFW_STATUS_A_MEMORY] = { .type = NLA_U64 },
+	[COMPFW_STATUS_A_OBJECTS] = { .type = NLA_U64 },
+};
+
 static const struct {
 	int attr;
+	bool u64;
 	const char *key;
 	const char *fmt;
 } status_counts[] = {
-	{ COMPFW_STATUS_A_COMPONENTS, "components", "components      %" PRIu64 "\n" },
-	{ COMPFW_STATUS_A_RULES, "rules", "rules           %" PRIu64 "\n" },
-	{ COMPFW_STATUS_A_PERSONAS, "personas", "personas        %" PRIu64 "\n" },
-	{ COMPFW_STATUS_A_FABRICS, "fabrics", "fabrics         %" PRIu64 "\n" },
-	{ COMPFW_STATUS_A_MEMORY, "memory_bytes", "memory          %" PRIu64 " bytes\n" },
-	{ COMPFW_STATUS_A_OBJECTS, "objects", "objects         %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_COMPONENTS, false, "components", "components      %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_RULES, false, "rules", "rules           %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_MEMORY, true, "memory_bytes", "memory          %" PRIu64 " bytes\n" },
+	{ COMPFW_STATUS_A_OBJECTS, true, "objects", "objects         %" PRIu64 "\n" },
 };
 
 static int print_status(struct nl_msg *msg, void *arg)
@@ -29,7 +38,8 @@ static int print_status(struct nl_msg *msg, void *arg)
 	unsigned int i;
 
 	(void)arg;
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_STATUS_A_MAX, NULL) ||
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_STATUS_A_MAX,
+			  status_policy) < 0 ||
 	    !tb[COMPFW_STATUS_A_MODULE_VERSION] ||
 	    !tb[COMPFW_STATUS_A_FAMILY_VERSION] ||
 	    !tb[COMPFW_STATUS_A_NETNS_COOKIE])
@@ -43,10 +53,11 @@ static int print_status(struct nl_msg *msg, void *arg)
 	print_uint("netns_cookie", "netns cookie    %" PRIu64 "\n",
 		   nla_get_u64(tb[COMPFW_STATUS_A_NETNS_COOKIE]));
 	for (i = 0; i < sizeof(status_counts) / sizeof(status_counts[0]); i++) {
-		const struct nlattr *attr = tb[status_counts[i].attr];
+		struct nlattr *attr = tb[status_counts[i].attr];
 
 		print_uint(status_counts[i].key, status_counts[i].fmt,
-			   attr ? ctl_get_uint(attr) : 0);
+			   !attr ? 0 : status_counts[i].u64 ? nla_get_u64(attr) :
+			   nla_get_u32(attr));
 	}
 	print_close_object();
 	return 0;

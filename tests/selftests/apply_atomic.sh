@@ -3,7 +3,8 @@
 # An apply that fails is never seen: when a limit cannot be written, the
 # manifest in force stays, no generation is used, no event is sent, and the
 # rollback copy is the one it was. When the kernel refuses a manifest, the
-# limit files are put back.
+# limit files are put back. The limits are not the kernel's: `component
+# show` reads them from the cgroup's files, and a rollback leaves them.
 set -u
 . "$(dirname "$0")/lib.sh"
 require modprobe python3 timeout
@@ -18,13 +19,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# show: what `component show` says of the policy and the limits.
 show() {
 	"$ctl" -j component show app | python3 -c 'import json,sys
 d = json.load(sys.stdin)
-print(d["generation"], d.get("version", ""), d["rollback_available"])'
+m = d["manifest"] or {}
+print(d["generation"], m.get("version", ""), d["rollback_available"],
+      [r.get("ports") for r in m.get("egress", [])], d["limits"]["cpu"])'
 }
 
-plan 8
+plan 11
 modprobe compfw
 echo "+cpu" >/sys/fs/cgroup/cgroup.subtree_control
 mkdir -p "$cg/app"
@@ -47,7 +51,8 @@ m v2 7002 ', "limits": {"cpu": "500 100000"}' >"$tmp/v2.json"
 expect_fail_msg "a limit the cgroup refuses fails the apply" \
 	"limits.cpu: cannot write $cg/app/cpu.max: Invalid argument; nothing applied" \
 	"$ctl" apply "$tmp/v2.json"
-expect_eq "generation, version and rollback copy are as they were" "$(show)" "$before"
+expect_eq "component show: policy, rollback copy and cpu limit as they were" \
+	"$(show)" "$before"
 expect_eq "the manifest in force still allows 7001, not 7002" \
 	"$("$ctl" query app egress tcp 192.0.2.1 7001 | cut -d' ' -f3) $("$ctl" query app egress tcp 192.0.2.1 7002 | cut -d' ' -f3)" \
 	"accept drop"
@@ -55,6 +60,10 @@ expect_eq "cpu.max is as it was" "$(cat "$cg/app/cpu.max")" "50000 100000"
 check "a later rollback installs v0, never the rejected v2" "$ctl" component rollback app
 expect_eq "after the rollback v0 is in force: 7000 allowed" \
 	"$("$ctl" query app egress tcp 192.0.2.1 7000 | cut -d' ' -f3)" accept
+expect_eq "the rollback leaves the limits as the cgroup holds them" \
+	"$("$ctl" -j component show app | python3 -c 'import json,sys; print(json.load(sys.stdin)["limits"]["cpu"])')" \
+	"50000 100000"
+expect_eq "and cpu.max says so" "$(cat "$cg/app/cpu.max")" "50000 100000"
 # The rollback sent an event; the failed apply must not have.
 sleep 1
 kill "$mon"
@@ -64,7 +73,9 @@ expect_eq "one event (the rollback), none for the failed apply" \
 
 # The kernel refuses the manifest after the limits were written: they go back.
 cur=$(cat "$cg/app/cpu.max")
+before=$(show)
 echo '{"component": "app", "egress": [{"peer": {"component": "nosuch"}}], "limits": {"cpu": "20000 100000"}}' >"$tmp/v3.json"
 "$ctl" apply "$tmp/v3.json" 2>/dev/null
 expect_eq "a refused manifest leaves cpu.max as it was" "$(cat "$cg/app/cpu.max")" "$cur"
+expect_eq "component show: policy and limits as they were" "$(show)" "$before"
 finish

@@ -72,7 +72,7 @@ snapshot() {
 	echo "status: $(status_counts)"
 	for c in web api db; do
 		# without the counters, which traffic moves
-		"$ctl" component show "$c" | grep -Ev '^(accepted|dropped) '
+		"$ctl" component show "$c" | grep -Ev '^(accepted|dropped|audited|last hit) '
 	done
 	"$ctl" component list
 }

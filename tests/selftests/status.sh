@@ -14,14 +14,14 @@ echo "# $json"
 
 modver=$(modinfo -F version compfw)
 expect_eq "text: module version" "$(awk '/^module version/ { print $3 }' <<<"$text")" "$modver"
-expect_eq "text: family version" "$(awk '/^family version/ { print $3 }' <<<"$text")" "1"
+expect_eq "text: family version" "$(awk '/^family version/ { print $3 }' <<<"$text")" "2"
 expect_eq "json: module version" "$(json_get "$json" module_version)" "$modver"
-expect_eq "json: family version" "$(json_get "$json" family_version)" "1"
+expect_eq "json: family version" "$(json_get "$json" family_version)" "2"
 counts=""
-for key in components rules personas fabrics; do
+for key in components rules; do
 	counts="$counts $key=$(json_get "$json" $key)/$(awk -v k=$key '$1 == k { print $2 }' <<<"$text")"
 done
-expect_eq "all counts zero, text and json" "$counts" " components=0/0 rules=0/0 personas=0/0 fabrics=0/0"
+expect_eq "all counts zero, text and json" "$counts" " components=0/0 rules=0/0"
 expect_eq "json: netns cookie matches text" "$(json_get "$json" netns_cookie)" \
 	"$(awk '/^netns cookie/ { print $3 }' <<<"$text")"
 "$ctl" -j status | python3 -c 'import json,sys; json.load(sys.stdin)' &&
