@@ -398,6 +398,10 @@ static int compfw_reply_component(struct genl_info *info, struct compfw_net *cne
 
 /* ---- requests in: the wire format to the objects' plain C ---- */
 
+/*
+ * The operation's policy validated every nest of the request, however deep,
+ * before the handler ran: the nests are parsed here without one.
+ */
 static int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,
 			     struct netlink_ext_ack *extack)
 {
@@ -405,7 +409,7 @@ static int compfw_parse_cidr(const struct nlattr *nest, struct cfw_cidr *cidr,
 	const char *problem;
 	int ret;
 
-	ret = nla_parse_nested(tb, COMPFW_CIDR_A_MAX, nest, compfw_cidr_nl_policy, extack);
+	ret = nla_parse_nested(tb, COMPFW_CIDR_A_MAX, nest, NULL, extack);
 	if (ret)
 		return ret;
 	if (!!tb[COMPFW_CIDR_A_ADDR4] == !!tb[COMPFW_CIDR_A_ADDR6]) {
@@ -440,7 +444,7 @@ static int compfw_parse_l4(const struct nlattr *nest, struct cfw_l4match *l4,
 	struct nlattr *tb[COMPFW_L4_A_MAX + 1];
 	int ret;
 
-	ret = nla_parse_nested(tb, COMPFW_L4_A_MAX, nest, compfw_l4_nl_policy, extack);
+	ret = nla_parse_nested(tb, COMPFW_L4_A_MAX, nest, NULL, extack);
 	if (ret)
 		return ret;
 	memset(l4, 0, sizeof(*l4));
@@ -783,8 +787,7 @@ static int compfw_collect_parts(struct compfw_net *cnet, struct genl_info *info,
 	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(attr) != COMPFW_APPLY_A_MANIFEST)
 			continue;
-		ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, attr,
-				       compfw_manifest_nl_policy, info->extack);
+		ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, attr, NULL, info->extack);
 		if (ret)
 			return ret;
 		if (!tb[COMPFW_MANIFEST_A_COMPONENT]) {
@@ -852,8 +855,7 @@ static int compfw_count_change(struct compfw_apply_entry *c, u32 *rules, u32 *ex
 	u32 i;
 
 	for (i = 0; i < c->n_parts; i++) {
-		ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, c->parts[i].attr,
-				       compfw_manifest_nl_policy, extack);
+		ret = nla_parse_nested(tb, COMPFW_MANIFEST_A_MAX, c->parts[i].attr, NULL, extack);
 		if (ret)
 			return ret;
 		ret = compfw_take_header(c, tb, header, extack);
@@ -912,7 +914,7 @@ static int compfw_parse_rule(struct compfw_net *cnet, const struct nlattr *nest,
 	const struct nlattr *attr;
 	int ret, rem;
 
-	ret = nla_parse_nested(tb, COMPFW_RULE_A_MAX, nest, compfw_rule_nl_policy, extack);
+	ret = nla_parse_nested(tb, COMPFW_RULE_A_MAX, nest, NULL, extack);
 	if (ret)
 		return ret;
 	memset(rule, 0, sizeof(*rule));
