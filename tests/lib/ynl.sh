@@ -14,8 +14,8 @@
 # Generated (and committed): uapi/linux/compfw.h, kmod/netlink-gen.[ch],
 # Documentation/userspace-api/compfw-family.rst.
 #
-# The package is fetched with `apt-get download` (its version resolved now)
-# and only tools/net/ynl and the schemas are kept, under build/cache/ynl
+# The package comes from tests/lib/linux-source.sh (`apt-get download`, its
+# version resolved now); only tools/net/ynl and the schemas are kept, under build/cache/ynl
 # (YNL_CACHE to share one). ynl-gen-c.py finds the kernel root by its
 # MAINTAINERS file and the schema beside the spec's folder, so the spec is
 # copied into that tree before each use.
@@ -39,16 +39,8 @@ prepare() {
 	exec 8>"$CACHE/.lock"
 	flock 8
 	[ -f "$TREE/.stamp" ] && return 0
-	local deb tmp
-	deb=$(ls -t "$CACHE/${PKG}_"*_all.deb 2>/dev/null | head -n 1 || true)
-	if [ -z "$deb" ]; then
-		tmp=$(mktemp -d "$CACHE/download.XXXXXX")
-		( cd "$tmp" && { apt-get download "$PKG" ||
-				 { apt-get update && apt-get download "$PKG"; }; } ) \
-			>"$CACHE/fetch.log" 2>&1 || die "apt-get download $PKG failed (see $CACHE/fetch.log)"
-		mv "$tmp/${PKG}_"*_all.deb "$CACHE/" && rmdir "$tmp"
-		deb=$(ls -t "$CACHE/${PKG}_"*_all.deb | head -n 1)
-	fi
+	local deb
+	deb=$("$REPO/tests/lib/linux-source.sh") || die "no $PKG package"
 	rm -rf "$TREE" "$CACHE/extract.tmp"
 	mkdir -p "$CACHE/extract.tmp"
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$PKG.tar.xz" |
