@@ -6,6 +6,8 @@
 #   make demo             boot a VM, load compfw, show `compfwctl status`
 #   make lint             checkpatch --strict, sparse and W=1 on both kernels
 #   make bench [KERNEL=6.12]  throughput, connection rate, control plane, classifier
+#   make fuzz             the long fuzz runs: compfwctl and classifier (userspace),
+#                         the netlink family (in a VM)
 #   make install          install compfw.ko and compfwctl on this host
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -48,6 +50,8 @@ bench-classify:
 bench: tools/compfwctl
 	KERNEL=$(KERNEL) tests/bench/bench.sh
 
+fuzz: fuzz-user fuzz-netlink
+
 install: tools/compfwctl
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
 	depmod -a
@@ -58,4 +62,5 @@ clean:
 	rm -f tools/compfwctl
 	rm -rf build/[0-9]* build/check build/vm build/kunit
 
-.PHONY: all deps-cli module check demo lint bench-classify bench install clean
+.PHONY: all deps-cli module check demo lint bench-classify bench fuzz fuzz-user fuzz-netlink \
+	install clean
