@@ -232,10 +232,12 @@ compfw_component_alloc(const struct compfw_component_spec *spec)
 	if (!comp->stats)
 		goto err;
 	if (spec->cgroup_path) {
-		comp->cgroup_path = compfw_kvzalloc(strlen(spec->cgroup_path) + 1);
+		size_t len = strlen(spec->cgroup_path) + 1;
+
+		comp->cgroup_path = compfw_kvzalloc(len);
 		if (!comp->cgroup_path)
 			goto err;
-		strcpy(comp->cgroup_path, spec->cgroup_path);
+		memcpy(comp->cgroup_path, spec->cgroup_path, len);
 	}
 	if (spec->n_addresses) {
 		comp->addresses = compfw_kvzalloc(addr_bytes);
