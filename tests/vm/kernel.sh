@@ -5,7 +5,8 @@
 #   MODROOT=<dir with lib/modules/$KREL>
 #   VMLINUX=<the same kernel uncompressed, as an ELF qemu boots through PVH;
 #            $VMLINUZ where that cannot be had>
-# VER is 6.1 (Debian 12) or 6.12 (Debian 12 backports). The metapackages
+# VER is 6.1 (Debian 12) or 6.12 (Debian 12 backports); debug is the
+# debug kernel, built by debug-kernel.sh. The metapackages
 # linux-image-amd64/linux-headers-amd64 are resolved to the ABI packages the
 # archive serves now, through a private apt state (the host's sources are left
 # alone). Package lists are refreshed when older than COMPFW_APT_TTL seconds
@@ -156,8 +157,10 @@ vmlinux() {
 }
 
 main() {
-	[ $# -eq 1 ] || die "usage: kernel.sh 6.1|6.12"
+	[ $# -eq 1 ] || die "usage: kernel.sh 6.1|6.12|debug"
 	VER=$1
+	# Not a Debian binary kernel: built here, from Debian's source.
+	[ "$VER" = debug ] && exec "$(dirname "$0")/debug-kernel.sh"
 	sources_for "$VER" >/dev/null
 	need_pkgs apt-get:apt dpkg-deb:dpkg depmod:kmod flock:util-linux pahole:dwarves \
 		xz:xz-utils zstd:zstd readelf:binutils make:make gcc:gcc realpath:coreutils
