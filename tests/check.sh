@@ -63,6 +63,7 @@ selftests() {
 }
 
 suite cli tests/tools/run.sh
+suite fuzz-user tests/fuzz/user/run.sh replay
 # Also prepares the ynl tooling the VM suites use (the guest cannot fetch it).
 suite host tests/host/run.sh
 suite kunit tests/kunit/run.sh
