@@ -114,6 +114,7 @@ done
 # The runner's own checks boot a distro kernel: quick, and always there.
 suite runner tests/vm/selftest.sh --kernel 6.1
 suite cli tests/tools/run.sh
+suite fuzz-user tests/fuzz/user/run.sh replay
 suite host tests/host/run.sh
 suite lint tests/lib/lint.sh
 suite classify bench_classify
