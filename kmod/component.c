@@ -92,13 +92,17 @@ void compfw_components_destroy(struct compfw_net *cnet)
 	}
 	if (bound)
 		synchronize_rcu();
+	/*
+	 * The tables first: destroying one waits for its resize worker,
+	 * which walks the entries, so they must outlive it.
+	 */
+	rhashtable_destroy(&cnet->by_id);
+	rhashtable_destroy(&cnet->by_name);
 	list_for_each_entry_safe(comp, tmp, &cnet->components_list, list) {
 		list_del(&comp->list);
 		compfw_component_free(comp);
 	}
 	compfw_cgmap_destroy(&cnet->cgmap);
-	rhashtable_destroy(&cnet->by_id);
-	rhashtable_destroy(&cnet->by_name);
 }
 
 struct compfw_component *compfw_component_by_name(struct compfw_net *cnet,
