@@ -211,14 +211,22 @@ static void component_id_reuse_is_not_the_peer(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, extack._msg, "peer \"db\" was deleted");
 }
 
+CFWT_LOCKED(component_is_found_by_name_and_id)
+CFWT_LOCKED(component_names_ids_and_cgroups_are_unique)
+CFWT_LOCKED(component_count_is_capped)
+CFWT_LOCKED(component_rolls_back_and_forth)
+CFWT_LOCKED(component_first_rollback_unmanages)
+CFWT_LOCKED(component_named_as_a_peer_stays)
+CFWT_LOCKED(component_id_reuse_is_not_the_peer)
+
 static struct kunit_case component_cases[] = {
-	KUNIT_CASE(component_is_found_by_name_and_id),
-	KUNIT_CASE(component_names_ids_and_cgroups_are_unique),
-	KUNIT_CASE(component_count_is_capped),
-	KUNIT_CASE(component_rolls_back_and_forth),
-	KUNIT_CASE(component_first_rollback_unmanages),
-	KUNIT_CASE(component_named_as_a_peer_stays),
-	KUNIT_CASE(component_id_reuse_is_not_the_peer),
+	KUNIT_CASE(component_is_found_by_name_and_id_locked),
+	KUNIT_CASE(component_names_ids_and_cgroups_are_unique_locked),
+	KUNIT_CASE(component_count_is_capped_locked),
+	KUNIT_CASE(component_rolls_back_and_forth_locked),
+	KUNIT_CASE(component_first_rollback_unmanages_locked),
+	KUNIT_CASE(component_named_as_a_peer_stays_locked),
+	KUNIT_CASE(component_id_reuse_is_not_the_peer_locked),
 	{}
 };
 

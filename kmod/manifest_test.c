@@ -233,16 +233,26 @@ static void manifest_holds_the_packet_logger(struct kunit *test)
 	compfw_manifest_free(m);
 }
 
+CFWT_LOCKED(manifest_keeps_a_copy_of_its_spec)
+CFWT_LOCKED(manifest_refuses_host_bits_and_says_where)
+CFWT_LOCKED(manifest_refuses_more_rules_than_the_parameter)
+CFWT_LOCKED(manifest_refuses_unknown_settings)
+CFWT_LOCKED(manifest_names_only_known_peers)
+CFWT_LOCKED(manifest_loses_a_deleted_peer)
+CFWT_LOCKED(manifest_counts_each_rule)
+CFWT_LOCKED(manifest_revives_as_it_was)
+CFWT_LOCKED(manifest_holds_the_packet_logger)
+
 static struct kunit_case manifest_cases[] = {
-	KUNIT_CASE(manifest_keeps_a_copy_of_its_spec),
-	KUNIT_CASE(manifest_refuses_host_bits_and_says_where),
-	KUNIT_CASE(manifest_refuses_more_rules_than_the_parameter),
-	KUNIT_CASE(manifest_refuses_unknown_settings),
-	KUNIT_CASE(manifest_names_only_known_peers),
-	KUNIT_CASE(manifest_loses_a_deleted_peer),
-	KUNIT_CASE(manifest_counts_each_rule),
-	KUNIT_CASE(manifest_revives_as_it_was),
-	KUNIT_CASE(manifest_holds_the_packet_logger),
+	KUNIT_CASE(manifest_keeps_a_copy_of_its_spec_locked),
+	KUNIT_CASE(manifest_refuses_host_bits_and_says_where_locked),
+	KUNIT_CASE(manifest_refuses_more_rules_than_the_parameter_locked),
+	KUNIT_CASE(manifest_refuses_unknown_settings_locked),
+	KUNIT_CASE(manifest_names_only_known_peers_locked),
+	KUNIT_CASE(manifest_loses_a_deleted_peer_locked),
+	KUNIT_CASE(manifest_counts_each_rule_locked),
+	KUNIT_CASE(manifest_revives_as_it_was_locked),
+	KUNIT_CASE(manifest_holds_the_packet_logger_locked),
 	{}
 };
 

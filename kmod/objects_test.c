@@ -36,16 +36,29 @@ int cfwt_init(struct kunit *test)
 	cfwt_settle();
 	t->objects = compfw_objects_alive();
 	KUNIT_ASSERT_EQ(test, compfw_net_setup(&t->cnet, &init_net), 0);
-	mutex_lock(&t->cnet.lock);
 	test->priv = t;
 	return 0;
+}
+
+void cfwt_lock(struct kunit *test)
+{
+	mutex_lock(&cfwt_net(test)->lock);
+}
+
+void cfwt_unlock(struct kunit *test)
+{
+	mutex_unlock(&cfwt_net(test)->lock);
 }
 
 void cfwt_exit(struct kunit *test)
 {
 	struct cfwt *t = test->priv;
 
-	mutex_unlock(&t->cnet.lock);
+	/* The thread that held it is gone: leave the state, the case failed. */
+	if (mutex_is_locked(&t->cnet.lock)) {
+		KUNIT_FAIL(test, "the case ended with its namespace state locked");
+		return;
+	}
 	compfw_net_teardown(&t->cnet);
 	cfwt_settle();
 	KUNIT_EXPECT_EQ_MSG(test, compfw_objects_alive(), t->objects,

@@ -16,6 +16,22 @@ struct compfw_manifest_spec;
  */
 int cfwt_init(struct kunit *test);
 void cfwt_exit(struct kunit *test);
+void cfwt_lock(struct kunit *test);
+void cfwt_unlock(struct kunit *test);
+
+/*
+ * KUnit runs .exit in another thread than the case: the lock the objects
+ * want held is taken and released around the case itself. A case stopped
+ * by a failed assertion ends with it held; cfwt_exit() says so.
+ */
+#define CFWT_LOCKED(fn)					\
+static void fn##_locked(struct kunit *test)		\
+{							\
+	cfwt_lock(test);				\
+	fn(test);					\
+	cfwt_unlock(test);				\
+}
+
 struct compfw_net *cfwt_net(struct kunit *test);
 
 struct compfw_component *cfwt_component(struct kunit *test, const char *name, u32 id);

@@ -12,10 +12,13 @@ if ! modprobe compfw; then
 	echo "not ok - kunit: the KUnit build of compfw.ko loads"
 	exit 1
 fi
+# (No process substitution: the VM's /dev has no /dev/fd.)
 expect=()
-while read -r s; do expect+=(--expect "$s"); done < <(
-	sed -n '/kunit_suite/,/};/s/.*\.name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' \
-		"$here"/../../kmod/*_test.c)
+for s in $(sed -n '/kunit_suite/,/};/s/.*\.name[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' \
+		"$here"/../../kmod/*_test.c); do
+	expect+=(--expect "$s")
+done
+[ ${#expect[@]} -gt 0 ] || { echo "not ok - kunit: no suite found in kmod/*_test.c"; exit 1; }
 for d in /sys/kernel/debug/kunit/*/; do
 	cat "$d/results"
 done >"$ktap"
