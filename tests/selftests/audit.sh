@@ -22,6 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # in_cgroup NAME CMD...: run CMD inside the component's cgroup.
 in_cgroup() {
 	local name=$1
@@ -113,7 +115,8 @@ tcpdump -i nflog:5 -c 1 -w "$tmp/nflog.pcap" >"$tmp/tcpdump.log" 2>&1 &
 dump=$!
 sleep 1.5
 in_cgroup noisy bash -c "$(declare -f udp_send); udp_send 1 7001" >/dev/null
-for i in $(seq 20); do kill -0 "$dump" 2>/dev/null || break; sleep 0.2; done
+# tcpdump -c 1 ends once it has the packet.
+wait_for 60 gone "$dump"
 kill "$dump" 2>/dev/null
 captured=$(tcpdump -r "$tmp/nflog.pcap" -n -q 2>/dev/null)
 echo "# $captured"

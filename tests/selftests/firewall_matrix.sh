@@ -359,13 +359,13 @@ run_cells() {
 # rev_sniff NAME EXPECT SNIFF-SRC ID -- PING-ARGS...: the verdict of the
 # listener while the peer sends an unsolicited echo reply.
 rev_sniff() {
-	local name=$1 want=$2 src=$3 id=$4 out pid rc i
+	local name=$1 want=$2 src=$3 id=$4 out pid rc
 	shift 5
 	out=$tmp/sniff.$id
 	run_in free host timeout -k 1 120 python3 "$probe" sniff "$src" "$id" \
 		--timeout $((PROBE_TIMEOUT + 3)) >"$out" 2>&1 &
 	pid=$!
-	for i in $(seq 1 1200); do grep -q ready "$out" && break; sleep 0.05; done
+	wait_for 60 grep -q ready "$out"
 	run_in free "$peerns" timeout -k 1 120 python3 "$probe" ping "$@" --reply --no-wait >/dev/null 2>&1
 	wait "$pid" && rc=0 || rc=$?
 	echo "$rc $(tail -n1 "$out")" >"$out.res"

@@ -229,7 +229,7 @@ test_live_cut() {
 	local out=$tmp/stream.out pid i t_apply last echoed_before cut
 	run_in api host timeout -k 1 300 python3 "$probe" stream 127.0.0.1 8080 5 >"$out" 2>&1 &
 	pid=$!
-	for i in $(seq 1 100); do grep -q connected "$out" && break; sleep 0.05; done
+	wait_for 60 grep -q connected "$out"
 	sleep 1
 	echoed_before=$(date +%s.%N)
 	"$ctl" apply "$tmp/web.v2.json" >/dev/null 2>&1

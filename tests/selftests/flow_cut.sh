@@ -64,18 +64,6 @@ def find(o, k):
 print(find(json.load(sys.stdin), sys.argv[1]))' "$2"
 }
 
-# wait_for SECONDS CMD...: poll CMD (a function too) until it succeeds;
-# fails once SECONDS have passed.
-wait_for() {
-	local end=$(($(date +%s%N) + ${1%.*} * 1000000000))
-
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s%N)" -gt "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 # A TCP server that echoes and writes, per connection, how it ended:
 # "eof", or "error=ENAME" (ECONNRESET for a reset).
 tcp_server() {
@@ -102,7 +90,7 @@ tcp_server() {
 	    threading.Thread(target=conn, args=(c,), daemon=True).start()
 	EOF
 	srv_pid=$!
-	wait_for 20 grep -q ready "$tmp/server.out"
+	wait_for 60 grep -q ready "$tmp/server.out"
 }
 
 # udp_client SPORT: one datagram from api's 10.77.0.1:SPORT to the UDP echo
@@ -186,7 +174,7 @@ test_tcp_cut() {
 	"$ctl" -n "$cli" apply "$tmp/api.v1.json" >/dev/null
 	run_in api "$cli" timeout -k 1 60 python3 "$probe" stream 10.77.0.2 8080 30 >"$out" 2>&1 &
 	pid=$!
-	wait_for 20 grep -q connected "$out"
+	wait_for 60 grep -q connected "$out"
 	sleep 1
 	dropped=$(counter api dropped_packets)
 	kill -0 "$pid" 2>/dev/null || echo "# $mode: the stream ended before the apply"
@@ -208,7 +196,7 @@ test_tcp_cut() {
 		[ "${last%.*}" -gt 0 ]
 	expect_eq "$mode: the client application gets $want" \
 		"$(sed -n 's/.*error=\([A-Z0-9]*\).*/\1/p' "$out")" "$want"
-	wait_for 5 grep -q '^error=' "$tmp/server.out"
+	wait_for 60 grep -q '^error=' "$tmp/server.out"
 	expect_eq "$mode: the server gets a reset" \
 		"$(sed -n 's/^error=//p' "$tmp/server.out" | sort -u | paste -sd ' ')" "ECONNRESET"
 	sleep 1

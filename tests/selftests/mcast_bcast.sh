@@ -41,7 +41,7 @@ receiver() {	# receiver CGROUP OUT SPEC...
 	shift 2
 	run_in_exec=1 run_in "$cg" host python3 "$mcast" recv "$@" >"$out" 2>&1 &
 	env_pids+=($!)
-	wait_for "$out" ready || { echo "# $cg: $(cat "$out")"; return 1; }
+	wait_for 60 grep -q ready "$out" || { echo "# $cg: $(cat "$out")"; return 1; }
 }
 
 # send_round N: every kind of datagram once, payloads suffixed -N; waits
@@ -53,7 +53,7 @@ send_round() {
 	in_peer python3 "$mcast" send 10.78.0.2 255.255.255.255 7301 "l4-$n"
 	in_peer python3 "$mcast" send fd78::2 ff0e::101 7302 "m6-$n" "$wire_peer"
 	in_peer python3 "$mcast" send 10.78.0.2 239.1.1.2 7310 "c4-$n"
-	wait_for "$tmp/free.out" "got 7310 c4-$n" || echo "# control missed c4-$n"
+	wait_for 60 grep -q "got 7310 c4-$n" "$tmp/free.out" || echo "# control missed c4-$n"
 	sleep 1
 }
 

@@ -129,12 +129,12 @@ test_lo() {
 # frames CGROUP HOW: UDP frames to 9999 (denied) and 9000 (allowed) sent
 # from CGROUP with an AF_PACKET socket; what a sniffer on the peer saw.
 frames() {
-	local cg=$1 how=$2 spid i
+	local cg=$1 how=$2 spid
 
 	rm -f "$tmp/ready"
 	in_ns "$peer" timeout -k 1 180 python3 "$pk" sniff pkp$$ "$tmp/ready" >"$tmp/sniff" 2>&1 &
 	spid=$!
-	for i in $(seq 1 600); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
+	wait_for 60 test -e "$tmp/ready"
 	run_in "$cg" "$ns" python3 "$pk" udp pkl$$ 9999 "$cg-9999" "$how" &&
 	run_in "$cg" "$ns" python3 "$pk" udp pkl$$ 9000 "$cg-9000" "$how" &&
 	# The end marker, from an unmanaged process: the sniffer stops at it,

@@ -171,7 +171,7 @@ test_live_abort() {
 
 	run_in api "$cli" timeout -k 1 300 python3 "$probe" stream 10.77.0.2 8080 5 >"$out" 2>&1 &
 	pid=$!
-	for i in $(seq 1 100); do grep -q connected "$out" && break; sleep 0.05; done
+	wait_for 60 grep -q connected "$out"
 	sleep 1
 	"$ctl" -n "$cli" apply "$tmp/api.v2.json" >/dev/null
 	t_apply=$(date +%s.%N)

@@ -36,18 +36,20 @@ run_in() {
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cgbase/$cg" "$@"
 }
 
+# started FILE PID: FILE says "ready", or PID is gone (and never will).
+started() {
+	grep -q '^ready' "$1" || ! kill -0 "$2" 2>/dev/null
+}
+
 # start_server CGROUP NETNS PROTO:PORT...: a probe.py echo server, waited for.
 start_server() {
-	local cg=$1 ns=$2 out i
+	local cg=$1 ns=$2 out
 	shift 2
 	out=$(mktemp "${TMPDIR:-/tmp}/compfw-server.XXXXXX")
 	run_in_exec=1 run_in "$cg" "$ns" python3 "$probe" serve "$@" >"$out" 2>&1 &
 	env_pids+=($!)
-	for i in $(seq 1 100); do
-		grep -q '^ready' "$out" && { rm -f "$out"; return 0; }
-		kill -0 "${env_pids[-1]}" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_for 60 started "$out" "${env_pids[-1]}"
+	grep -q '^ready' "$out" && { rm -f "$out"; return 0; }
 	echo "# server $cg/$ns $* did not start: $(cat "$out")"
 	rm -f "$out"
 	return 1

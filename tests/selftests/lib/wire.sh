@@ -43,18 +43,20 @@ in_peer() {
 	nsenter --net="/run/netns/$wire_ns" "$@"
 }
 
+# capturing LOG PID: tcpdump said it listens, or it is gone.
+capturing() {
+	grep -q "listening on" "$1" || ! kill -0 "$2" 2>/dev/null
+}
+
 # wire_capture_start FILE [FILTER...]: capture on the peer's end, waited for.
 wire_capture_start() {
-	local file=$1 i
+	local file=$1
 	shift
 	in_peer tcpdump -i "$wire_peer" -U -n -s 256 -w "$file" "$@" \
 		>"$file.log" 2>&1 &
 	wire_cap_pid=$!
-	for i in $(seq 1 300); do
-		grep -q "listening on" "$file.log" && return 0
-		kill -0 "$wire_cap_pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_for 60 capturing "$file.log" "$wire_cap_pid"
+	grep -q "listening on" "$file.log" && return 0
 	echo "# tcpdump did not start: $(cat "$file.log")"
 	return 1
 }
@@ -70,14 +72,4 @@ wire_capture_stop() {
 	wire_cap_pid=
 	[ -n "$file" ] && tcpdump -r "$file" -n -v 2>/dev/null
 	return 0
-}
-
-# wait_for FILE PATTERN: wait (generously) until FILE has a line matching PATTERN.
-wait_for() {
-	local i
-	for i in $(seq 1 300); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
 }
