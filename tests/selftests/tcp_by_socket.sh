@@ -66,12 +66,6 @@ def find(o, k):
 print(find(json.load(sys.stdin), sys.argv[1]))' "$3"
 }
 
-# probes NETNS: "TAG RC" for each "TAG try ..." line on stdin, sorted.
-probes() {
-	run_in api "$1" timeout -k 1 300 python3 "$probe" batch --timeout 1.5 |
-		awk '{ print $1 ":" ($2 == 0 ? "allow" : $2 == 1 ? "deny" : "other") }' |
-		sort | tr '\n' ' ' | sed 's/ $//'
-}
 
 # bare_segment FLAGS PORT: one TCP segment with FLAGS ("A", "S"...) from
 # cli's 10.77.0.1:40000 to web's PORT, sent by a raw socket, which is not a
@@ -134,16 +128,18 @@ test_verdicts_without_conntrack() {
 	local dropped
 
 	dropped=$(counter "$srv" web dropped_packets)
-	expect_eq "TCP: SYNs judged at both ends, replies pass" \
-		"$(printf '%s\n' 'v4 try tcp 10.77.0.2 8080' 'v6 try tcp fd77::2 8080' \
-			'closed try tcp 10.77.0.2 8082' | probes "$cli")" \
-		"closed:deny v4:allow v6:allow"
+	expect_verdicts "TCP: SYNs judged at both ends, replies pass" api "$cli" \
+		closed:deny v4:allow v6:allow <<-'EOF'
+	v4 try tcp 10.77.0.2 8080
+	v6 try tcp fd77::2 8080
+	closed try tcp 10.77.0.2 8082
+	EOF
 	check "TCP: web's ingress dropped the SYN to 8082" \
 		[ "$(counter "$srv" web dropped_packets)" -gt "$dropped" ]
 	expect_eq "TCP: no conntrack entry in either namespace" \
 		"$(ct_count "$cli" tcp) $(ct_count "$srv" tcp)" "0 0"
-	expect_eq "UDP: allowed, as before" \
-		"$(echo 'udp try udp 10.77.0.2 8080' | probes "$cli")" "udp:allow"
+	expect_verdicts "UDP: allowed, as before" api "$cli" udp:allow \
+		<<<'udp try udp 10.77.0.2 8080'
 	check "UDP: still tracked" [ "$(ct_count "$cli" udp)" -gt 0 ]
 }
 
@@ -186,8 +182,8 @@ test_live_abort() {
 	check "live abort: within a second of the apply" python3 -c \
 		'import sys; sys.exit(not float(sys.argv[1]) - float(sys.argv[2]) <= 1.0)' \
 		"$last" "$t_apply"
-	expect_eq "live abort: a new connection follows v2" \
-		"$(printf '%s\n' '8080 try tcp 10.77.0.2 8080' | probes "$cli")" "8080:deny"
+	expect_verdicts "live abort: a new connection follows v2" api "$cli" 8080:deny \
+		<<<'8080 try tcp 10.77.0.2 8080'
 }
 
 # The parameter is read when a namespace gets its first component.
@@ -200,8 +196,8 @@ test_tracked_namespace() {
 		"$ctl" -n "$cli" apply "$tmp/api.json" >/dev/null ||
 		{ fail "tracked: api defined again"; return; }
 	before=$(ct_count "$cli" tcp)
-	expect_eq "tracked: TCP allowed" \
-		"$(echo 'v4 try tcp 10.77.0.2 8080' | probes "$cli")" "v4:allow"
+	expect_verdicts "tracked: TCP allowed" api "$cli" v4:allow \
+		<<<'v4 try tcp 10.77.0.2 8080'
 	check "tracked: the client's namespace has a conntrack entry more" \
 		[ "$(ct_count "$cli" tcp)" -gt "$before" ]
 	echo "# TCP conntrack entries: $cli $before -> $(ct_count "$cli" tcp), $srv $(ct_count "$srv" tcp)"
