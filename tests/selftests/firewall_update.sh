@@ -219,29 +219,22 @@ test_rollback() {
 }
 
 # A connection exchanging a message every 20 ms; a policy that denies it
-# must stop it within a second of the apply returning.
+# must stop it when the apply returns: nothing sent after that is echoed.
+# (It was "the last echo within 1 s of the apply returning": a time, which a
+# slow VM stretches; a count of bytes it cannot.)
 test_live_cut() {
-	local out=$tmp/stream.out pid i t_apply last echoed_before cut
-	run_in api host timeout -k 1 300 python3 "$probe" stream 127.0.0.1 8080 5 >"$out" 2>&1 &
-	pid=$!
-	wait_for 60 grep -q connected "$out"
-	sleep 1
-	echoed_before=$(date +%s.%N)
-	"$ctl" apply "$tmp/web.v2.json" >/dev/null 2>&1
-	t_apply=$(date +%s.%N)
-	wait "$pid"
-	last=$(sed -n 's/.*last=\([0-9.]*\).*/\1/p' "$out")
-	echo "# stream: $(tail -n1 "$out"); apply ran $echoed_before .. $t_apply"
-	if [ -z "$last" ] || [ "${last%.*}" = 0 ]; then
-		fail "live cut: the stream was exchanging data before the apply" "$(cat "$out")"
+	if ! stream_start api host 127.0.0.1 8080; then
+		fail "live cut: the stream was exchanging data before the apply" "$(cat "$tmp/stream.out")"
+		stream_stop
 		return
 	fi
 	pass "live cut: the stream was exchanging data before the apply"
-	cut=$(python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) - float(sys.argv[2])))' "$last" "$t_apply")
-	if python3 -c 'import sys; sys.exit(not float(sys.argv[1]) <= 1.0)' "$cut"; then
-		pass "live cut: last echo ${cut} s after the apply returned (limit 1 s)"
+	"$ctl" apply "$tmp/web.v2.json" >/dev/null 2>&1
+	stream_mark
+	if stream_cut; then
+		pass "live cut: nothing sent after the apply returned is echoed"
 	else
-		fail "live cut: last echo ${cut} s after the apply returned (limit 1 s)" "$(cat "$out")"
+		fail "live cut: nothing sent after the apply returned is echoed" "$(cat "$tmp/stream.out")"
 	fi
 	expect_eq "live cut: a new connection follows v2" "$(reach 8080:deny 8081:allow)" "8080:deny 8081:allow"
 }

@@ -175,39 +175,34 @@ setup() {
 
 # test_tcp_cut MODE ERRNO: a stream exchanging a message every 20 ms is
 # denied by api's v2; its socket must go at once, with ERRNO for the
-# client and a reset for the server, and at most one drop counted.
+# client and a reset for the server, and at most one drop counted. "At
+# once" is "when the apply returns": the cut is part of the apply (it was
+# "within 1 s", a time, which a slow VM stretches).
 test_tcp_cut() {
-	local mode=$1 want=$2 out=$tmp/stream.out pid dropped t_apply last ok mark
+	local mode=$1 want=$2 dropped flowing mark
 
 	: >"$tmp/server.out"
 	"$ctl" -n "$cli" apply "$tmp/api.v1.json" >/dev/null
-	run_in api "$cli" timeout -k 1 60 python3 "$probe" stream 10.77.0.2 8080 30 >"$out" 2>&1 &
-	pid=$!
-	wait_for 60 grep -q connected "$out"
-	sleep 1
+	stream_start api "$cli" 10.77.0.2 8080 && flowing=1 || flowing=0
 	dropped=$(counter api dropped_packets)
-	kill -0 "$pid" 2>/dev/null || echo "# $mode: the stream ended before the apply"
+	kill -0 "$stream_pid" 2>/dev/null || echo "# $mode: the stream ended before the apply"
 	mark=$(dmesg | wc -l)
 	"$ctl" -n "$cli" apply "$tmp/api.v2.json" >/dev/null
-	t_apply=$(date +%s.%N)
-	wait_for 1 no_estab && ok=1 || ok=0
-	if [ "$ok" = 1 ]; then
-		pass "$mode: the client's socket is not ESTAB within 1 s of the apply"
+	if no_estab; then
+		pass "$mode: the client's socket is not ESTAB once the apply has returned"
 	else
-		fail "$mode: the client's socket is not ESTAB within 1 s of the apply" \
+		fail "$mode: the client's socket is not ESTAB once the apply has returned" \
 			"$(in_ns "$cli" ss -tn)"
 	fi
-	wait "$pid"
-	echo "# $mode: stream: $(tail -n1 "$out"); server: $(grep -v ready "$tmp/server.out" | tr '\n' ' ')"
-	last=$(sed -n 's/.*last=\([0-9.]*\).*/\1/p' "$out")
-	last=${last:-0}
-	check "$mode: the stream was exchanging data before the apply" \
-		[ "${last%.*}" -gt 0 ]
-	expect_eq "$mode: the client application gets $want" \
-		"$(sed -n 's/.*error=\([A-Z0-9]*\).*/\1/p' "$out")" "$want"
+	stream_mark
+	echo "# $mode: server: $(grep -v ready "$tmp/server.out" | tr '\n' ' ')"
+	check "$mode: the stream was exchanging data before the apply" [ "$flowing" = 1 ]
+	expect_eq "$mode: the client application gets $want" "$(stream_field error)" "$want"
 	wait_for 60 grep -q '^error=' "$tmp/server.out"
 	expect_eq "$mode: the server gets a reset" \
 		"$(sed -n 's/^error=//p' "$tmp/server.out" | sort -u | paste -sd ' ')" "ECONNRESET"
+	# Time for a retransmission to show, if there were one: a slow VM can
+	# only make this check pass, never fail.
 	sleep 1
 	check "$mode: api's dropped counter moved at most once (was $dropped, now $(counter api dropped_packets))" \
 		[ "$(counter api dropped_packets)" -le $((dropped + 1)) ]
@@ -229,7 +224,8 @@ test_udp_orphan() {
 	check "udp: the flow has its conntrack entry after its socket closed" \
 		[ "$(ct_udp 40001)" -eq 1 ]
 	"$ctl" -n "$cli" apply "$tmp/api.v2.json" >/dev/null
-	check "udp: v2 removed the entry within 1 s" wait_for 1 no_ct_udp 40001
+	# Part of the apply, as the TCP cut: gone when it returns.
+	check "udp: v2 removed the entry by the time the apply returned" no_ct_udp 40001
 	dropped=$(counter api dropped_packets)
 	expect_eq "udp: a new socket on port 40001 to the same server is denied" \
 		"$(udp_client 40001)" "EPERM"

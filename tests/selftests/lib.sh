@@ -102,6 +102,31 @@ wait_for() {
 	done
 }
 
+# monitor_sync FILE: wait until the `compfwctl monitor` writing FILE has
+# joined the events group, which it does not say: a component of this
+# function's own is applied, again, until FILE shows the change; it is
+# deleted, and FILE shows that too. Its events name it (monitor-sync-PID);
+# the caller's components see nothing of it.
+monitor_sync() {
+	local file=$1 name=monitor-sync-$$ ok=0
+	echo "{\"component\": \"$name\"}" >"$file.sync.json"
+	"$ctl" component add "$name" >/dev/null &&
+		wait_for 60 sync_shown "$file" "$name" apply "$ctl" apply "$file.sync.json" &&
+		"$ctl" component del "$name" >/dev/null &&
+		wait_for 60 sync_shown "$file" "$name" delete true && ok=1
+	rm -f "$file.sync.json"
+	[ "$ok" = 1 ] || echo "# the monitor writing $file never showed an event"
+	[ "$ok" = 1 ]
+}
+
+# sync_shown FILE NAME CHANGE CMD...: run CMD; FILE has NAME's CHANGE.
+sync_shown() {
+	local file=$1 name=$2 change=$3
+	shift 3
+	"$@" >/dev/null 2>&1
+	grep -q "$name.*$change" "$file"
+}
+
 # listening PROTO PORT: something listens on PORT (tcp) or is bound to it (udp).
 listening() {
 	[ -n "$(ss -Hln --"$1" "sport = :$2" 2>/dev/null)" ]

@@ -129,6 +129,51 @@ expect_verdicts() {
 	expect_eq "$name" "$(verdicts "$cg" "$ns" "$@")" "$(printf '%s\n' "$@" | sort | paste -sd' ')"
 }
 
+# stream_start CGROUP NETNS ADDR PORT: a probe.py stream from CGROUP and
+# NETNS to ADDR:PORT, in the background, its output in $tmp/stream.out;
+# succeeds once it is flowing (5 bytes echoed), fails if it never does.
+stream_start() {
+	rm -f "$tmp/stream.mark"
+	run_in_exec=1 run_in "$1" "$2" timeout -k 1 900 python3 "$probe" stream "$3" "$4" \
+		"$tmp/stream.mark" >"$tmp/stream.out" 2>&1 &
+	stream_pid=$!
+	env_pids+=("$stream_pid")
+	wait_for 60 flowing_or_gone
+	grep -q '^flowing' "$tmp/stream.out"
+}
+
+flowing_or_gone() {
+	grep -q '^flowing' "$tmp/stream.out" || ! kill -0 "$stream_pid" 2>/dev/null
+}
+
+# stream_mark: the change is made: the stream counts what it sent until now,
+# goes on for 2 s or until an error ends it, and says how it went.
+stream_mark() {
+	: >"$tmp/stream.mark"
+	wait "$stream_pid"
+	echo "# stream: $(tail -n 1 "$tmp/stream.out")"
+}
+
+# stream_stop: end a stream that will not get its mark.
+stream_stop() {
+	kill "$stream_pid" 2>/dev/null
+	wait "$stream_pid" 2>/dev/null
+}
+
+# stream_field KEY: a value of the stream's last line (sent, echoed, mark,
+# error).
+stream_field() {
+	tail -n 1 "$tmp/stream.out" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# stream_cut: nothing the stream sent after its mark came back (its bytes
+# echoed are at most the bytes it had sent when it saw the mark).
+stream_cut() {
+	local echoed mark
+	echoed=$(stream_field echoed) mark=$(stream_field mark)
+	[[ $echoed =~ ^[0-9]+$ && $mark =~ ^[0-9]+$ ]] && [ "$echoed" -le "$mark" ]
+}
+
 # env_cleanup: stop what start_server started, remove the cgroups.
 env_cleanup() {
 	local pid cg
