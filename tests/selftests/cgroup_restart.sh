@@ -25,25 +25,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# try CGROUP NETNS ADDR PORT: a process moved into the cgroup connects at
-# once; does a TCP echo come back? (-t: a loaded VM may take a while to echo)
+# try CGROUP NETNS ADDR PORT [SECONDS]: a process moved into the cgroup
+# connects at once; does a TCP echo come back within SECONDS (10)?
 try() {
-	local run=()
+	local run=() limit=${5:-10}
 	[ "$2" = host ] || run=(nsenter --net=/run/netns/"$2")
 	out=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$1" \
-		${run[@]+"${run[@]}"} timeout 10 socat -T5 -t5 - TCP:"$3":"$4" <<<ping 2>/dev/null)
+		${run[@]+"${run[@]}"} timeout "$limit" socat -T$((limit / 2)) -t$((limit / 2)) \
+		- TCP:"$3":"$4" <<<ping 2>/dev/null)
 	[ "$out" = ping ] && echo allow || echo deny
 }
 
-# allowed CGROUP NETNS ADDR PORT: like try, for a connection that should pass;
-# tried three times, so that a VM too loaded to echo in time is no denial.
-# (A denial is never retried: the first connection is the one that counts.)
+# allowed CGROUP NETNS ADDR PORT: like try, for a connection that should
+# pass: one that did not echo in time is tried again, waiting up to two
+# minutes, so that a VM too loaded to echo in time is no denial. (A denial
+# is never retried: the first connection is the one that counts.)
 allowed() {
-	local i r
-	for i in 1 2 3; do
-		r=$(try "$@")
-		[ "$r" = allow ] && break
-	done
+	local r
+	r=$(try "$@")
+	[ "$r" = allow ] || r=$(try "$@" 120)
 	echo "$r"
 }
 

@@ -20,10 +20,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# try CGROUP PORT: does a TCP echo from a process moved into it come back?
+# try CGROUP PORT [SECONDS]: does a TCP echo from a process moved into it
+# come back within SECONDS (10)?
 try() {
+	local limit=${3:-10}
 	out=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$1" \
-		timeout 10 socat -T5 -t5 - TCP:127.0.0.1:"$2" <<<ping 2>/dev/null)
+		timeout "$limit" socat -T$((limit / 2)) -t$((limit / 2)) \
+		- TCP:127.0.0.1:"$2" <<<ping 2>/dev/null)
 	[ "$out" = ping ] && echo allow || echo deny
 }
 
@@ -67,8 +70,9 @@ expect_eq "recreated: the first, a middle and the last deny" \
 
 errors=""
 for i in $(seq 1 $n); do "$ctl" component del "c$i" || errors="$errors del#$i"; done
-r=deny
-for i in 1 2 3; do r=$(try c1 7301); [ "$r" = allow ] && break; done
+# Not echoed in time is no denial on a loaded VM: again, waiting long.
+r=$(try c1 7301)
+[ "$r" = allow ] || r=$(try c1 7301 120)
 expect_eq "deleted: c1's cgroup unpoliced (the server echoes)" "$r" "allow"
 modprobe -r compfw || errors="$errors unload"
 expect_eq "all delete, compfw unloads" "${errors:-none}" "none"

@@ -24,7 +24,6 @@ require modprobe python3 timeout
 
 cgbase=/sys/fs/cgroup/compfw-test/update-$$
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/compfw-update.XXXXXX")
-PROBE_TIMEOUT=${COMPFW_PROBE_TIMEOUT:-2}
 
 cleanup() {
 	env_cleanup
@@ -52,18 +51,12 @@ write_manifests() {
 		"$tmp/api.json" "$tmp/web.v1.json" >"$tmp/start.json"
 }
 
-# reach: what api sees of web's two ports, e.g. "8080:allow 8081:deny".
+# reach PORT:WANT...: what api sees of web's two ports, e.g. "8080:allow
+# 8081:deny"; a port that WANT says answers is probed again, for long, when
+# it did not within PROBE_TIMEOUT.
 reach() {
-	local port rc rest seen=()
-	# no process substitution: the VM has no /dev/fd
 	printf '8080 try tcp 127.0.0.1 8080\n8081 try tcp 127.0.0.1 8081\n' |
-		run_in api host timeout -k 1 300 python3 "$probe" batch --timeout "$PROBE_TIMEOUT" |
-		sort >"$tmp/reach"
-	while read -r port rc rest; do
-		case $rc in 0) rc=allow ;; 1) rc=deny ;; *) rc="other($rc: $rest)" ;; esac
-		seen+=("$port:$rc")
-	done <"$tmp/reach"
-	echo "${seen[*]}"
+		verdicts api host "$@"
 }
 
 # snapshot: everything a failed change must leave as it was.
@@ -97,11 +90,13 @@ expect_err() {
 	fi
 }
 
-# unchanged NAME BEFORE: the snapshot and api's view of web are as before.
+# unchanged NAME BEFORE: the snapshot and api's view of web (BEFORE's last
+# line) are as before.
 unchanged() {
 	local now
+	# shellcheck disable=SC2086 # the view is a word list
 	now="$(snapshot)
-$(reach)"
+$(reach ${2##*$'\n'})"
 	if [ "$now" = "$2" ]; then
 		pass "$1: nothing changed"
 	else
@@ -136,7 +131,7 @@ setup() {
 
 test_start() {
 	check "apply api and web v1 in one batch" "$ctl" apply "$tmp/start.json"
-	expect_eq "v1: api reaches web 8080, not 8081" "$(reach)" "8080:allow 8081:deny"
+	expect_eq "v1: api reaches web 8080, not 8081" "$(reach 8080:allow 8081:deny)" "8080:allow 8081:deny"
 	expect_eq "v1: show says version v1, generation 1" \
 		"$(show_field web '(d["manifest"] or {}).get("version"), d["generation"]')" "('v1', 1)"
 	show_field web 'json.dumps(d["manifest"], sort_keys=True)' >"$tmp/web.v1.shown"
@@ -145,7 +140,7 @@ test_start() {
 test_atomic() {
 	local before bad
 	before="$(snapshot)
-$(reach)"
+$(reach 8080:allow 8081:deny)"
 	# First manifest good, second names a peer that does not exist: the
 	# kernel refuses the batch, so web must stay at v1.
 	bad=$(python3 -c 'import json,sys; web=json.load(open(sys.argv[1])); print(json.dumps([web,
@@ -169,7 +164,7 @@ $(reach)"
 test_bad_input() {
 	local before base
 	before="$(snapshot)
-$(reach)"
+$(reach 8080:allow 8081:deny)"
 	base=$(snapshot)
 	bad_apply "bad input: unknown field" \
 		'{"component": "web", "version": "v9", "colour": "red"}' \
@@ -206,7 +201,7 @@ test_update() {
 	local api_gen
 	api_gen=$(show_field api 'd["generation"]')
 	check "update: apply web v2 (module stays loaded)" "$ctl" apply "$tmp/web.v2.json"
-	expect_eq "update: api reaches web 8081, not 8080" "$(reach)" "8080:deny 8081:allow"
+	expect_eq "update: api reaches web 8081, not 8080" "$(reach 8080:deny 8081:allow)" "8080:deny 8081:allow"
 	expect_eq "update: web at v2, generation 2, rollback available" \
 		"$(show_field web '(d["manifest"] or {}).get("version"), d["generation"], d["rollback_available"]')" \
 		"('v2', 2, True)"
@@ -216,7 +211,7 @@ test_update() {
 
 test_rollback() {
 	check "rollback: component rollback web" "$ctl" component rollback web
-	expect_eq "rollback: api reaches web 8080 again, not 8081" "$(reach)" "8080:allow 8081:deny"
+	expect_eq "rollback: api reaches web 8080 again, not 8081" "$(reach 8080:allow 8081:deny)" "8080:allow 8081:deny"
 	expect_eq "rollback: show says v1, generation 3" \
 		"$(show_field web '(d["manifest"] or {}).get("version"), d["generation"]')" "('v1', 3)"
 	expect_eq "rollback: the manifest shown is v1's, rule for rule" \
@@ -224,31 +219,24 @@ test_rollback() {
 }
 
 # A connection exchanging a message every 20 ms; a policy that denies it
-# must stop it within a second of the apply returning.
+# must stop it when the apply returns: nothing sent after that is echoed.
+# (It was "the last echo within 1 s of the apply returning": a time, which a
+# slow VM stretches; a count of bytes it cannot.)
 test_live_cut() {
-	local out=$tmp/stream.out pid i t_apply last echoed_before cut
-	run_in api host timeout -k 1 300 python3 "$probe" stream 127.0.0.1 8080 5 >"$out" 2>&1 &
-	pid=$!
-	for i in $(seq 1 100); do grep -q connected "$out" && break; sleep 0.05; done
-	sleep 1
-	echoed_before=$(date +%s.%N)
-	"$ctl" apply "$tmp/web.v2.json" >/dev/null 2>&1
-	t_apply=$(date +%s.%N)
-	wait "$pid"
-	last=$(sed -n 's/.*last=\([0-9.]*\).*/\1/p' "$out")
-	echo "# stream: $(tail -n1 "$out"); apply ran $echoed_before .. $t_apply"
-	if [ -z "$last" ] || [ "${last%.*}" = 0 ]; then
-		fail "live cut: the stream was exchanging data before the apply" "$(cat "$out")"
+	if ! stream_start api host 127.0.0.1 8080; then
+		fail "live cut: the stream was exchanging data before the apply" "$(cat "$tmp/stream.out")"
+		stream_stop
 		return
 	fi
 	pass "live cut: the stream was exchanging data before the apply"
-	cut=$(python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) - float(sys.argv[2])))' "$last" "$t_apply")
-	if python3 -c 'import sys; sys.exit(not float(sys.argv[1]) <= 1.0)' "$cut"; then
-		pass "live cut: last echo ${cut} s after the apply returned (limit 1 s)"
+	"$ctl" apply "$tmp/web.v2.json" >/dev/null 2>&1
+	stream_mark
+	if stream_cut; then
+		pass "live cut: nothing sent after the apply returned is echoed"
 	else
-		fail "live cut: last echo ${cut} s after the apply returned (limit 1 s)" "$(cat "$out")"
+		fail "live cut: nothing sent after the apply returned is echoed" "$(cat "$tmp/stream.out")"
 	fi
-	expect_eq "live cut: a new connection follows v2" "$(reach)" "8080:deny 8081:allow"
+	expect_eq "live cut: a new connection follows v2" "$(reach 8080:deny 8081:allow)" "8080:deny 8081:allow"
 }
 
 # Lowered limits: each refusal is one line and changes nothing.

@@ -64,18 +64,6 @@ def find(o, k):
 print(find(json.load(sys.stdin), sys.argv[1]))' "$2"
 }
 
-# wait_for SECONDS CMD...: poll CMD (a function too) until it succeeds;
-# fails once SECONDS have passed.
-wait_for() {
-	local end=$(($(date +%s%N) + ${1%.*} * 1000000000))
-
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s%N)" -gt "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 # A TCP server that echoes and writes, per connection, how it ended:
 # "eof", or "error=ENAME" (ECONNRESET for a reset).
 tcp_server() {
@@ -102,18 +90,18 @@ tcp_server() {
 	    threading.Thread(target=conn, args=(c,), daemon=True).start()
 	EOF
 	srv_pid=$!
-	wait_for 20 grep -q ready "$tmp/server.out"
+	wait_for 60 grep -q ready "$tmp/server.out"
 }
 
-# udp_client SPORT: one datagram from api's 10.77.0.1:SPORT to the UDP echo
-# server; prints "echo", "timeout", or "EPERM" when compfw dropped it on
-# output, and closes its socket.
+# udp_client SPORT [TIMEOUT]: one datagram from api's 10.77.0.1:SPORT to the
+# UDP echo server; prints "echo", "timeout", or "EPERM" when compfw dropped
+# it on output, and closes its socket.
 udp_client() {
-	run_in api "$cli" python3 - "$1" <<-'EOF'
+	run_in api "$cli" python3 - "$1" "${2:-$PROBE_TIMEOUT}" <<-'EOF'
 	import socket, sys
 	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 	s.bind(("10.77.0.1", int(sys.argv[1])))
-	s.settimeout(1.5)
+	s.settimeout(float(sys.argv[2]))
 	try:
 	    s.sendto(b"compfw-probe\n", ("10.77.0.2", 8080))
 	    s.recv(4096)
@@ -124,6 +112,15 @@ udp_client() {
 	    print("EPERM")
 	s.close()
 	EOF
+}
+
+# udp_echo SPORT: udp_client, tried again for long when no echo came in time.
+udp_echo() {
+	local got
+
+	got=$(udp_client "$1")
+	[ "$got" = timeout ] && got=$(udp_client "$1" "$PROBE_RETRY_TIMEOUT")
+	echo "$got"
 }
 
 # ct_udp SPORT: api's conntrack entries for the UDP flow from SPORT.
@@ -178,39 +175,34 @@ setup() {
 
 # test_tcp_cut MODE ERRNO: a stream exchanging a message every 20 ms is
 # denied by api's v2; its socket must go at once, with ERRNO for the
-# client and a reset for the server, and at most one drop counted.
+# client and a reset for the server, and at most one drop counted. "At
+# once" is "when the apply returns": the cut is part of the apply (it was
+# "within 1 s", a time, which a slow VM stretches).
 test_tcp_cut() {
-	local mode=$1 want=$2 out=$tmp/stream.out pid dropped t_apply last ok mark
+	local mode=$1 want=$2 dropped flowing mark
 
 	: >"$tmp/server.out"
 	"$ctl" -n "$cli" apply "$tmp/api.v1.json" >/dev/null
-	run_in api "$cli" timeout -k 1 60 python3 "$probe" stream 10.77.0.2 8080 30 >"$out" 2>&1 &
-	pid=$!
-	wait_for 20 grep -q connected "$out"
-	sleep 1
+	stream_start api "$cli" 10.77.0.2 8080 && flowing=1 || flowing=0
 	dropped=$(counter api dropped_packets)
-	kill -0 "$pid" 2>/dev/null || echo "# $mode: the stream ended before the apply"
+	kill -0 "$stream_pid" 2>/dev/null || echo "# $mode: the stream ended before the apply"
 	mark=$(dmesg | wc -l)
 	"$ctl" -n "$cli" apply "$tmp/api.v2.json" >/dev/null
-	t_apply=$(date +%s.%N)
-	wait_for 1 no_estab && ok=1 || ok=0
-	if [ "$ok" = 1 ]; then
-		pass "$mode: the client's socket is not ESTAB within 1 s of the apply"
+	if no_estab; then
+		pass "$mode: the client's socket is not ESTAB once the apply has returned"
 	else
-		fail "$mode: the client's socket is not ESTAB within 1 s of the apply" \
+		fail "$mode: the client's socket is not ESTAB once the apply has returned" \
 			"$(in_ns "$cli" ss -tn)"
 	fi
-	wait "$pid"
-	echo "# $mode: stream: $(tail -n1 "$out"); server: $(grep -v ready "$tmp/server.out" | tr '\n' ' ')"
-	last=$(sed -n 's/.*last=\([0-9.]*\).*/\1/p' "$out")
-	last=${last:-0}
-	check "$mode: the stream was exchanging data before the apply" \
-		[ "${last%.*}" -gt 0 ]
-	expect_eq "$mode: the client application gets $want" \
-		"$(sed -n 's/.*error=\([A-Z0-9]*\).*/\1/p' "$out")" "$want"
-	wait_for 5 grep -q '^error=' "$tmp/server.out"
+	stream_mark
+	echo "# $mode: server: $(grep -v ready "$tmp/server.out" | tr '\n' ' ')"
+	check "$mode: the stream was exchanging data before the apply" [ "$flowing" = 1 ]
+	expect_eq "$mode: the client application gets $want" "$(stream_field error)" "$want"
+	wait_for 60 grep -q '^error=' "$tmp/server.out"
 	expect_eq "$mode: the server gets a reset" \
 		"$(sed -n 's/^error=//p' "$tmp/server.out" | sort -u | paste -sd ' ')" "ECONNRESET"
+	# Time for a retransmission to show, if there were one: a slow VM can
+	# only make this check pass, never fail.
 	sleep 1
 	check "$mode: api's dropped counter moved at most once (was $dropped, now $(counter api dropped_packets))" \
 		[ "$(counter api dropped_packets)" -le $((dropped + 1)) ]
@@ -218,10 +210,8 @@ test_tcp_cut() {
 	[ "$mode" = conntrack ] &&
 		expect_eq "$mode: the log shows the cut once" \
 			"$(dmesg | tail -n +$((mark + 1)) | grep -c 'api: cut egress rule 0 .*DPT=8080')" 1
-	expect_eq "$mode: a new connection to 8080 is denied" \
-		"$(echo 'new try tcp 10.77.0.2 8080' |
-			run_in api "$cli" timeout -k 1 300 python3 "$probe" batch --timeout 1.5 |
-			awk '{ print $2 }')" "1"
+	expect_verdicts "$mode: a new connection to 8080 is denied" api "$cli" new:deny \
+		<<<'new try tcp 10.77.0.2 8080'
 }
 
 # A UDP flow allowed by v1 whose client socket has closed; v2 denies it.
@@ -230,11 +220,12 @@ test_udp_orphan() {
 
 	"$ctl" -n "$cli" apply "$tmp/api.v1.json" >/dev/null
 	expect_eq "udp: v1 lets api's datagram from port 40001 through" \
-		"$(udp_client 40001)" "echo"
+		"$(udp_echo 40001)" "echo"
 	check "udp: the flow has its conntrack entry after its socket closed" \
 		[ "$(ct_udp 40001)" -eq 1 ]
 	"$ctl" -n "$cli" apply "$tmp/api.v2.json" >/dev/null
-	check "udp: v2 removed the entry within 1 s" wait_for 1 no_ct_udp 40001
+	# Part of the apply, as the TCP cut: gone when it returns.
+	check "udp: v2 removed the entry by the time the apply returned" no_ct_udp 40001
 	dropped=$(counter api dropped_packets)
 	expect_eq "udp: a new socket on port 40001 to the same server is denied" \
 		"$(udp_client 40001)" "EPERM"

@@ -51,14 +51,12 @@ as_user() {
 		unshare -Urn bash "$tmp/user.sh" 2>&1
 }
 
+in_log() { dmesg | grep -q -- "$1"; }
+
 # wait_log WANT: wait (generously: the VM is slow) for a kernel log line
 # matching WANT; prints the lines.
 wait_log() {
-	local i
-	for i in $(seq 50); do
-		dmesg | grep -q -- "$1" && break
-		sleep 0.2
-	done
+	wait_for 60 in_log "$1"
 	dmesg | grep -- "$1"
 }
 

@@ -66,22 +66,44 @@ tables=$(( $(memory) - before ))
 echo "# compfw's tables for the large manifest: $tables bytes; small's memory.max 1 MiB"
 echo $((1 << 20)) >"$cg/small/memory.max"
 
-# held_apply FILE: compfwctl apply FILE, its last sendmsg() held 2 s on
-# entry; once it is held there, it moves to small.
+# held PID: PID stopped by strace at the entry of its last sendmsg(), the
+# one strace holds: $nsend calls in the trace, the last one unfinished.
+held() {
+	[ "$(cut -d' ' -f1 "/proc/$1/syscall")" = 46 ] &&
+		grep -q '^State:.*tracing stop' "/proc/$1/status" &&
+		[ "$(grep -c 'sendmsg(' "$tmp/held.trace")" = "$nsend" ] &&
+		! grep 'sendmsg(' "$tmp/held.trace" | tail -n 1 | grep -q ') = '
+}
+
+# held_apply FILE: compfwctl apply FILE, its last sendmsg() held on entry;
+# once it is held there, it moves to small, and the hold ends. The hold is
+# not a time (a fixed one was a race with this shell on a loaded VM): strace
+# would hold it ten minutes, and is killed instead, which lets the call go
+# on. compfwctl's exit status comes from a shell of its own, since strace's
+# is gone with it.
 held_apply() {
-	local pid i
-	in_cg roomy strace -qq -f -o /dev/null -e trace=sendmsg \
-		-e inject=sendmsg:delay_enter=2000000:when="$nsend" "$ctl" apply "$1" 2>"$tmp/err" &
-	for i in $(seq 1 600); do
-		pid=$(pgrep -n -x compfwctl) && [ -r "/proc/$pid/syscall" ] &&
-			[ "$(cut -d' ' -f1 "/proc/$pid/syscall")" = 46 ] && break
-		sleep 0.05
-	done
+	local pid strace rc
+	rm -f "$tmp/rc"
+	in_cg roomy strace -qq -f -o "$tmp/held.trace" -e trace=sendmsg \
+		-e inject=sendmsg:delay_enter=600000000:when="$nsend" \
+		sh -c '"$0" apply "$1"; echo $? >"$2"' "$ctl" "$1" "$tmp/rc" 2>"$tmp/err" &
+	strace=$!
+	wait_for 60 pgrep -x compfwctl
+	pid=$(pgrep -n -x compfwctl)
+	# Building 60,000 rules takes a while under TCG.
+	if [ -z "$pid" ] || ! wait_for 600 held "$pid"; then
+		kill -9 "$strace" ${pid:+"$pid"} 2>/dev/null
+		wait "$strace" 2>/dev/null
+		echo "compfwctl was never held at its last sendmsg()" >&2
+		return 1
+	fi
 	echo "$pid" >"$cg/small/cgroup.procs"
-	wait %1
-	local rc=$?
+	kill -9 "$strace"
+	wait "$strace" 2>/dev/null
+	wait_for 600 test -s "$tmp/rc"
+	rc=$(cat "$tmp/rc" 2>/dev/null)
 	cat "$tmp/err" >&2
-	return $rc
+	return "${rc:-1}"
 }
 
 gen=$(generation big)

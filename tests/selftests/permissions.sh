@@ -18,7 +18,7 @@ expect_fail_msg "unprivileged user is refused" "CAP_NET_ADMIN" \
 # group needs CAP_NET_ADMIN over the namespace, as every command does.
 expect_fail_msg "unprivileged monitor is refused" \
 	"compfwctl: monitor: permission denied: joining the events group needs CAP_NET_ADMIN" \
-	timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" monitor
+	timeout 300 setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" monitor
 expect_eq "unprivileged raw join of the events group: EPERM" \
 	"$(setpriv --reuid=65534 --regid=65534 --clear-groups python3 "$top/tests/selftests/lib/join_events.py" 2>&1)" "EPERM"
 expect_eq "root may join the events group" \

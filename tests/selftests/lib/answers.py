@@ -33,7 +33,9 @@ def refused(proto, addr, port):
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     typ = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
     s = socket.socket(fam, typ)
-    s.settimeout(10)
+    # Every caller expects an answer: wait long, so that only its absence
+    # (not a slow machine) reads "timeout".
+    s.settimeout(60)
     try:
         s.connect((addr, int(port)))
         if proto == "udp":

@@ -36,21 +36,142 @@ run_in() {
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cgbase/$cg" "$@"
 }
 
+# started FILE PID: FILE says "ready", or PID is gone (and never will).
+started() {
+	grep -q '^ready' "$1" || ! kill -0 "$2" 2>/dev/null
+}
+
 # start_server CGROUP NETNS PROTO:PORT...: a probe.py echo server, waited for.
 start_server() {
-	local cg=$1 ns=$2 out i
+	local cg=$1 ns=$2 out
 	shift 2
 	out=$(mktemp "${TMPDIR:-/tmp}/compfw-server.XXXXXX")
 	run_in_exec=1 run_in "$cg" "$ns" python3 "$probe" serve "$@" >"$out" 2>&1 &
 	env_pids+=($!)
-	for i in $(seq 1 100); do
-		grep -q '^ready' "$out" && { rm -f "$out"; return 0; }
-		kill -0 "${env_pids[-1]}" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_for 60 started "$out" "${env_pids[-1]}"
+	grep -q '^ready' "$out" && { rm -f "$out"; return 0; }
 	echo "# server $cg/$ns $* did not start: $(cat "$out")"
 	rm -f "$out"
 	return 1
+}
+
+# How long a probe waits for its answer (echo, RST, ICMP error): short, so
+# that the denied cells, which wait all of it, stay cheap. A probe that saw
+# nothing where an answer was expected is tried again with the retry timeout
+# before it counts as a failure: on a loaded machine an answer can be late.
+PROBE_TIMEOUT=${COMPFW_PROBE_TIMEOUT:-2}
+PROBE_RETRY_TIMEOUT=${COMPFW_PROBE_RETRY_TIMEOUT:-60}
+
+# probe_batch CGROUP NETNS TIMEOUT: probe.py batch with the probes on stdin
+# ("TAG try|ping ARGS..."); prints "TAG RC MESSAGE" for each. The outer
+# timeout is for a hung probe, not a slow one.
+probe_batch() {
+	run_in "$1" "$2" timeout -k 1 $((2 * ${3%.*} + 600)) python3 "$probe" batch --timeout "$3"
+}
+
+# inconclusive WANT RC MESSAGE: a result that may be only a slow machine:
+# no answer within the timeout where WANT is one (allow, refused), or no
+# result at all.
+inconclusive() {
+	case $2 in
+	1) [ "$1" != deny ] && [[ $3 == timeout* ]] ;;
+	0|2|3) return 1 ;;
+	*) return 0 ;;
+	esac
+}
+
+# verdict RC [MESSAGE]: a probe's exit status in words.
+verdict() {
+	case $1 in
+	0) echo allow ;;
+	1) echo deny ;;
+	2) echo refused ;;
+	*) echo "other(${1:-none}: ${2:-no result})" ;;
+	esac
+}
+
+# verdicts CGROUP NETNS [TAG:WANT...]: the probes on stdin, all at once, as
+# "TAG:VERDICT" words sorted by TAG. A probe whose result is inconclusive
+# for its TAG:WANT is tried again with PROBE_RETRY_TIMEOUT, and that counts.
+verdicts() {
+	local cg=$1 ns=$2 tag rest rc msg w out retry=""
+	local -A probes=() results=()
+	shift 2
+	while read -r tag rest; do
+		[ -n "$tag" ] && probes[$tag]=$rest
+	done
+	out=$(for tag in "${!probes[@]}"; do echo "$tag ${probes[$tag]}"; done |
+		probe_batch "$cg" "$ns" "$PROBE_TIMEOUT")
+	while read -r tag rest; do results[$tag]=$rest; done <<<"$out"
+	for w in "$@"; do
+		tag=${w%%:*}
+		read -r rc msg <<<"${results[$tag]:-}"
+		inconclusive "${w#*:}" "${rc:-}" "${msg:-}" || continue
+		echo "# $tag: ${msg:-no result} after ${PROBE_TIMEOUT} s; again, waiting up to ${PROBE_RETRY_TIMEOUT} s" >&2
+		retry+="$tag ${probes[$tag]}"$'\n'
+	done
+	if [ -n "$retry" ]; then
+		out=$(printf '%s' "$retry" | probe_batch "$cg" "$ns" "$PROBE_RETRY_TIMEOUT")
+		while read -r tag rest; do results[$tag]=$rest; done <<<"$out"
+	fi
+	for tag in "${!probes[@]}"; do
+		read -r rc msg <<<"${results[$tag]:-}"
+		echo "$tag:$(verdict "${rc:-}" "${msg:-}")"
+	done | sort | paste -sd' '
+}
+
+# expect_verdicts NAME CGROUP NETNS TAG:WANT...: the probes on stdin give
+# TAG:WANT for every TAG. Stdin from a redirection, not a pipe: in a
+# pipeline it would count its result in a subshell.
+expect_verdicts() {
+	local name=$1 cg=$2 ns=$3
+	shift 3
+	expect_eq "$name" "$(verdicts "$cg" "$ns" "$@")" "$(printf '%s\n' "$@" | sort | paste -sd' ')"
+}
+
+# stream_start CGROUP NETNS ADDR PORT: a probe.py stream from CGROUP and
+# NETNS to ADDR:PORT, in the background, its output in $tmp/stream.out;
+# succeeds once it is flowing (5 bytes echoed), fails if it never does.
+stream_start() {
+	rm -f "$tmp/stream.mark"
+	run_in_exec=1 run_in "$1" "$2" timeout -k 1 900 python3 "$probe" stream "$3" "$4" \
+		"$tmp/stream.mark" >"$tmp/stream.out" 2>&1 &
+	stream_pid=$!
+	env_pids+=("$stream_pid")
+	wait_for 60 flowing_or_gone
+	grep -q '^flowing' "$tmp/stream.out"
+}
+
+flowing_or_gone() {
+	grep -q '^flowing' "$tmp/stream.out" || ! kill -0 "$stream_pid" 2>/dev/null
+}
+
+# stream_mark: the change is made: the stream counts what it sent until now,
+# goes on for 2 s or until an error ends it, and says how it went.
+stream_mark() {
+	: >"$tmp/stream.mark"
+	wait "$stream_pid"
+	echo "# stream: $(tail -n 1 "$tmp/stream.out")"
+}
+
+# stream_stop: end a stream that will not get its mark.
+stream_stop() {
+	kill "$stream_pid" 2>/dev/null
+	wait "$stream_pid" 2>/dev/null
+}
+
+# stream_field KEY: a value of the stream's last line (sent, echoed, mark,
+# error).
+stream_field() {
+	tail -n 1 "$tmp/stream.out" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# stream_cut: nothing the stream sent after its mark came back (its bytes
+# echoed are at most the bytes it had sent when it saw the mark).
+stream_cut() {
+	local echoed mark
+	echoed=$(stream_field echoed) mark=$(stream_field mark)
+	[[ $echoed =~ ^[0-9]+$ && $mark =~ ^[0-9]+$ ]] && [ "$echoed" -le "$mark" ]
 }
 
 # env_cleanup: stop what start_server started, remove the cgroups.

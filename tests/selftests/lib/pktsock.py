@@ -3,9 +3,10 @@
 """Frames from an AF_PACKET socket, for packet_socket.sh. No scapy: its
 import takes most of a minute on a loaded VM.
 
-  syn IFACE FAM:PORT:SPORT:HOW...  inject a TCP SYN on IFACE (lo) from the
-      loopback address to itself, for each spec; print "FAM:PORT:HOW synack"
-      if the listener answered it, else "FAM:PORT:HOW none"
+  syn IFACE [--wait S] FAM:PORT:SPORT:HOW...  inject a TCP SYN on IFACE
+      (lo) from the loopback address to itself, for each spec; print
+      "FAM:PORT:HOW synack" if the listener answered it within S seconds
+      (10), else "FAM:PORT:HOW none"
   udp IFACE DPORT TAG HOW          send one UDP frame 10.78.0.1:5000 ->
       10.78.0.2:DPORT, payload TAG, broadcast MAC
   sniff IFACE READYFILE            print the payloads of the UDP frames to
@@ -89,15 +90,15 @@ def tcp_of(data):
     return sport, dport, data[off + 13]
 
 
-def one_syn(iface, fam, port, sport, how):
+def one_syn(iface, fam, port, sport, how, wait):
     addr = "127.0.0.1" if fam == "4" else "::1"
     syn = struct.pack("!HHIIBBHHH", sport, port, 1000, 0, 5 << 4, 2, 65535, 0, 0)
     r = rx(iface)
     if not tx(iface, ip_frame(fam, addr, addr, 6, syn, 16), how):
         return "none"
-    # The answer, if any, comes within microseconds; ten seconds is for a
-    # loaded machine.
-    deadline = time.monotonic() + 10
+    # The answer, if any, comes within microseconds, unless the machine is
+    # loaded: the caller asks again, waiting longer, when it expected one.
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         r.settimeout(max(deadline - time.monotonic(), 0.01))
         try:
@@ -110,10 +111,14 @@ def one_syn(iface, fam, port, sport, how):
 
 
 def cmd_syn(iface, *specs):
+    wait = 10.0
+    if specs[:1] == ("--wait",):
+        wait, specs = float(specs[1]), specs[2:]
     for spec in specs:
         fam, port, sport, how = spec.split(":")
         print("%s:%s:%s %s" % (fam, port, how,
-                                one_syn(iface, fam, int(port), int(sport), how)))
+                                one_syn(iface, fam, int(port), int(sport), how, wait)),
+              flush=True)
 
 
 def cmd_udp(iface, dport, tag, how):

@@ -22,10 +22,15 @@ stands for; every socket it opens is that component's.
       many try/ping probes at once, one per stdin line "TAG try|ping
       ARGS..." (OPTIONS are appended to each); prints "TAG RC MESSAGE"
       per probe, so that a cell costs a thread, not a Python start.
-  probe.py stream ADDR PORT SECONDS
-      a TCP client exchanging a message every 20 ms for SECONDS; prints
-      "last=<time.time() of the last echo> sent=N echoed=M error=E", E the
-      errno name that ended it early (ECONNABORTED...) or "none".
+  probe.py stream ADDR PORT MARK [SECONDS]
+      a TCP client sending a byte every 20 ms and reading the echoes;
+      prints "connected", then "flowing" once 5 bytes came back. Once the
+      file MARK exists, it notes the bytes sent so far (mark) and goes on
+      for SECONDS (2) or until an error ends it (ended before MARK, it
+      waits for MARK: all it sent came before); then prints "sent=N
+      echoed=M mark=K error=E", E the errno name that ended it
+      (ECONNABORTED...) or "none". The caller makes MARK when a change has
+      been made: echoed > mark means a byte sent after it came back.
 
 Exit status of try/ping/sniff: 0 allowed (echo seen), 1 denied (nothing came
 back, or the send itself was refused with EPERM), 2 refused (RST, SCTP
@@ -264,26 +269,39 @@ def cmd_sniff(args):
 
 
 def cmd_stream(args):
-    addr, port, seconds = args[0], int(args[1]), float(args[2])
-    s = socket.create_connection((addr, port), timeout=1)
+    addr, port, mark = args[0], int(args[1]), args[2]
+    after = float(args[3]) if len(args) > 3 else 2.0
+    s = socket.create_connection((addr, port), timeout=60)
     s.settimeout(0.02)
-    last, sent, echoed, error = 0.0, 0, 0, "none"
-    end = time.monotonic() + seconds
+    sent, echoed, error = 0, 0, "none"
+    marked, end, flowing = None, None, False
     print("connected", flush=True)
-    while time.monotonic() < end:
+    while end is None or time.monotonic() < end:
+        # Every byte counted in the mark was sent before MARK was seen, so
+        # before the change: a late look at MARK only makes mark larger.
+        if marked is None and os.path.exists(mark):
+            marked, end = sent, time.monotonic() + after
         try:
-            s.send(b"x")
             sent += 1
-            if s.recv(4096):
-                echoed += 1
-                last = time.time()
+            s.send(b"x")
+            echoed += len(s.recv(4096))
         except socket.timeout:
             pass
         except OSError as e:
             error = errno.errorcode.get(e.errno, str(e.errno))
             break
+        if not flowing and echoed >= 5:
+            print("flowing", flush=True)
+            flowing = True
         time.sleep(0.02)
-    print("last=%.3f sent=%d echoed=%d error=%s" % (last, sent, echoed, error),
+    # An error (the cut itself, in the change) came before MARK: nothing
+    # was sent after it.
+    while marked is None:
+        if os.path.exists(mark):
+            marked = sent
+        else:
+            time.sleep(0.05)
+    print("sent=%d echoed=%d mark=%s error=%s" % (sent, echoed, marked, error),
           flush=True)
     return ALLOW
 
