@@ -128,10 +128,12 @@ static inline int compfw_genl_set_ops(struct genl_family *family,
 	family->ops = ops;
 	family->n_ops = n_ops;
 	/*
-	 * 6.1 gives an op without a policy a reject-all one, 6.2 leaves its
-	 * attributes unparsed for the op to refuse in its own words: on 6.1
-	 * such ops (the first commands, or none) are made older than
-	 * resv_start_op, so that they answer as on later kernels.
+	 * 6.1 gives an op without a policy a reject-all one of its own
+	 * (type 1 fails "policy validation"), 6.2 to 6.12 leave its
+	 * attributes unparsed for the op to refuse, as newer kernels do
+	 * before calling it (netlink.c): on 6.1 such ops (the first
+	 * commands, or none) are made older than resv_start_op, so that
+	 * they answer as on later kernels.
 	 */
 	for (i = 0; i < n_ops && !ops[i].policy; i++)
 		family->resv_start_op = ops[i].cmd + 1;
