@@ -52,15 +52,19 @@ now_ms() { date +%s%3N; }
 # with the gcc its headers name (the kernel's flags and plugins are tied to
 # that major), make, what kbuild links against, and sparse for C=1/C=2.
 kmake() {
-	local root
+	local root a dirs=("$REPO" "$MODROOT")
 	if [ -z "${KSUITE:-}" ]; then
 		make "$@"
 		return
 	fi
 	[ -n "${KTOOLS:-}" ] || die "kmake: no KTOOLS for a $KSUITE kernel (refresh it: COMPFW_APT_TTL=0)"
+	# The module's folder may be outside the work tree.
+	for a in "$@"; do
+		case $a in M="$REPO"/*) ;; M=/*) dirs+=("${a#M=}") ;; esac
+	done
 	# shellcheck disable=SC2086 # a list of package names
 	root=$("$REPO/tests/lib/build-root.sh" "$KSUITE" $KTOOLS make sparse) || return
-	"$REPO/tests/lib/build-root.sh" --run "$root" "$REPO" "$MODROOT" -- make "$@"
+	"$REPO/tests/lib/build-root.sh" --run "$root" "${dirs[@]}" -- make "$@"
 }
 
 # build_kmod SRCDIR KREL KDIR: build the external module in SRCDIR against
