@@ -52,6 +52,10 @@ bench: tools/compfwctl
 
 fuzz: fuzz-user fuzz-netlink
 
+# FUZZ_SECONDS per target (300), one after the other; fails on a finding
+fuzz-user:
+	tests/fuzz/user/run.sh fuzz
+
 install: tools/compfwctl
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
 	depmod -a

@@ -119,6 +119,21 @@ static __always_inline u32 cfw_lpm_match(const struct cfw_policy *p,
 	}
 }
 
+/*
+ * The key @t is looked up by. ICMP is IPv4's and ICMPv6 IPv6's, yet
+ * conntrack tracks either over the other family, with its type: such a
+ * packet takes the key (0, 0), which only protocol "any" covers. The "any"
+ * maps and the CIDR tables keep each ICMP to its family anyway, but one
+ * exposure map and one map per peer component serve both families.
+ */
+static inline u32 cfw_tuple_key(const struct cfw_tuple *t)
+{
+	if ((t->l4proto == IPPROTO_ICMP && t->family != AF_INET) ||
+	    (t->l4proto == IPPROTO_ICMPV6 && t->family != AF_INET6))
+		return cfw_key(0, 0);
+	return cfw_key(t->l4proto, t->port);
+}
+
 /* Lowest non-zero of two rule IDs, 0 if both are 0. */
 static inline u32 cfw_min_id(u32 a, u32 b)
 {
@@ -141,7 +156,7 @@ struct cfw_verdict cfw_classify(const struct cfw_policy *p, enum cfw_dir dir,
 	struct cfw_verdict v = { .rule_id = 0, .allow = false };
 	const struct cfw_dir_tables *d;
 	const struct cfw_lpm *l;
-	u32 key = cfw_key(t->l4proto, t->port);
+	u32 key = cfw_tuple_key(t);
 	u32 addr[4], id;
 	unsigned int fam;
 

@@ -20,7 +20,10 @@
  *   port, in rules and in the exposure profile alike: a component answers
  *   echo requests only if its exposure lists ICMP type 8 (ICMPv6 type 128),
  *   a range holding it, or ICMP with no type. ICMP errors are conntrack
- *   RELATED and never reach the classifier.
+ *   RELATED and never reach the classifier. ICMP is IPv4's and ICMPv6
+ *   IPv6's: an exposure entry or rule for one never takes a packet of the
+ *   other family (ICMP over IPv6, ICMPv6 over IPv4), whatever its peer;
+ *   only protocol "any" does.
  * - Protocol 0 ("any") matches every protocol and takes no ports. TCP, UDP
  *   and SCTP take an optional port range, ICMP and ICMPv6 an optional type
  *   range; any other protocol number matches on the protocol alone.

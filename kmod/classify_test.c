@@ -380,6 +380,44 @@ static void cfw_test_peer_component(struct kunit *test)
 	cfw_policy_free(p);
 }
 
+/*
+ * ICMP over IPv6 and ICMPv6 over IPv4, which conntrack tracks with their
+ * types: only protocol "any" takes them, whatever the peer (a peer
+ * component's map, one for both families, once took them as its family's).
+ */
+static void cfw_test_icmp_family(struct kunit *test)
+{
+	const struct cfw_l4match expo[] = { l4(ICMP6, 128, 128), l4(ICMP, 8, 8) };
+	const struct cfw_rule_spec in[] = { r_any(1, l4_all(ICMP6)) };
+	const struct cfw_rule_spec out[] = {
+		r_comp(2, 42, l4(ICMP, 8, 8)),
+		r_comp(3, 42, l4(ICMP6, 128, 128)),
+		r_any(4, l4_all(ICMP)),
+		r_comp(7, 42, l4_all(0)),
+	};
+	struct cfw_policy_spec s = {
+		.exposure = expo, .n_exposure = ARRAY_SIZE(expo),
+		.rules = { in, out },
+		.n_rules = { ARRAY_SIZE(in), ARRAY_SIZE(out) },
+	};
+	struct cfw_policy *p = cfw_policy_compile(&s, NULL);
+	struct cfw_tuple t;
+	u32 a = IP(10, 0, 0, 1);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(ICMP, 8, a, 42)), 2);
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t6(ICMP6, 128, 0x20010db8, 1, 42)), 3);
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t4(ICMP6, 128, a, 42)), 7);
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t6(ICMP, 8, 0x20010db8, 1, 42)), 7);
+	KUNIT_EXPECT_EQ(test, id_of(p, OUT, t6(ICMP, 8, 0x20010db8, 1, 0)), 0);
+	KUNIT_EXPECT_EQ(test, id_of(p, IN, t6(ICMP6, 128, 0x20010db8, 1, 0)), 1);
+	t = t4(ICMP6, 128, a, 0);
+	KUNIT_EXPECT_TRUE(test, cfw_classify(p, IN, &t).by_exposure);
+	t = t6(ICMP, 8, 0x20010db8, 1, 0);
+	KUNIT_EXPECT_TRUE(test, cfw_classify(p, IN, &t).by_exposure);
+	cfw_policy_free(p);
+}
+
 static void cfw_test_exposure(struct kunit *test)
 {
 	const struct cfw_l4match expo[] = {
@@ -910,6 +948,7 @@ static struct kunit_case cfw_classify_cases[] = {
 	KUNIT_CASE(cfw_test_families),
 	KUNIT_CASE(cfw_test_peer_component),
 	KUNIT_CASE(cfw_test_exposure),
+	KUNIT_CASE(cfw_test_icmp_family),
 	KUNIT_CASE(cfw_test_random_vs_model),
 	{}
 };

@@ -70,7 +70,11 @@ static inline void compfw_set_err_msg(struct netlink_ext_ack *extack, const char
  * request (the reply is built before the lock is taken again).
  */
 #ifdef NL_SET_ERR_MSG_FMT
-#define compfw_err_fmt(extack, buf, fmt, args...) NL_SET_ERR_MSG_FMT(extack, fmt, ##args)
+/* @buf is for 6.1 only: the extack holds the text itself here. */
+#define compfw_err_fmt(extack, buf, fmt, args...) do {		\
+	(void)(buf);							\
+	NL_SET_ERR_MSG_FMT(extack, fmt, ##args);			\
+} while (0)
 #else
 #define compfw_err_fmt(extack, buf, fmt, args...) do {		\
 	char *__buf = (buf);						\

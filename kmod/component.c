@@ -92,13 +92,17 @@ void compfw_components_destroy(struct compfw_net *cnet)
 	}
 	if (bound)
 		synchronize_rcu();
+	/*
+	 * The tables first: destroying one waits for its resize worker,
+	 * which walks the entries, so they must outlive it.
+	 */
+	rhashtable_destroy(&cnet->by_id);
+	rhashtable_destroy(&cnet->by_name);
 	list_for_each_entry_safe(comp, tmp, &cnet->components_list, list) {
 		list_del(&comp->list);
 		compfw_component_free(comp);
 	}
 	compfw_cgmap_destroy(&cnet->cgmap);
-	rhashtable_destroy(&cnet->by_id);
-	rhashtable_destroy(&cnet->by_name);
 }
 
 struct compfw_component *compfw_component_by_name(struct compfw_net *cnet,
@@ -132,6 +136,61 @@ struct compfw_component *compfw_component_of_cgroup(struct compfw_net *cnet,
 			return container_of(b, struct compfw_component, bind);
 	}
 	return NULL;
+}
+
+/*
+ * What @comp takes as the cap max_netns_memory counts it: itself, its
+ * strings and counters, and its two manifests.
+ */
+static size_t compfw_component_bytes(const struct compfw_component *comp)
+{
+	const struct compfw_manifest *m = rcu_dereference_protected(comp->manifest, true);
+	size_t n = sizeof(*comp) + comp->n_addresses * sizeof(*comp->addresses);
+
+	n += sizeof(struct compfw_stats) * num_possible_cpus();
+	if (comp->cgroup_path)
+		n += 2 * (strlen(comp->cgroup_path) + 1);	/* and the bound path */
+	return n + compfw_manifest_bytes(m) + compfw_manifest_bytes(comp->previous);
+}
+
+/**
+ * compfw_install_growth - what installing @m would add to the namespace
+ * @comp: the component
+ * @m: its new manifest
+ *
+ * The manifest in force is kept without its tables, the previous one goes.
+ * Return: bytes, negative when the component shrinks.
+ */
+long compfw_install_growth(const struct compfw_component *comp,
+			   const struct compfw_manifest *m)
+{
+	const struct compfw_manifest *cur = rcu_dereference_protected(comp->manifest, true);
+	long cur_tables = cur ? compfw_manifest_bytes(cur) - cur->bytes : 0;
+
+	return (long)compfw_manifest_bytes(m) - cur_tables -
+	       (long)compfw_manifest_bytes(comp->previous);
+}
+
+/**
+ * compfw_memory_check - refuse a change the namespace's cap has no room for
+ * @cnet: the namespace, locked
+ * @growth: bytes the change adds (negative: frees)
+ * @extack: why it is refused
+ *
+ * Return: 0, or -ENOSPC with a message saying how far over the cap it is.
+ */
+int compfw_memory_check(struct compfw_net *cnet, long growth,
+			struct netlink_ext_ack *extack)
+{
+	u64 max = READ_ONCE(compfw_max_netns_memory);
+
+	if (!max || growth <= 0 || cnet->memory + growth <= max)
+		return 0;
+	compfw_err_fmt(extack, cnet->why,
+		       "needs %llu KiB more; %llu of %llu KiB in use (max_netns_memory)",
+		       (u64)DIV_ROUND_UP(growth, 1024), DIV_ROUND_UP(cnet->memory, 1024),
+		       DIV_ROUND_UP(max, 1024));
+	return -ENOSPC;
 }
 
 static u32 compfw_free_id(struct compfw_net *cnet)
@@ -177,10 +236,12 @@ compfw_component_alloc(const struct compfw_component_spec *spec)
 	if (!comp->stats)
 		goto err;
 	if (spec->cgroup_path) {
-		comp->cgroup_path = compfw_kvzalloc(strlen(spec->cgroup_path) + 1);
+		size_t len = strlen(spec->cgroup_path) + 1;
+
+		comp->cgroup_path = compfw_kvzalloc(len);
 		if (!comp->cgroup_path)
 			goto err;
-		strcpy(comp->cgroup_path, spec->cgroup_path);
+		memcpy(comp->cgroup_path, spec->cgroup_path, len);
 	}
 	if (spec->n_addresses) {
 		comp->addresses = compfw_kvzalloc(addr_bytes);
@@ -252,6 +313,9 @@ struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
 		return ERR_PTR(-ENOMEM);
 	}
+	ret = compfw_memory_check(cnet, compfw_component_bytes(comp), extack);
+	if (ret)
+		goto err_free;
 	comp->id = spec->id ?: compfw_free_id(cnet);
 	comp->serial = ++cnet->last_serial;
 
@@ -264,6 +328,7 @@ struct compfw_component *compfw_component_add(struct compfw_net *cnet,
 			goto err_unhash;
 	}
 	list_add_tail(&comp->list, &cnet->components_list);
+	cnet->memory += compfw_component_bytes(comp);
 	cnet->components++;
 	cnet->dump_seq++;
 	return comp;
@@ -315,6 +380,7 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 				    COMPFW_CHANGE_DELETE);
 	compfw_component_unhash(cnet, comp);
 	list_del(&comp->list);
+	cnet->memory -= compfw_component_bytes(comp);
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
 	if (m)
 		cnet->rules -= m->n_rules;
@@ -394,6 +460,7 @@ void compfw_component_reset_stats(struct compfw_component *comp)
 void compfw_component_install(struct compfw_net *cnet, struct compfw_component *comp,
 			      struct compfw_manifest *m)
 {
+	size_t before = compfw_component_bytes(comp);
 	struct compfw_manifest *old;
 
 	lockdep_assert_held(&cnet->lock);
@@ -403,6 +470,7 @@ void compfw_component_install(struct compfw_net *cnet, struct compfw_component *
 	compfw_manifest_retire(old);
 	comp->previous = old;
 	comp->has_previous = true;
+	cnet->memory += compfw_component_bytes(comp) - before;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
 	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,
 				    COMPFW_CHANGE_APPLY);
@@ -423,6 +491,7 @@ void compfw_component_install(struct compfw_net *cnet, struct compfw_component *
 int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
 			      struct netlink_ext_ack *extack)
 {
+	size_t before = compfw_component_bytes(comp);
 	const struct compfw_peer_ref *lost;
 	struct compfw_manifest *cur;
 
@@ -446,6 +515,7 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
 		       (cur ? cur->n_rules : 0);
 	comp->previous = cur;
+	cnet->memory += compfw_component_bytes(comp) - before;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
 	cnet->dump_seq++;
 	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,

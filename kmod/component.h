@@ -94,6 +94,10 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 
 void compfw_component_install(struct compfw_net *cnet, struct compfw_component *comp,
 			      struct compfw_manifest *m);
+long compfw_install_growth(const struct compfw_component *comp,
+			   const struct compfw_manifest *m);
+int compfw_memory_check(struct compfw_net *cnet, long growth,
+			struct netlink_ext_ack *extack);
 int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
 			      struct netlink_ext_ack *extack);
 

@@ -63,6 +63,14 @@ void compfw_manifest_free(struct compfw_manifest *m)
 	compfw_kvfree(m, m->bytes);
 }
 
+/* What @m takes as the namespace's cap counts it: a retired one has no tables. */
+size_t compfw_manifest_bytes(const struct compfw_manifest *m)
+{
+	if (!m)
+		return 0;
+	return m->bytes + (m->retired ? 0 : cfw_policy_bytes(m->policy));
+}
+
 /**
  * compfw_manifest_retire - keep a superseded manifest for rollback only
  * @m: the manifest just replaced, or NULL

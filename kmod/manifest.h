@@ -119,6 +119,7 @@ compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest 
 void compfw_manifest_count_rule(const struct compfw_manifest *m, int dir,
 				u32 rule_id, unsigned int bytes, u64 now);
 void compfw_manifest_reset_counters(const struct compfw_manifest *m);
+size_t compfw_manifest_bytes(const struct compfw_manifest *m);
 void compfw_manifest_retire(struct compfw_manifest *m);
 int compfw_manifest_revive(struct compfw_manifest *m);
 void compfw_manifest_free(struct compfw_manifest *m);

@@ -51,7 +51,11 @@ static int compfw_fill_status(struct sk_buff *skb, struct net *net)
 	    nla_put_u64_64bit(skb, COMPFW_STATUS_A_MEMORY, compfw_bytes_alive(),
 			      COMPFW_STATUS_A_PAD) ||
 	    nla_put_u64_64bit(skb, COMPFW_STATUS_A_OBJECTS, compfw_objects_alive(),
-			      COMPFW_STATUS_A_PAD))
+			      COMPFW_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATUS_A_NETNS_MEMORY, cnet->memory,
+			      COMPFW_STATUS_A_PAD) ||
+	    nla_put_u64_64bit(skb, COMPFW_STATUS_A_NETNS_MEMORY_MAX,
+			      READ_ONCE(compfw_max_netns_memory), COMPFW_STATUS_A_PAD))
 		ret = -EMSGSIZE;
 	mutex_unlock(&cnet->lock);
 	return ret;
@@ -1101,7 +1105,7 @@ static int compfw_group_parts(const struct compfw_part *parts, int n_parts,
 static int compfw_build_batch(struct compfw_net *cnet, struct compfw_apply_entry *changes,
 			      int n, struct netlink_ext_ack *extack)
 {
-	long rules = cnet->rules;
+	long rules = cnet->rules, growth = 0;
 	int i, ret;
 
 	for (i = 0; i < n; i++) {
@@ -1114,13 +1118,14 @@ static int compfw_build_batch(struct compfw_net *cnet, struct compfw_apply_entry
 			return ret;
 		/* Signed: a manifest may shrink. */
 		rules += (long)changes[i].m->n_rules - (old ? (long)old->n_rules : 0);
+		growth += compfw_install_growth(changes[i].comp, changes[i].m);
 	}
 	if (rules > compfw_max_rules) {
 		NL_SET_ERR_MSG(extack,
 			       "too many rules in this namespace (module parameter max_rules)");
 		return -E2BIG;
 	}
-	return 0;
+	return compfw_memory_check(cnet, growth, extack);
 }
 
 int compfw_nl_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)

@@ -24,24 +24,34 @@ unsigned int compfw_max_rules = 1000000;
 module_param_named(max_rules, compfw_max_rules, uint, 0644);
 MODULE_PARM_DESC(max_rules, "Most rules in force in one network namespace");
 
+unsigned long compfw_max_netns_memory = 512UL << 20;
+module_param_named(max_netns_memory, compfw_max_netns_memory, ulong, 0644);
+MODULE_PARM_DESC(max_netns_memory,
+		 "Most bytes of components and manifests in one network namespace (0: no cap)");
+
 unsigned int compfw_max_component_rules = 65536;
 module_param_named(max_component_rules, compfw_max_component_rules, uint, 0644);
 MODULE_PARM_DESC(max_component_rules, "Most rules in one manifest");
 
-static int __net_init compfw_net_init(struct net *net)
+/**
+ * compfw_net_setup - make @cnet the empty state of @net
+ * @cnet: zeroed memory for the state
+ * @net: the namespace it belongs to
+ *
+ * The pernet init, and the KUnit suites' private namespaces.
+ * Return: 0 or -ENOMEM.
+ */
+int compfw_net_setup(struct compfw_net *cnet, struct net *net)
 {
-	struct compfw_net *cnet = compfw_net(net);
-
 	cnet->net = net;
 	mutex_init(&cnet->lock);
 	compfw_events_init(cnet);
 	return compfw_components_init(cnet);
 }
 
-static void __net_exit compfw_net_exit(struct net *net)
+/* Everything of @cnet goes; queued frees run after a grace period. */
+void compfw_net_teardown(struct compfw_net *cnet)
 {
-	struct compfw_net *cnet = compfw_net(net);
-
 	mutex_lock(&cnet->lock);
 	compfw_hooks_unregister(cnet);
 	compfw_events_exit(cnet);
@@ -49,6 +59,16 @@ static void __net_exit compfw_net_exit(struct net *net)
 	compfw_components_destroy(cnet);
 	mutex_unlock(&cnet->lock);
 	mutex_destroy(&cnet->lock);
+}
+
+static int __net_init compfw_net_init(struct net *net)
+{
+	return compfw_net_setup(compfw_net(net), net);
+}
+
+static void __net_exit compfw_net_exit(struct net *net)
+{
+	compfw_net_teardown(compfw_net(net));
 }
 
 static struct pernet_operations compfw_net_ops = {

@@ -43,6 +43,8 @@ struct compfw_addrmap;
  * @pktsock: the egress hooks for frames from packet sockets, on with @hook_ops
  * @components: number of components defined, under @lock
  * @rules: number of rules in the manifests in force, under @lock
+ * @memory: bytes of the components and their manifests, as the cap
+ *	max_netns_memory counts them (compfw_component_bytes()), under @lock
  * @dump_seq: bumped by every change, so that a dump racing one is flagged
  * @events: drop events on their way to the events group
  */
@@ -64,6 +66,7 @@ struct compfw_net {
 	struct compfw_pktsock pktsock;
 	u32 components;
 	u32 rules;
+	u64 memory;
 	u32 dump_seq;
 	struct compfw_events events;
 };
@@ -73,6 +76,10 @@ extern struct workqueue_struct *compfw_wq;
 extern unsigned int compfw_max_components;
 extern unsigned int compfw_max_rules;
 extern unsigned int compfw_max_component_rules;
+extern unsigned long compfw_max_netns_memory;
+
+int compfw_net_setup(struct compfw_net *cnet, struct net *net);
+void compfw_net_teardown(struct compfw_net *cnet);
 
 static inline struct compfw_net *compfw_net(const struct net *net)
 {

@@ -457,6 +457,11 @@ static int parse_excepts(struct pctx *p, json_t *arr,
 			return fail(p, "except %s is not inside %s",
 				    cidr_format(&r->except[i], inner),
 				    cidr_format(&r->cidr, outer));
+		/* The kernel refuses it too, but without the path. */
+		if (r->except[i].prefix_len == r->cidr.prefix_len)
+			return fail(p, "except %s is all of %s: the rule would never match",
+				    cidr_format(&r->except[i], inner),
+				    cidr_format(&r->cidr, outer));
 		path_restore(p, old);
 	}
 	return 0;

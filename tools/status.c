@@ -18,6 +18,8 @@ static struct nla_policy status_policy[COMPFW_STATUS_A_MAX + 1] = {
 	[COMPFW_STATUS_A_RULES] = { .type = NLA_U32 },
 	[COMPFW_STATUS_A_MEMORY] = { .type = NLA_U64 },
 	[COMPFW_STATUS_A_OBJECTS] = { .type = NLA_U64 },
+	[COMPFW_STATUS_A_NETNS_MEMORY] = { .type = NLA_U64 },
+	[COMPFW_STATUS_A_NETNS_MEMORY_MAX] = { .type = NLA_U64 },
 };
 
 static const struct {
@@ -30,6 +32,10 @@ static const struct {
 	{ COMPFW_STATUS_A_RULES, false, "rules", "rules           %" PRIu64 "\n" },
 	{ COMPFW_STATUS_A_MEMORY, true, "memory_bytes", "memory          %" PRIu64 " bytes\n" },
 	{ COMPFW_STATUS_A_OBJECTS, true, "objects", "objects         %" PRIu64 "\n" },
+	{ COMPFW_STATUS_A_NETNS_MEMORY, true, "netns_memory_bytes",
+	  "netns memory    %" PRIu64 " bytes\n" },
+	{ COMPFW_STATUS_A_NETNS_MEMORY_MAX, true, "netns_memory_max_bytes",
+	  "netns cap       %" PRIu64 " bytes\n" },
 };
 
 static int print_status(struct nl_msg *msg, void *arg)

@@ -4,7 +4,8 @@
 # both kernels' objects live side by side and the work tree stays clean.
 #
 #   tests/lib/build-module.sh VER [make args...]    (e.g. W=1, C=2)
-# Prints the path of the module on the last line of stdout.
+# Prints the path of the module on the last line of stdout. COMPFW_MOD_OUT
+# builds elsewhere than build/VER/mod (the KUnit build, with its own config).
 # sid's is built in a small sid chroot (kmake in tests/vm/lib.sh).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -13,7 +14,7 @@ ver=$1
 shift
 
 eval "$("$top/tests/vm/kernel.sh" "$ver")"
-out=$top/build/$ver/mod
+out=${COMPFW_MOD_OUT:-$top/build/$ver/mod}
 
 # A tree of links to the sources: Kbuild writes its objects beside them.
 mkdir -p "$out/kmod"

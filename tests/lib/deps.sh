@@ -3,7 +3,7 @@
 # Install the Debian packages a group of targets needs, only those missing,
 # so that a fresh machine builds and tests with nothing done by hand.
 #
-#   tests/lib/deps.sh GROUP...     (cli vm kunit lint test bench ynl, or all)
+#   tests/lib/deps.sh GROUP...     (cli vm kunit lint test bench ynl fuzz, or all)
 set -eu
 
 pkgs_cli="gcc make pkg-config libnl-3-dev libnl-genl-3-dev libjansson-dev"
@@ -12,13 +12,15 @@ pkgs_kunit="python3 bc flex bison libelf-dev libssl-dev xz-utils"
 pkgs_lint="sparse perl"
 pkgs_test="iproute2 iperf3 nftables iptables tcpdump trace-cmd socat util-linux libcap2-bin procps python3-scapy python3-yaml python3-jsonschema python3-pyroute2"
 pkgs_bench="valgrind"
+# tests/fuzz/user: libFuzzer, ASan and UBSan come with clang's runtime
+pkgs_fuzz="clang-14 libclang-rt-14-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjansson-dev"
 # tests/lib/ynl.sh: apt-get download, dpkg-deb and tar -J fetch the kernel's
 # tools/net/ynl; its generators and client need yaml, validation jsonschema.
 pkgs_ynl="python3 python3-yaml python3-jsonschema xz-utils tar util-linux"
 
 missing=""
 for group in "$@"; do
-	[ "$group" = all ] && set -- cli vm kunit lint test bench ynl
+	[ "$group" = all ] && set -- cli vm kunit lint test bench ynl fuzz
 done
 for group in "$@"; do
 	eval "list=\$pkgs_$group"

@@ -8,7 +8,7 @@
 set -u -o pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/lint
-src=$top/build/cache/kunit/linux-source-6.1
+src=$top/build/cache/checkpatch
 kernels=${KERNELS:-6.1 6.12 sid}
 cd "$top"
 mkdir -p "$out"
@@ -19,8 +19,16 @@ result() {
 }
 
 "$top/tests/lib/deps.sh" lint >&2
-# checkpatch.pl comes with the kernel source KUnit builds from.
-[ -f "$top/build/cache/kunit/source.stamp" ] || "$top/tests/kunit/run.sh" >/dev/null
+# checkpatch.pl (and the lists it reads) from Debian's linux-source-6.12.
+if ! [ -f "$src/.stamp" ]; then
+	deb=$("$top/tests/lib/linux-source.sh") || exit 1
+	rm -rf "$src" && mkdir -p "$src"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/src/linux-source-6.12.tar.xz |
+		tar -xJ -C "$src" --strip-components=1 linux-source-6.12/scripts/checkpatch.pl \
+			linux-source-6.12/scripts/spelling.txt \
+			linux-source-6.12/scripts/const_structs.checkpatch || exit 1
+	dpkg-deb -f "$deb" Version >"$src/.stamp"
+fi
 
 # compat.h is the one place where versions are compared, on purpose; the
 # TRACE_EVENT() layout of trace.h is the kernel's own, which --strict dislikes.
@@ -36,10 +44,12 @@ for f in kmod/*.[ch] uapi/linux/compfw.h; do
 	[ "$status" = 0 ] || sed 's/^/# /' "$out/checkpatch.log"
 done
 
-# A full rebuild, so that W=1 and sparse see every file, not just changed ones.
+# A full rebuild, so that W=1 and sparse see every file, not just changed
+# ones; in a folder of its own, since make check builds build/VER/mod at the
+# same time.
 for ver in $kernels; do
-	rm -f "build/$ver/mod/kmod/"*.o
-	tests/lib/build-module.sh "$ver" C=2 >"$out/build-$ver.log" 2>&1
+	rm -f "$out/$ver/kmod/"*.o
+	COMPFW_MOD_OUT=$out/$ver tests/lib/build-module.sh "$ver" C=2 >"$out/build-$ver.log" 2>&1
 	status=$?
 	result "$status" "compfw.ko builds for $ver"
 	grep -E '(warning|error):' "$out/build-$ver.log" |

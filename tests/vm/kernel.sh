@@ -10,7 +10,8 @@
 #   KSUITE=<the Debian suite to build its modules in a chroot of, when its
 #           compiler and kbuild programs cannot run on Debian 12; else empty>
 # VER is 6.1 (Debian 12), 6.12 (Debian 12 backports) or sid (Debian unstable,
-# the newest kernel Debian ships). The metapackages
+# the newest kernel Debian ships); debug is the debug kernel, built by
+# debug-kernel.sh. The metapackages
 # linux-image-amd64/linux-headers-amd64 are resolved to the ABI packages the
 # archive serves now, through a private apt state (the host's sources are left
 # alone). Package lists are refreshed when older than COMPFW_APT_TTL seconds
@@ -222,8 +223,10 @@ vmlinux() {
 }
 
 main() {
-	[ $# -eq 1 ] || die "usage: kernel.sh 6.1|6.12|sid"
+	[ $# -eq 1 ] || die "usage: kernel.sh 6.1|6.12|sid|debug"
 	VER=$1
+	# Not a Debian binary kernel: built here, from Debian's source.
+	[ "$VER" = debug ] && exec "$(dirname "$0")/debug-kernel.sh"
 	sources_for "$VER" >/dev/null
 	need_pkgs apt-get:apt dpkg-deb:dpkg depmod:kmod flock:util-linux pahole:dwarves \
 		xz:xz-utils zstd:zstd readelf:binutils make:make gcc:gcc realpath:coreutils

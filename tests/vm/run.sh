@@ -154,7 +154,8 @@ qemu_cmd() {
 	# timer misses its window under TCG and panics ("IO-APIC + timer
 	# doesn't work"), as it does for any slow virtual machine.
 	local append="console=ttyS0 panic_on_warn=1 panic=-1 loglevel=7 8250.nr_uarts=1 no_timer_check ${COMPFW_VM_APPEND:-}"
-	append="$append COMPFW_REPO=$REPO COMPFW_RUNDIR=$RUNDIR COMPFW_MODROOT=$GUEST_MODROOT"
+	# APPEND: what kernel.sh says this kernel needs.
+	append="$append ${APPEND:-} COMPFW_REPO=$REPO COMPFW_RUNDIR=$RUNDIR COMPFW_MODROOT=$GUEST_MODROOT"
 	local extra=()
 	# COMPFW_QEMU_EXTRA: more qemu options, for debugging (e.g. "-s").
 	read -ra extra <<<"${COMPFW_QEMU_EXTRA:-}"
