@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make                  compfwctl, and compfw.ko against KDIR when it exists
-#   make module KERNEL=6.1|6.12   compfw.ko against a cached Debian test kernel
+#   make module KERNEL=6.1|6.12|sid  compfw.ko against a cached Debian test kernel
 #   make check            every test suite; ends with "N passed, N failed"
 #   make demo             boot a VM, load compfw, show `compfwctl status`
-#   make lint             checkpatch --strict, sparse and W=1 on both kernels
+#   make lint             checkpatch --strict, sparse and W=1 on every test kernel
 #   make bench [KERNEL=6.12]  throughput, connection rate, control plane, classifier
 #   make fuzz             the long fuzz runs: compfwctl and classifier (userspace),
 #                         the netlink family (in a VM)

@@ -10,6 +10,8 @@
 #include <linux/ratelimit.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
+#include <net/inet6_hashtables.h>
+#include <net/inet_hashtables.h>
 #include <net/netlink.h>
 #include <net/udp.h>
 
@@ -130,10 +132,12 @@ static inline int compfw_genl_set_ops(struct genl_family *family,
 	family->ops = ops;
 	family->n_ops = n_ops;
 	/*
-	 * 6.1 gives an op without a policy a reject-all one, 6.2 leaves its
-	 * attributes unparsed for the op to refuse in its own words: on 6.1
-	 * such ops (the first commands, or none) are made older than
-	 * resv_start_op, so that they answer as on later kernels.
+	 * 6.1 gives an op without a policy a reject-all one of its own
+	 * (type 1 fails "policy validation"), 6.2 to 6.12 leave its
+	 * attributes unparsed for the op to refuse, as newer kernels do
+	 * before calling it (netlink.c): on 6.1 such ops (the first
+	 * commands, or none) are made older than resv_start_op, so that
+	 * they answer as on later kernels.
 	 */
 	for (i = 0; i < n_ops && !ops[i].policy; i++)
 		family->resv_start_op = ops[i].cmd + 1;
@@ -167,12 +171,62 @@ static inline struct udp_table *compfw_udp_table(struct net *net)
 #endif
 
 /*
- * struct ratelimit_state's fields are plain ints under its lock on the
- * kernels we support (later ones make the miss count atomic, with
- * accessors): change them only under that lock, trylocked as ___ratelimit()
- * takes it, so that the packet path never waits. What a failed trylock
- * leaves undone, a later line does.
+ * A TCP socket by its addresses, with a reference. From 6.18 (DCCP gone)
+ * the lookups find the namespace's table themselves.
  */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+static inline struct sock *compfw_inet_lookup(struct net *net,
+					      __be32 saddr, __be16 sport,
+					      __be32 daddr, __be16 dport, int dif)
+{
+	return inet_lookup(net, net->ipv4.tcp_death_row.hashinfo, NULL, 0,
+			   saddr, sport, daddr, dport, dif);
+}
+#else
+static inline struct sock *compfw_inet_lookup(struct net *net,
+					      __be32 saddr, __be16 sport,
+					      __be32 daddr, __be16 dport, int dif)
+{
+	return inet_lookup(net, NULL, 0, saddr, sport, daddr, dport, dif);
+}
+#endif
+
+#if IS_ENABLED(CONFIG_IPV6)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+static inline struct sock *compfw_inet6_lookup(struct net *net,
+					       const struct in6_addr *saddr, __be16 sport,
+					       const struct in6_addr *daddr, __be16 dport,
+					       int dif)
+{
+	return inet6_lookup(net, net->ipv4.tcp_death_row.hashinfo, NULL, 0,
+			    saddr, sport, daddr, dport, dif);
+}
+#else
+static inline struct sock *compfw_inet6_lookup(struct net *net,
+					       const struct in6_addr *saddr, __be16 sport,
+					       const struct in6_addr *daddr, __be16 dport,
+					       int dif)
+{
+	return inet6_lookup(net, NULL, 0, saddr, sport, daddr, dport, dif);
+}
+#endif
+#endif
+
+/*
+ * A change of log_burst or log_interval_ms applies to the running window:
+ * the lines left in it are the new burst minus those printed. The fields
+ * change only under the state's lock, trylocked as ___ratelimit() takes
+ * it, so that the packet path never waits; what a failed trylock leaves
+ * undone, a later line does.
+ *
+ * Up to 6.15, struct ratelimit_state counts the lines printed and missed
+ * in plain ints under that lock. From 6.16 it counts down the lines left
+ * (rs_n_left, reset to burst at each window) and the misses in atomics,
+ * outside the lock: the count left moves with the burst, so that a raised
+ * burst lets lines through at once and a lowered one holds them, as
+ * before; negative means more printed than the new burst allows.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
 static inline void compfw_ratelimit_update(struct ratelimit_state *rs,
 					   int interval, int burst)
 {
@@ -200,14 +254,44 @@ static inline int compfw_ratelimit_take_missed(struct ratelimit_state *rs)
 	raw_spin_unlock_irqrestore(&rs->lock, flags);
 	return missed;
 }
+#else
+static inline void compfw_ratelimit_update(struct ratelimit_state *rs,
+					   int interval, int burst)
+{
+	unsigned long flags;
+
+	if (READ_ONCE(rs->interval) == interval && READ_ONCE(rs->burst) == burst)
+		return;
+	if (!raw_spin_trylock_irqsave(&rs->lock, flags))
+		return;
+	atomic_add(burst - rs->burst, &rs->rs_n_left);
+	WRITE_ONCE(rs->interval, interval);
+	WRITE_ONCE(rs->burst, burst);
+	raw_spin_unlock_irqrestore(&rs->lock, flags);
+}
+
+static inline int compfw_ratelimit_take_missed(struct ratelimit_state *rs)
+{
+	return ratelimit_state_reset_miss(rs);
+}
+#endif
 
 /*
- * A kernfs node's name; RCU-protected from 6.15, but a cgroup2 directory
- * cannot be renamed, so a plain read is stable on every kernel.
+ * A kernfs node's name. A cgroup2 directory cannot be renamed (only v1
+ * has a rename op), so the pointer never changes under us: from 6.15,
+ * where it is RCU-protected for renames, that is what
+ * rcu_dereference_protected() says.
  */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)
 static inline const char *compfw_kn_name(const struct kernfs_node *kn)
 {
 	return kn->name;
 }
+#else
+static inline const char *compfw_kn_name(const struct kernfs_node *kn)
+{
+	return rcu_dereference_protected(kn->name, true);
+}
+#endif
 
 #endif /* _COMPFW_COMPAT_H */

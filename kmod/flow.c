@@ -21,6 +21,7 @@
 #include <linux/cgroup.h>
 
 #include "addrmap.h"
+#include "compat.h"
 #include "component.h"
 #include "flow.h"
 #include "manifest.h"
@@ -176,17 +177,15 @@ struct sock *compfw_local_sock(struct net *net, const struct compfw_flow *f,
 	const union cfw_addr *remote = at_dst ? &f->saddr : &f->daddr;
 	__be16 lport = at_dst ? f->dport : f->sport;
 	__be16 rport = at_dst ? f->sport : f->dport;
-	struct inet_hashinfo *tcp = net->ipv4.tcp_death_row.hashinfo;
 
 	if (f->l4proto == IPPROTO_TCP && f->family == AF_INET)
-		return inet_lookup(net, tcp, NULL, 0, remote->ip, rport,
-				   local->ip, lport, dif);
+		return compfw_inet_lookup(net, remote->ip, rport, local->ip, lport, dif);
 	if (f->l4proto == IPPROTO_UDP && f->family == AF_INET)
 		return udp4_lib_lookup(net, remote->ip, rport, local->ip, lport, dif);
 #if IS_ENABLED(CONFIG_IPV6)
 	if (f->l4proto == IPPROTO_TCP)
-		return inet6_lookup(net, tcp, NULL, 0, &remote->ip6, rport,
-				    &local->ip6, lport, dif);
+		return compfw_inet6_lookup(net, &remote->ip6, rport, &local->ip6,
+					   lport, dif);
 	if (f->l4proto == IPPROTO_UDP)
 		return udp6_lib_lookup(net, &remote->ip6, rport, &local->ip6,
 				       lport, dif);

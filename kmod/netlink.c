@@ -67,12 +67,17 @@ int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	/* No policy: the kernel parsed nothing (compat.h makes 6.1 agree). */
-	if (nlmsg_attrlen(info->nlhdr, GENL_HDRLEN)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
-				    "get-status takes no attributes");
-		return -EINVAL;
-	}
+	/*
+	 * No policy. Newer kernels (7.2; not 6.12) refuse any attribute of
+	 * such an op before calling it, by a strict validation against no
+	 * attribute types ("Unknown attribute type" at the first); older
+	 * ones pass them on unparsed (compat.h makes 6.1 agree). The same
+	 * validation here makes every kernel give that answer.
+	 */
+	ret = nla_validate(nlmsg_attrdata(info->nlhdr, GENL_HDRLEN),
+			   nlmsg_attrlen(info->nlhdr, GENL_HDRLEN), 0, NULL, info->extack);
+	if (ret)
+		return ret;
 
 	msg = compfw_msg_new(info, COMPFW_CMD_GET_STATUS, NLMSG_GOODSIZE, &hdr);
 	if (!msg)

@@ -82,8 +82,13 @@ int compfw_netns_init(void)
 {
 	int ret;
 
-	/* Objects are freed here, in process context, after a grace period. */
-	compfw_wq = alloc_workqueue("compfw", 0, 0);
+	/*
+	 * Objects are freed here, in process context, after a grace period,
+	 * and events are sent: none of it needs the CPU that queued it, so
+	 * unbound (which later kernels make the default, warning from 7.x
+	 * about a queue that says neither unbound nor per-CPU).
+	 */
+	compfw_wq = alloc_workqueue("compfw", WQ_UNBOUND, 0);
 	if (!compfw_wq)
 		return -ENOMEM;
 	ret = register_pernet_subsys(&compfw_net_ops);

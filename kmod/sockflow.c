@@ -22,6 +22,7 @@
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
 #include <linux/tcp.h>
 #include <net/addrconf.h>
 #include <net/netfilter/nf_conntrack.h>

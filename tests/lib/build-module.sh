@@ -6,8 +6,10 @@
 #   tests/lib/build-module.sh VER [make args...]    (e.g. W=1, C=2)
 # Prints the path of the module on the last line of stdout. COMPFW_MOD_OUT
 # builds elsewhere than build/VER/mod (the KUnit build, with its own config).
+# sid's is built in a small sid chroot (kmake in tests/vm/lib.sh).
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+. "$top/tests/vm/lib.sh"
 ver=$1
 shift
 
@@ -23,5 +25,5 @@ for f in "$top"/kmod/Kbuild "$top"/kmod/*.[ch]; do
 	ln -s "$f" "$out/kmod/"
 done
 
-make -C "$KDIR" M="$out" W=1 "$@" modules >&2
+kmake -C "$KDIR" M="$out" W=1 "$@" modules >&2
 echo "$out/kmod/compfw.ko"

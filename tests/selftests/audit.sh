@@ -70,7 +70,7 @@ JSON
 	"$ctl" apply "$tmp/$1.json"
 }
 
-plan 16
+plan 18
 modprobe -r compfw 2>/dev/null
 # One window (an hour) for every log line below, however slow the VM.
 modprobe compfw log_burst=10 log_interval_ms=3600000
@@ -143,6 +143,25 @@ suppressed=$(dmesg | grep "compfw: netns [0-9]* noisy: drop" | tail -n 1 | sed -
 echo "# suppressed: $suppressed"
 [ "${suppressed:-0}" -ge 99990 ] && pass "the next line counts the suppressed ones" ||
 	fail "the next line counts the suppressed ones" "got '${suppressed:-}'"
+
+# log_burst changed at run time applies to the running window (begun by
+# the line above, a long one again): lowered to 2, one line is left of it;
+# raised to 6, four more go through at once, not at the next window.
+noisy_count() { dmesg | grep -c "compfw: netns [0-9]* noisy: drop"; }
+echo 600000 >/sys/module/compfw/parameters/log_interval_ms
+echo 2 >/sys/module/compfw/parameters/log_burst
+dmesg -C
+in_cgroup noisy bash -c "$(declare -f udp_flood); udp_flood 1000 7001"
+lowered=$(noisy_count)
+echo 6 >/sys/module/compfw/parameters/log_burst
+dmesg -C
+in_cgroup noisy bash -c "$(declare -f udp_flood); udp_flood 1000 7001"
+raised=$(noisy_count)
+echo "# log_burst 2: $lowered lines; then 6: $raised lines"
+[ "$lowered" -le 1 ] && pass "log_burst lowered: the window holds what is left" ||
+	fail "log_burst lowered: the window holds what is left" "got $lowered lines, want at most 1"
+[ "$raised" -ge 1 ] && [ "$raised" -le 4 ] && pass "log_burst raised: more lines at once" ||
+	fail "log_burst raised: more lines at once" "got $raised lines, want 1 to 4"
 
 # Events: the monitor saw the policy changes and drops of other processes
 # (drops are sent in batches, a tenth of a second after the first).

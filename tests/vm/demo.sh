@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make demo: boot a Debian test kernel, load compfw, show compfwctl status.
-#   tests/vm/demo.sh [6.1|6.12]
+#   tests/vm/demo.sh [6.1|6.12|sid]
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ver=${1:-6.1}

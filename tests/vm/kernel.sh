@@ -5,8 +5,13 @@
 #   MODROOT=<dir with lib/modules/$KREL>
 #   VMLINUX=<the same kernel uncompressed, as an ELF qemu boots through PVH;
 #            $VMLINUZ where that cannot be had>
-# VER is 6.1 (Debian 12) or 6.12 (Debian 12 backports); debug is the
-# debug kernel, built by debug-kernel.sh. The metapackages
+#   KTOOLS=<the other packages its headers and kbuild programs depend on:
+#           the compiler, pahole, libraries; what a chroot needs to build in>
+#   KSUITE=<the Debian suite to build its modules in a chroot of, when its
+#           compiler and kbuild programs cannot run on Debian 12; else empty>
+# VER is 6.1 (Debian 12), 6.12 (Debian 12 backports) or sid (Debian unstable,
+# the newest kernel Debian ships); debug is the debug kernel, built by
+# debug-kernel.sh. The metapackages
 # linux-image-amd64/linux-headers-amd64 are resolved to the ABI packages the
 # archive serves now, through a private apt state (the host's sources are left
 # alone). Package lists are refreshed when older than COMPFW_APT_TTL seconds
@@ -29,7 +34,9 @@ sources_for() {
 		echo "deb [signed-by=$kr] http://deb.debian.org/debian-security bookworm-security main" ;;
 	6.12)
 		echo "deb [signed-by=$kr] http://deb.debian.org/debian bookworm-backports main" ;;
-	*) die "unknown kernel '$1' (want 6.1 or 6.12)" ;;
+	sid)
+		echo "deb [signed-by=$kr] http://deb.debian.org/debian sid main" ;;
+	*) die "unknown kernel '$1' (want 6.1, 6.12 or sid)" ;;
 	esac
 }
 
@@ -61,30 +68,58 @@ refresh_lists() {
 	rm -f "$APTDIR/resolved"
 }
 
-# dep_of PKG REGEX: the first Depends entry of PKG's candidate matching REGEX.
-dep_of() {
+# deps_of PKG: the package names PKG's candidate depends on (the first of
+# each set of alternatives), one a line.
+deps_of() {
 	apt_k apt-cache show --no-all-versions "$1" 2>/dev/null |
 		sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n' |
-		sed 's/^ *//; s/ .*//' | grep -E "$2" | head -n1
+		sed 's/^ *//; s/[ :].*//'
 }
 
-# resolve: set KREL and PKGS (the concrete packages) from the lists; the
-# answer is kept until the next list refresh (apt-cache takes ~1 s a call).
+# A package built from the kernel's source for one ABI: its name has the
+# version right after the prefix (not linux-base, not linux-base-amd64).
+KPKG='^linux-(image|binary|modules|base|headers|kbuild)-[0-9]'
+
+# add_closure COLLECT PKG: append PKG and the kernel packages it needs,
+# transitively, to PKGS; with COLLECT=1 the other packages they depend on
+# (compiler, libraries) go in TOOLS.
+add_closure() {
+	local collect=$1 queue=("$2") p d
+	while [ ${#queue[@]} -gt 0 ]; do
+		p=${queue[0]} queue=("${queue[@]:1}")
+		case " $PKGS " in *" $p "*) continue ;; esac
+		PKGS="${PKGS:+$PKGS }$p"
+		for d in $(deps_of "$p"); do
+			if [[ $d =~ $KPKG ]]; then
+				queue+=("$d")
+			elif [ "$collect" = 1 ] && [ "$d" != linux-base ]; then
+				case " $TOOLS " in *" $d "*) ;; *) TOOLS="${TOOLS:+$TOOLS }$d" ;; esac
+			fi
+		done
+	done
+}
+
+# resolve: set KREL, PKGS (the concrete packages) and TOOLS from the lists;
+# the answer is kept until the next list refresh (apt-cache takes ~1 s a
+# call). Debian 12's image package holds the kernel and its modules; sid's
+# (from 7.x) is an empty one depending on linux-binary-*, linux-modules-*
+# and linux-base-*, hence the closure.
 resolve() {
 	local img hdr
-	if [ -f "$APTDIR/resolved" ]; then
-		read -r KREL PKGS <"$APTDIR/resolved"
+	if [ -f "$APTDIR/resolved" ] &&
+		{ read -r KREL PKGS && read -r TOOLS; } <"$APTDIR/resolved" && [ -n "$TOOLS" ]; then
 		return 0
 	fi
-	img=$(dep_of linux-image-amd64 '^linux-image-') || true
-	hdr=$(dep_of linux-headers-amd64 '^linux-headers-') || true
+	img=$(deps_of linux-image-amd64 | grep -E '^linux-image-' | head -n1) || true
+	hdr=$(deps_of linux-headers-amd64 | grep -E '^linux-headers-' | head -n1) || true
 	[ -n "$img" ] && [ -n "$hdr" ] || return 1
-	KREL=${img#linux-image-}
-	PKGS="$img $hdr $(dep_of "$hdr" '^linux-headers-.*-common$') $(dep_of "$hdr" '^linux-kbuild-')"
+	KREL=${img#linux-image-} PKGS='' TOOLS=''
+	add_closure 0 "$img"
+	add_closure 1 "$hdr"
 	# shellcheck disable=SC2086 # a list of package names
 	set -- $PKGS
-	[ $# -eq 4 ] || return 1
-	echo "$KREL $PKGS" >"$APTDIR/resolved"
+	[ $# -ge 4 ] && [ -n "$TOOLS" ] || return 1
+	printf '%s %s\n%s\n' "$KREL" "$PKGS" "$TOOLS" >"$APTDIR/resolved"
 }
 
 # fetch_unpack DEST: download PKGS and unpack them into DEST (a fresh dir).
@@ -102,6 +137,16 @@ fetch_unpack() {
 fixup() {
 	local root=$1 final=$2 hdrs l t
 	hdrs=$root/usr/src/linux-headers-$KREL
+	# sid's packages (7.x) install everything under /usr/lib/modules/KREL,
+	# the kernel as vmlinuz there: give the tree Debian 12's layout
+	# (lib/modules, boot/vmlinuz-KREL) that the rest of the rig expects.
+	if [ ! -e "$root/lib" ] && [ -d "$root/usr/lib/modules" ]; then
+		ln -s usr/lib "$root/lib"
+	fi
+	if [ ! -e "$root/boot/vmlinuz-$KREL" ] && [ -f "$root/lib/modules/$KREL/vmlinuz" ]; then
+		mkdir -p "$root/boot"
+		ln -s "../lib/modules/$KREL/vmlinuz" "$root/boot/vmlinuz-$KREL"
+	fi
 	# The arch headers' Makefile includes the -common one by absolute path.
 	sed -i "s|/usr/src/|$final/usr/src/|g" "$hdrs/Makefile"
 	# scripts/, tools/ (and any other) are absolute links into
@@ -110,12 +155,33 @@ fixup() {
 		t=$(readlink "$l")
 		ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" "$root$t")" "$l"
 	done
+	# Debian's linux-kbuild-7.x lacks scripts/checker-valid.sh, which the
+	# Makefile runs to validate sparse for C=1/C=2: without it C= is
+	# ignored, with a make warning only. Ours makes the same test, that
+	# the checker parses __typeof_unqual__ without an error.
+	t=$(readlink -f "$hdrs/scripts")/checker-valid.sh
+	if grep -q 'scripts/checker-valid.sh' "$root"/usr/src/linux-headers-*-common/Makefile &&
+		[ ! -e "$t" ]; then
+		cat >"$t" <<'EOF'
+#!/bin/sh
+# Added by compfw's tests/vm/kernel.sh: prints 1 if the checker "$@" parses
+# what the kernel's headers use (__typeof_unqual__), else 0.
+command -v "$1" >/dev/null 2>&1 || { echo 0; exit 0; }
+t=$(mktemp)
+trap 'rm -f "$t"' EXIT
+printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$t"
+"$@" "$t" 2>&1 | awk 'BEGIN { c = 1 } /error/ { c = 0 } END { print c }'
+EOF
+		chmod +x "$t"
+	fi
 	# lib/modules/KREL/build points at /usr/src/...: point it at KDIR, so
 	# that "make -C /lib/modules/$(uname -r)/build" works inside the VM too.
 	ln -sfn "$final/usr/src/linux-headers-$KREL" "$root/lib/modules/$KREL/build"
-	# 6.12 ships .ko.xz: decompress once here, so that depmod (here and for
-	# each run with --module) and the guest's module loads don't unxz every time.
-	find "$root/lib/modules/$KREL" -name '*.ko.xz' -print0 | xargs -0 -r -P "$(nproc)" -n 64 unxz
+	# 6.12 and sid ship .ko.xz (a later one may choose zstd): decompress
+	# once here, so that depmod (here and for each run with --module) and
+	# the guest's module loads don't decompress every time.
+	find "$root/lib/modules/$KREL/" -name '*.ko.xz' -print0 | xargs -0 -r -P "$(nproc)" -n 64 unxz
+	find "$root/lib/modules/$KREL/" -name '*.ko.zst' -print0 | xargs -0 -r -P "$(nproc)" -n 64 zstd -q -d --rm
 	# dpkg postinst would have run depmod; modprobe needs modules.dep.
 	depmod -b "$root" "$KREL"
 	[ -f "$root/boot/vmlinuz-$KREL" ] && [ -f "$root/lib/modules/$KREL/modules.dep" ] &&
@@ -157,7 +223,7 @@ vmlinux() {
 }
 
 main() {
-	[ $# -eq 1 ] || die "usage: kernel.sh 6.1|6.12|debug"
+	[ $# -eq 1 ] || die "usage: kernel.sh 6.1|6.12|sid|debug"
 	VER=$1
 	# Not a Debian binary kernel: built here, from Debian's source.
 	[ "$VER" = debug ] && exec "$(dirname "$0")/debug-kernel.sh"
@@ -172,6 +238,9 @@ main() {
 	local current=$KCACHE/current-$VER
 	if refresh_lists && resolve; then
 		ensure
+		if [ "$(cat "$KCACHE/$KREL/.tools" 2>/dev/null)" != "$TOOLS" ]; then
+			echo "$TOOLS" >"$KCACHE/$KREL/.tools.new" && mv "$KCACHE/$KREL/.tools.new" "$KCACHE/$KREL/.tools"
+		fi
 		printf '%s\n' "$KREL" >"$current.new" && mv "$current.new" "$current"
 	else
 		# Offline: fall back to the last kernel that was complete.
@@ -184,6 +253,9 @@ main() {
 	echo "KDIR=$root/usr/src/linux-headers-$KREL"
 	echo "VMLINUZ=$root/boot/vmlinuz-$KREL"
 	echo "MODROOT=$root"
+	printf 'KTOOLS=%q\n' "$(cat "$root/.tools" 2>/dev/null)"
+	# sid's gcc and kbuild programs need its newer C library.
+	if [ "$VER" = sid ]; then echo "KSUITE=sid"; else echo "KSUITE="; fi
 	echo "VMLINUX=$(vmlinux "$root/boot/vmlinuz-$KREL" "$root/boot/vmlinux-$KREL")"
 }
 

@@ -45,6 +45,28 @@ need_static_busybox() {
 # now_ms: wall clock in milliseconds, for the timings printed as '#' comments.
 now_ms() { date +%s%3N; }
 
+# kmake ARGS...: make for the kernel that kernel.sh described (its KSUITE,
+# KTOOLS and MODROOT, eval'd by the caller): on this host, or, for a
+# kernel whose compiler and kbuild programs need a newer C library than
+# Debian 12's (sid's), in a small chroot of its suite (tests/lib/build-root.sh)
+# with the gcc its headers name (the kernel's flags and plugins are tied to
+# that major), make, what kbuild links against, and sparse for C=1/C=2.
+kmake() {
+	local root a dirs=("$REPO" "$MODROOT")
+	if [ -z "${KSUITE:-}" ]; then
+		make "$@"
+		return
+	fi
+	[ -n "${KTOOLS:-}" ] || die "kmake: no KTOOLS for a $KSUITE kernel (refresh it: COMPFW_APT_TTL=0)"
+	# The module's folder may be outside the work tree.
+	for a in "$@"; do
+		case $a in M="$REPO"/*) ;; M=/*) dirs+=("${a#M=}") ;; esac
+	done
+	# shellcheck disable=SC2086 # a list of package names
+	root=$("$REPO/tests/lib/build-root.sh" "$KSUITE" $KTOOLS make sparse) || return
+	"$REPO/tests/lib/build-root.sh" --run "$root" "${dirs[@]}" -- make "$@"
+}
+
 # build_kmod SRCDIR KREL KDIR: build the external module in SRCDIR against
 # KDIR in a copy under build/vm/mod/KREL/ (the source tree stays clean, and
 # each kernel gets its own objects); prints the .ko path(s).
@@ -54,7 +76,7 @@ build_kmod() {
 	rm -rf "$out" && mkdir -p "$out"
 	cp "$src"/* "$out/"
 	# make's chatter goes to stderr as "#" lines, to keep TAP output clean.
-	make -s -C "$kdir" M="$out" modules 2>&1 | sed 's/^/# /' >&2
+	kmake -s -C "$kdir" M="$out" modules 2>&1 | sed 's/^/# /' >&2
 	[ "${PIPESTATUS[0]}" = 0 ] || return 1
 	ls "$out"/*.ko
 }

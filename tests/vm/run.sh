@@ -1,5 +1,5 @@
 #!/bin/bash
-# run.sh --kernel 6.1|6.12 [--module F.ko]... [--timeout S] [--shell] TEST...
+# run.sh --kernel 6.1|6.12|sid [--module F.ko]... [--timeout S] [--shell] TEST...
 # Boots a Debian kernel under qemu (TCG) on this machine's root (9p, read-only),
 # runs each TEST (a path relative to the repo root) as root with cwd = repo
 # root and COMPFW_VM=1, KREL set, and prints the results as TAP-like lines:
@@ -24,7 +24,7 @@ BAD_LOG='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|inconsistent l
 KEEP_RUNS=5
 NFAIL=0
 
-usage() { die "usage: run.sh --kernel 6.1|6.12 [--module F.ko]... [--timeout S] [--shell] TEST..."; }
+usage() { die "usage: run.sh --kernel 6.1|6.12|sid [--module F.ko]... [--timeout S] [--shell] TEST..."; }
 
 parse_args() {
 	KVER='' TIMEOUT='' SHELL_MODE=0 MODS=() TESTS=()

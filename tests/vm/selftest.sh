@@ -1,5 +1,5 @@
 #!/bin/bash
-# selftest.sh [--kernel 6.1|6.12] -- prove the VM runner's verdicts: a passing
+# selftest.sh [--kernel 6.1|6.12|sid] -- prove the VM runner's verdicts: a passing
 # run passes, a failing subtest or a bad exit status fails it, a kernel
 # WARNING fails it even when every test said ok, a --module does not leak
 # into a later run, and --timeout stops a hung VM. Prints its own results as

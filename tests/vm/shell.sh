@@ -1,5 +1,5 @@
 #!/bin/bash
-# shell.sh --kernel 6.1|6.12 [--module F.ko]... [--timeout S] [-- CMD [ARG]...]
+# shell.sh --kernel 6.1|6.12|sid [--module F.ko]... [--timeout S] [-- CMD [ARG]...]
 # Boot the test VM for a person (and for `make demo`): with CMD, run it inside
 # the VM as root in the repo root (e.g. "modprobe compfw && compfwctl status")
 # and print the runner's report; without CMD, an interactive root shell on
@@ -13,7 +13,7 @@ main() {
 		case $1 in
 		--) shift; cmd=("$@"); break ;;
 		--kernel|--module|--timeout) args+=("$1" "${2:?}"); shift 2 ;;
-		*) die "usage: shell.sh --kernel 6.1|6.12 [--module F.ko]... [--timeout S] [-- CMD...]" ;;
+		*) die "usage: shell.sh --kernel 6.1|6.12|sid [--module F.ko]... [--timeout S] [-- CMD...]" ;;
 		esac
 	done
 	if [ ${#cmd[@]} -eq 0 ]; then
