@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The admin guide's table of kmod/ files against kmod/ itself.
 
-Every source file of the module (*.c, *.h, Kbuild, .kunitconfig) must have
+Every source file of the module (*.c, *.h, Kbuild, Kconfig, .kunitconfig) must have
 a row in the table that follows "The files of ``kmod/``" in
 Documentation/admin-guide/compfw.rst, and every file a row names must
 exist. A row's first column names one file or several ("a.c a.h",
@@ -42,7 +42,7 @@ def table_names(lines):
 def module_files():
     kmod = os.path.join(TOP, "kmod")
     files = [os.path.basename(p) for pat in ("*.c", "*.h") for p in glob.glob(os.path.join(kmod, pat))]
-    files += [f for f in ("Kbuild", ".kunitconfig") if os.path.exists(os.path.join(kmod, f))]
+    files += [f for f in ("Kbuild", "Kconfig", ".kunitconfig") if os.path.exists(os.path.join(kmod, f))]
     return sorted(files)
 
 
