@@ -5,7 +5,8 @@
 #
 #   KERNELS="6.1 debug"   which test kernels run every selftest (default
 #                         6.1 6.12 sid; sid is the newest Debian ships);
-#                         the KUnit suites always run, on the debug kernel
+#                         the KUnit suites always run on the debug kernel,
+#                         and so do the selftests of tests/selftests/debug.list
 #   CHECK_JOBS=N          suites run at once (default: nproc); each VM
 #                         is one host thread, so two cores run two
 #
@@ -43,11 +44,16 @@ run_suite() {
 	) 8>"$out/.print"
 }
 
-# suite NAME CMD...: start it once a job slot is free.
-suite() {
+# slot: wait until a job slot is free.
+slot() {
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
 	done
+}
+
+# suite NAME CMD...: start it once a job slot is free.
+suite() {
+	slot
 	run_suite "$@" &
 }
 
@@ -86,28 +92,65 @@ selftests() {
 	find tests/selftests -maxdepth 1 -name '*.sh' -perm -u+x | sort
 }
 
-# kernel VER: build the module, then every selftest in one VM.
+# The selftests that also run on the debug kernel when it is not in
+# KERNELS, and the environment they get there: tests/selftests/debug.list.
+debug_list() {
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' tests/selftests/debug.list
+}
+debug_selftests() {
+	local t
+	for t in $(debug_list | grep -v =); do
+		echo "tests/selftests/$t"
+	done
+}
+debug_env() {
+	local e
+	for e in $(debug_list | grep =); do
+		printf -- '--env\n%s\n' "$e"
+	done
+}
+
+# kernel VER [TEST...]: build the module, then the TESTs (default: every
+# selftest) in one VM.
 kernel() {
-	local ver=$1
+	local ver=$1 t envs=()
+	shift
 	build_module "$ver"
 	[ -s "$out/ko-$ver" ] || return 1
+	if [ $# -eq 0 ]; then
+		# shellcheck disable=SC2046 # one path per test
+		set -- $(selftests)
+	else
+		for t in "$@"; do
+			[ -x "$t" ] || echo "not ok - $ver: $t (tests/selftests/debug.list) exists"
+		done
+		mapfile -t envs < <(debug_env)
+	fi
 	# ~20 minutes of TCG on a quiet core for a distro kernel, several
 	# times that for the debug kernel; room for a loaded host.
-	# shellcheck disable=SC2046 # one path per test
 	tests/vm/run.sh --kernel "$ver" --timeout 10800 --module "$(cat "$out/ko-$ver")" \
-		$(selftests)
+		${envs[@]+"${envs[@]}"} "$@"
 }
 
 # The ynl tooling the VM suites use is prepared on the host (the guest
 # cannot fetch it), before any VM starts.
 tests/lib/ynl.sh tree >/dev/null 2>&1
 
-# Longest first: the debug kernel (a build, then the slowest VM).
-for ver in $kernels; do
-	[ "$ver" = debug ] && suite "kernel-$ver" kernel "$ver"
-done
-# KUnit needs the debug kernel built (it waits for a build under way).
-suite kunit tests/kunit/run.sh
+# debug_lane: KUnit, then the selftests, on the debug kernel, one after
+# the other in one job slot (both wait for its build): every selftest when
+# KERNELS names it, else those of tests/selftests/debug.list.
+debug_lane() {
+	run_suite kunit tests/kunit/run.sh
+	case " $kernels " in
+	*" debug "*) run_suite kernel-debug kernel debug ;;
+	# shellcheck disable=SC2046 # one path per test
+	*) run_suite kernel-debug kernel debug $(debug_selftests) ;;
+	esac
+}
+
+# Longest first: the debug kernel (a build, then the slowest VMs).
+slot
+debug_lane &
 for ver in $kernels; do
 	[ "$ver" = debug ] || suite "kernel-$ver" kernel "$ver"
 done

@@ -1,5 +1,6 @@
 #!/bin/bash
-# run.sh --kernel 6.1|6.12|sid [--module F.ko]... [--timeout S] [--shell] TEST...
+# run.sh --kernel 6.1|6.12|sid|debug [--module F.ko]... [--timeout S] [--env NAME=VALUE]...
+#        [--shell] TEST...
 # Boots a Debian kernel under qemu (TCG) on this machine's root (9p, read-only),
 # runs each TEST (a path relative to the repo root) as root with cwd = repo
 # root and COMPFW_VM=1, KREL set, and prints the results as TAP-like lines:
@@ -8,6 +9,7 @@
 # setup errors. Per-run files: build/vm/<kernel>/<run-id>/ (console.log, the
 # tests' raw output); build/vm/<kernel>/console.log is the latest console.
 # --shell: after the tests (if any), a root shell on the serial console.
+# --env: exported to every test (a smaller count for a slow kernel, say).
 # Environment: COMPFW_KCACHE (kernel cache dir), COMPFW_APT_TTL (see
 # kernel.sh), COMPFW_VM_APPEND (more kernel parameters), COMPFW_QEMU_EXTRA
 # (more qemu options), COMPFW_TCG_OPTS (default ",thread=single": one host
@@ -24,16 +26,20 @@ BAD_LOG='WARNING:|BUG:|Oops|KASAN|UBSAN|possible circular locking|inconsistent l
 KEEP_RUNS=5
 NFAIL=0
 
-usage() { die "usage: run.sh --kernel 6.1|6.12|sid [--module F.ko]... [--timeout S] [--shell] TEST..."; }
+usage() { die "usage: run.sh --kernel 6.1|6.12|sid|debug [--module F.ko]... [--timeout S] [--env NAME=VALUE]... [--shell] TEST..."; }
 
 parse_args() {
-	KVER='' TIMEOUT='' SHELL_MODE=0 MODS=() TESTS=()
+	KVER='' TIMEOUT='' SHELL_MODE=0 MODS=() TESTS=() TENV=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--kernel) KVER=${2:?}; shift 2 ;;
 		--module) MODS+=("$(realpath "${2:?}")"); shift 2 ;;
 		--timeout) TIMEOUT=${2:?}; shift 2 ;;
 		--shell) SHELL_MODE=1; shift ;;
+		--env)
+			case ${2:-} in [A-Za-z_]*=*) ;; *) usage ;; esac
+			case ${2%%=*} in *[!A-Za-z0-9_]*) usage ;; esac
+			TENV+=("$2"); shift 2 ;;
 		--) shift; TESTS+=("$@"); break ;;
 		-*) usage ;;
 		*) TESTS+=("$1"); shift ;;
@@ -119,6 +125,10 @@ write_env() {
 		echo "MODULES=(${MODNAMES[*]+$(printf '%q ' "${MODNAMES[@]}")})"
 		# The guest finds the ynl tooling where the host prepared it.
 		printf 'export YNL_CACHE=%q\n' "${YNL_CACHE:-}"
+		local e
+		for e in ${TENV[@]+"${TENV[@]}"}; do
+			printf 'export %s=%q\n' "${e%%=*}" "${e#*=}"
+		done
 	} >"$RUNDIR/run.env"
 }
 

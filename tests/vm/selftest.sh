@@ -1,8 +1,8 @@
 #!/bin/bash
 # selftest.sh [--kernel 6.1|6.12|sid] -- prove the VM runner's verdicts: a passing
 # run passes, a failing subtest or a bad exit status fails it, a kernel
-# WARNING fails it even when every test said ok, a --module does not leak
-# into a later run, and --timeout stops a hung VM. Prints its own results as
+# WARNING fails it even when every test said ok, --env reaches the tests, a
+# --module does not leak into a later run, and --timeout stops a hung VM. Prints its own results as
 # "ok - runner: ..." (the runs' own output indented with "#"); exit 0 only
 # if all hold.
 # The expect conditions are single-quoted on purpose (eval'd later).
@@ -46,8 +46,9 @@ main() {
 	warn=$(build_kmod "$REPO/tests/vm/warn" "$KREL" "$KDIR")
 	expect "test modules build against $KREL" '[ -f "$hello" ] && [ -f "$warn" ]'
 
-	vm --module "$hello" $ST/pass.sh $ST/skip.sh
+	vm --module "$hello" --env "COMPFW_SELFTEST_ENV=a b=c" $ST/pass.sh $ST/skip.sh
 	expect "passing tests pass" '[ $RC = 0 ] && no_fail && has "ok - $k:pass.sh: env COMPFW_VM and KREL"'
+	expect "--env is exported to the tests" 'has "ok - $k:pass.sh: --env reaches the test"'
 	expect "--module is modprobe-able" 'has "ok - $k:pass.sh: modprobe of a --module"'
 	expect "exit 4 is a skip" 'has "ok - $k:skip.sh # SKIP"'
 	expect "clean log is reported" 'has "ok - $k: kernel log clean"'

@@ -10,9 +10,10 @@ tool_check() {
 	if command -v "$1" >/dev/null; then check "$2" "$3"; else n=$((n + 1)); echo "ok $n $2 # SKIP no $1"; fi
 }
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 check "env COMPFW_VM and KREL" '[ "$COMPFW_VM" = 1 ] && [ "$KREL" = "$(uname -r)" ]'
 check "cwd is the repo root" '[ -x tests/vm/run.sh ]'
+check "--env reaches the test" '[ "${COMPFW_SELFTEST_ENV:-}" = "a b=c" ]'
 check "tmp is writable" 'touch /tmp/x /run/x /var/tmp/x'
 check "netns add works" 'ip netns add vmtest && ip -n vmtest link set lo up && ip netns del vmtest'
 check "cgroup2 and tracefs mounted" '[ -e /sys/fs/cgroup/cgroup.controllers ] && [ -e /sys/kernel/tracing/trace ]'
@@ -20,7 +21,7 @@ check "modprobe of a kernel module" 'modprobe dummy && ip link add d0 type dummy
 if [ -n "$(modinfo -F name compfw_vm_hello 2>/dev/null)" ]; then
 	check "modprobe of a --module" 'modprobe compfw_vm_hello && grep -q "^compfw_vm_hello " /proc/modules'
 else
-	echo "ok 7 modprobe of a --module # SKIP no --module compfw_vm_hello given"
+	n=$((n + 1)); echo "ok $n modprobe of a --module # SKIP no --module compfw_vm_hello given"
 fi
 # The host tools the selftests use, and module autoload through them.
 tool_check nft "nft (nf_tables autoload)" 'nft add table inet vmtest && nft list tables | grep -q vmtest'
