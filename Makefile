@@ -50,12 +50,15 @@ COMPLETION := tools/bash-completion/compfwctl
 # compfw.ko is built against, as kbuild itself names it (Debian's headers
 # override KERNELRELEASE, so `make kernelrelease` is not it).
 MODROOT = $(DESTDIR)$(INSTALL_MOD_PATH)
-KREL = $(shell $(MAKE) -s --no-print-directory -C "$(KDIR)" M="$(CURDIR)" \
+KREL = $(shell $(MAKE) -s --no-print-directory -C "$(KDIR)" M="$(CURDIR)/kmod" \
 	--eval='compfw-krel: ; @echo $$(KERNELRELEASE)' compfw-krel 2>/dev/null)
 DEPMOD = PATH="$$PATH:/sbin:/usr/sbin" depmod
 
+# The module is built in kmod/ itself (M=kmod/), so that it installs as
+# INSTALL_MOD_DIR/compfw.ko; tests/lib/build-module.sh and DKMS build
+# through the top Kbuild instead.
 all: tools/compfwctl
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules; \
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)/kmod" modules; \
 	else echo "make: no kernel build tree at $(KDIR): compfw.ko not built" \
 		"(set KDIR=, or 'make module KERNEL=6.1' for a test kernel)"; fi
 
@@ -114,8 +117,8 @@ install: tools/compfwctl
 # the kernel it is built against (kbuild's own depmod needs a System.map,
 # which a headers package does not have).
 install-module:
-	@[ -f kmod/compfw.ko ] || $(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules
-	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" INSTALL_MOD_PATH="$(MODROOT)" \
+	@[ -f kmod/compfw.ko ] || $(MAKE) -C "$(KDIR)" M="$(CURDIR)/kmod" modules
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)/kmod" INSTALL_MOD_PATH="$(MODROOT)" \
 		INSTALL_MOD_DIR="$(INSTALL_MOD_DIR)" modules_install
 	$(DEPMOD) $(if $(MODROOT),-b "$(MODROOT)") "$(KREL)"
 
@@ -125,12 +128,22 @@ uninstall:
 		"$(DESTDIR)$(MANDIR)/man5/compfw.json.5" "$(DESTDIR)$(MANDIR)/man7/compfw.7" \
 		"$(DESTDIR)$(BASHCOMPDIR)/compfwctl" \
 		$(addprefix "$(DESTDIR)$(DATADIR)/,$(addsuffix ",$(notdir $(SCHEMAS))))
-	@for d in "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)"/man[578] \
-		"$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(DATADIR)"; do \
-		[ ! -d "$$d" ] || rmdir -p --ignore-fail-on-non-empty "$$d"; done
+	@[ -z "$(DESTDIR)" ] || $(MAKE) prune-destdir
 
-# The module and depmod's indexes for its kernel; a modules tree left
-# without a module (one under DESTDIR) loses its indexes too.
+# Under DESTDIR, the directories make install made that are now empty, each
+# up to (not including) DESTDIR itself.
+prune-destdir:
+	@for d in "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)"/man5 "$(DESTDIR)$(MANDIR)"/man7 \
+		"$(DESTDIR)$(MANDIR)"/man8 "$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(DATADIR)" \
+		$(if $(wildcard $(KDIR)),"$(MODROOT)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)"); do \
+		while [ "$${d#$(DESTDIR)/}" != "$$d" ]; do \
+			if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || break; fi; \
+			d=$${d%/*}; \
+		done; \
+	done
+
+# The module, then depmod for its kernel; a modules tree left without any
+# module (one under DESTDIR) loses depmod's indexes instead.
 uninstall-module:
 	@krel="$(KREL)"; dir="$(MODROOT)/lib/modules/$$krel"; \
 	[ -n "$$krel" ] || { echo "make uninstall: no kernel release from $(KDIR)" >&2; exit 1; }; \
@@ -139,7 +152,6 @@ uninstall-module:
 	[ ! -d "$$dir" ] || \
 	if [ -z "$$(find "$$dir" -name '*.ko*' -print -quit)" ]; then \
 		echo "rm -f $$dir/modules.*"; rm -f "$$dir"/modules.*; \
-		rmdir -p --ignore-fail-on-non-empty "$$dir/$(INSTALL_MOD_DIR)" "$$dir"; \
 	else echo "$(DEPMOD) $(if $(MODROOT),-b $(MODROOT)) $$krel"; \
 		$(DEPMOD) $(if $(MODROOT),-b "$(MODROOT)") "$$krel"; fi
 
@@ -152,11 +164,11 @@ dkms-source:
 	install -D -m 0644 -t "$(DKMS_SRC)/uapi/linux" uapi/linux/compfw.h
 
 clean:
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)/kmod" clean; fi
 	rm -f tools/compfwctl tools/.cflags
 	rm -rf build/[0-9]* build/check build/vm build/kunit
 
 FORCE:
 
 .PHONY: all module check demo lint bench-classify bench fuzz fuzz-user \
-	install install-module uninstall uninstall-module dkms-source clean FORCE
+	install install-module uninstall prune-destdir uninstall-module dkms-source clean FORCE
