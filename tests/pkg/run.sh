@@ -157,9 +157,9 @@ if [ -n "$KDIR" ]; then
 		usr/local/share/compfw/compfw-manifest.schema.json usr/local/share/compfw/compfw.yaml | sort)
 	got=$(cd "$dest" && find . -type f ! -path "./$m/modules.*" | sed 's|^\./||' | sort)
 	expect_eq "install: exactly the module, compfwctl, 3 man pages, the completion, 2 schemas" "$got" "$want"
-	expect "install: depmod ran for $KREL in DESTDIR (modules.dep names compfw)" \
+	expect "install: depmod ran for the module's kernel in DESTDIR (modules.dep names compfw)" \
 		grep -q "^extra/compfw.ko:" "$dest/$m/modules.dep"
-	expect "install: the module installed is built for $KREL" \
+	expect "install: the module installed is built for KDIR's kernel" \
 		sh -c "modinfo -F vermagic '$dest/$m/extra/compfw.ko' | grep -q '^$KREL '"
 	apt_called && not_ok "install: no apt-get" "$(cat "$tmp/calls/log")" || ok "install: no apt-get"
 	if out=$(as_user make -C "$src" KDIR="$KDIR" DESTDIR="$dest" INSTALL_MOD_PATH=/kmods uninstall 2>&1); then
@@ -175,6 +175,7 @@ dkms_test() {
 	local ver=$1 d=$tmp/dkms-$1 krel kdir modroot ko opts out lib_before var_before
 	eval "$(tests/vm/kernel.sh "$ver" 2>/dev/null)" || { not_ok "dkms:$ver: the headers"; return; }
 	krel=$KREL kdir=$KDIR modroot=$MODROOT
+	echo "# dkms:$ver: $krel, $kdir"
 	mkdir -p "$d/dkms" "$d/root/lib/modules/$krel" "$d/key"
 	make -s dkms-source DESTDIR="$d/root"
 	opts=(--dkmstree "$d/dkms" --sourcetree "$d/root/usr/src" --installtree "$d/root/lib/modules")
@@ -185,9 +186,9 @@ dkms_test() {
 	if out=$(dkms add compfw/"$version" "${opts[@]}" 2>&1 &&
 		nice -n 10 dkms build compfw/"$version" -k "$krel" --kernelsourcedir "$kdir" "${opts[@]}" 2>&1 &&
 		dkms install compfw/"$version" -k "$krel" --kernelsourcedir "$kdir" --no-depmod "${opts[@]}" 2>&1); then
-		ok "dkms:$ver: dkms add, build and install against $krel's headers"
+		ok "dkms:$ver: dkms add, build and install against the headers"
 	else
-		not_ok "dkms:$ver: dkms add, build and install against $krel's headers" "$out" \
+		not_ok "dkms:$ver: dkms add, build and install against the headers" "$out" \
 			"$(cat "$d"/dkms/compfw/"$version"/build/make.log 2>/dev/null | tail -n 20)"
 	fi
 	unset sign_file mok_signing_key mok_certificate
@@ -195,7 +196,7 @@ dkms_test() {
 		"$(dkms status "${opts[@]}" 2>&1)" "compfw/$version, $krel, $(uname -m): installed"
 	ko=$(find "$d/root/lib/modules/$krel/updates/dkms" -name 'compfw.ko*' 2>/dev/null | head -n 1)
 	expect "dkms:$ver: the module is in updates/dkms/ ($(basename "${ko:-none}"))" test -n "$ko"
-	expect "dkms:$ver: it is built for $krel" sh -c "modinfo -F vermagic '$ko' | grep -q '^$krel '"
+	expect "dkms:$ver: it is built for that kernel" sh -c "modinfo -F vermagic '$ko' | grep -q '^$krel '"
 	expect_eq "dkms:$ver: it is signed with DKMS's key (Secure Boot)" \
 		"$(modinfo -F signer "$ko" 2>&1)" "DKMS module signing key"
 	# depmod over the kernel's own modules (linked) and this one.
@@ -203,16 +204,16 @@ dkms_test() {
 	cp "$modroot/lib/modules/$krel"/modules.{order,builtin,builtin.modinfo} "$d/root/lib/modules/$krel/"
 	out=$(depmod -e -E "$kdir/Module.symvers" -b "$d/root" "$krel" 2>&1)
 	if [ -z "$out" ] && grep -q "^updates/dkms/compfw.ko[.a-z]*: .*nf_conntrack" "$d/root/lib/modules/$krel/modules.dep"; then
-		ok "dkms:$ver: depmod finds every symbol compfw needs in $krel (nf_conntrack...)"
+		ok "dkms:$ver: depmod finds every symbol compfw needs in the kernel's modules (nf_conntrack...)"
 	else
-		not_ok "dkms:$ver: depmod finds every symbol compfw needs in $krel" "$out" \
+		not_ok "dkms:$ver: depmod finds every symbol compfw needs in the kernel's modules" "$out" \
 			"$(grep compfw "$d/root/lib/modules/$krel/modules.dep")"
 	fi
 	out=$(dkms remove compfw/"$version" --all --no-depmod "${opts[@]}" 2>&1)
 	[ -z "$(find "$d/root/lib/modules/$krel/updates" -name 'compfw.ko*' 2>/dev/null)" ] &&
 		[ ! -e "$d/dkms/compfw" ] && ok "dkms:$ver: dkms remove takes it out again" ||
 		not_ok "dkms:$ver: dkms remove takes it out again" "$out"
-	expect_eq "dkms:$ver: /lib/modules/$krel and /var/lib/dkms untouched" \
+	expect_eq "dkms:$ver: the host's /lib/modules/KERNELRELEASE and /var/lib/dkms untouched" \
 		"$(ls -la "/lib/modules/$krel" 2>&1)
 $(find /var/lib/dkms 2>&1 | sort)" "$lib_before
 $var_before"
