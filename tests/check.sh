@@ -159,6 +159,7 @@ suite runner tests/vm/selftest.sh --kernel 6.1
 suite cli tests/tools/run.sh
 suite fuzz-user tests/fuzz/user/run.sh replay
 suite host tests/host/run.sh
+suite pkg tests/pkg/run.sh
 suite lint tests/lib/lint.sh
 suite classify bench_classify
 wait

@@ -73,7 +73,8 @@ int cmd_status(struct ctl *ctl, int argc, char **argv)
 {
 	struct nl_msg *msg;
 
-	(void)argv;
+	if (ctl_wants_help(argc, argv, "status"))
+		return 0;
 	if (argc > 0)
 		return ctl_error("status takes no arguments");
 	if (ctl_connect(ctl))

@@ -5,6 +5,8 @@
 #   ynl: the spec validates against its protocol's schema, and every
 #        generated file is what the spec gives (tests/lib/ynl.sh)
 #   files: the admin guide's table of kmod/ files is complete and true
+#   deps: every program and Python module the tests need comes from a
+#         package tests/lib/deps.sh installs (tests/host/test_deps.sh)
 # Preparing the ynl tooling here also readies it for the VM suites, which
 # cannot download (the host's root is read-only there).
 set -u -o pipefail
@@ -41,4 +43,6 @@ fi
 
 /usr/bin/python3 tests/host/file_table.py |
 	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - files: /' -e '/^(not )?ok /!s/^/# /' || rc=1
+tests/host/test_deps.sh |
+	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - deps: /' -e '/^(not )?ok /!s/^/# /' || rc=1
 exit $rc

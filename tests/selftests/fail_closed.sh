@@ -19,7 +19,8 @@ set -u
 . "$(dirname "$0")/lib/compfw_env.sh"
 . "$(dirname "$0")/lib/wire.sh"
 require modprobe ip python3 nsenter tcpdump
-python3 -c 'import scapy' 2>/dev/null || { echo "# SKIP: python3-scapy"; exit 4; }
+python3 -c 'import scapy' 2>/dev/null ||
+	{ echo "not ok 1 - python3-scapy is installed (tests/lib/deps.sh test)"; exit 1; }
 
 cgbase=/sys/fs/cgroup/compfw-test/closed-$$
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/compfw-closed.XXXXXX")

@@ -68,12 +68,14 @@ json_get() {
 	python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
 }
 
+# require TOOL...: a missing tool fails the test, loudly: every one is
+# installed by tests/lib/deps.sh (tests/host/test_deps.sh checks that).
 require() {
 	local tool
 	for tool in "$@"; do
 		if ! command -v "$tool" >/dev/null 2>&1; then
-			echo "# SKIP: $tool not installed"
-			exit 4
+			echo "not ok 1 - $tool is installed (tests/lib/deps.sh test installs it)"
+			exit 1
 		fi
 	done
 }

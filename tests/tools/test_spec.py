@@ -7,7 +7,13 @@ multicast group is the one compfwctl joins. TAP on stdout."""
 import os
 import sys
 
-import yaml
+try:
+    import yaml
+except ImportError as e:
+    print("not ok 1 python3-yaml is installed (tests/lib/deps.sh tools)")
+    print("# %s" % e)
+    print("1..1")
+    sys.exit(1)
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 spec = yaml.safe_load(open(os.path.join(TOP, "Documentation/netlink/specs/compfw.yaml")))
