@@ -12,17 +12,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ctl=${1:-$top/tools/compfwctl}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/compfw-compl.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-n=0
-rc=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	printf '%s\n' "$@" | sed 's/^/# /'
-	rc=1
-}
+. "$top/tests/tools/tap.sh"
 
 # shellcheck source=../../tools/bash-completion/compfwctl
 . "$top/tools/bash-completion/compfwctl"

@@ -7,17 +7,7 @@
 set -u -o pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 ctl=${1:-$top/tools/compfwctl}
-n=0
-rc=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	printf '%s\n' "$@" | sed 's/^/# /'
-	rc=1
-}
+. "$top/tests/tools/tap.sh"
 
 for page in "$top"/Documentation/man/*.[0-9]; do
 	name=$(basename "$page")
