@@ -161,7 +161,9 @@ int compfw_addrmap_rebuild(struct compfw_net *cnet, struct compfw_component *add
 struct compfw_component *compfw_addrmap_lookup(struct compfw_net *cnet, u8 family,
 					       const union cfw_addr *addr)
 {
-	const struct compfw_addrmap *map = rcu_dereference(cnet->addrmap);
+	/* The packet path reads under RCU; queries under the writers' lock. */
+	const struct compfw_addrmap *map =
+		rcu_dereference_check(cnet->addrmap, lockdep_is_held(&cnet->lock));
 	const struct compfw_addr_range *r;
 	u32 lo = 0, hi, mid;
 	int f = family_index(family);
