@@ -48,7 +48,7 @@ main() {
 
 	vm --module "$hello" --env "COMPFW_SELFTEST_ENV=a b=c" $ST/pass.sh $ST/skip.sh
 	expect "passing tests pass" '[ $RC = 0 ] && no_fail && has "ok - $k:pass.sh: env COMPFW_VM and KREL"'
-	expect "--env is exported to the tests" 'has "ok - $k:pass.sh: --env reaches the test"'
+	expect "--env is exported to the tests" 'has "ok - $k:pass.sh: a value given with --env reaches the test"'
 	expect "--module is modprobe-able" 'has "ok - $k:pass.sh: modprobe of a --module"'
 	expect "exit 4 is a skip" 'has "ok - $k:skip.sh # SKIP"'
 	expect "clean log is reported" 'has "ok - $k: kernel log clean"'

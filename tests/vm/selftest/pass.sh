@@ -13,7 +13,7 @@ echo "TAP version 13"
 echo "1..13"
 check "env COMPFW_VM and KREL" '[ "$COMPFW_VM" = 1 ] && [ "$KREL" = "$(uname -r)" ]'
 check "cwd is the repo root" '[ -x tests/vm/run.sh ]'
-check "--env reaches the test" '[ "${COMPFW_SELFTEST_ENV:-}" = "a b=c" ]'
+check "a value given with --env reaches the test" '[ "${COMPFW_SELFTEST_ENV:-}" = "a b=c" ]'
 check "tmp is writable" 'touch /tmp/x /run/x /var/tmp/x'
 check "netns add works" 'ip netns add vmtest && ip -n vmtest link set lo up && ip netns del vmtest'
 check "cgroup2 and tracefs mounted" '[ -e /sys/fs/cgroup/cgroup.controllers ] && [ -e /sys/kernel/tracing/trace ]'
