@@ -6,8 +6,9 @@
 #   make demo             boot a VM, load compfw, show `compfwctl status`
 #   make lint             checkpatch --strict, sparse and W=1 on every test kernel
 #   make bench [KERNEL=6.12]  throughput, connection rate, control plane, classifier
-#   make fuzz             the long fuzz runs (today: compfwctl's manifest reader and
-#                         the classifier, in userspace; FUZZ_SECONDS each)
+#   make fuzz             the long fuzz runs: compfwctl's manifest reader and the
+#                         classifier in userspace (FUZZ_SECONDS each), then
+#                         1,000,000 netlink messages on the debug kernel
 #   make install          compfw.ko (then depmod for the kernel it was built
 #                         against), compfwctl, its man pages, bash completion
 #                         and the schemas; DESTDIR, PREFIX, INSTALL_MOD_PATH
@@ -96,11 +97,16 @@ bench-classify:
 bench: tools/compfwctl
 	KERNEL=$(KERNEL) tests/bench/bench.sh
 
-fuzz: fuzz-user
+fuzz: fuzz-user fuzz-netlink
 
 # FUZZ_SECONDS per target (300), one after the other; fails on a finding
 fuzz-user:
 	tests/fuzz/user/run.sh fuzz
+
+# FUZZ_COUNT netlink messages (1,000,000) on FUZZ_KERNEL (debug), from
+# FUZZ_PROCS processes (4); FUZZ_SEED repeats a run (default: a new seed)
+fuzz-netlink:
+	tests/fuzz/netlink/run.sh
 
 install: tools/compfwctl
 	@if [ -d "$(KDIR)" ]; then $(MAKE) install-module; \
@@ -170,5 +176,5 @@ clean:
 
 FORCE:
 
-.PHONY: all module check demo lint bench-classify bench fuzz fuzz-user \
+.PHONY: all module check demo lint bench-classify bench fuzz fuzz-user fuzz-netlink \
 	install install-module uninstall prune-destdir uninstall-module dkms-source clean FORCE

@@ -132,9 +132,11 @@ kernel() {
 		${envs[@]+"${envs[@]}"} "$@"
 }
 
-# The ynl tooling the VM suites use is prepared on the host (the guest
-# cannot fetch it), before any VM starts.
+# The ynl tooling and the netlink fuzzer the VM suites use are prepared on
+# the host (the guest cannot fetch or build them), before any VM starts;
+# netlink_fuzz.sh fails if nlfuzz is missing.
 tests/lib/ynl.sh tree >/dev/null 2>&1
+make -s -C tests/fuzz/netlink >"$out/nlfuzz-build.log" 2>&1
 
 # debug_lane: KUnit, then the selftests, on the debug kernel, one after
 # the other in one job slot (both wait for its build): every selftest when

@@ -7,6 +7,8 @@
 #   files: the admin guide's table of kmod/ files is complete and true
 #   deps: every program and Python module the tests need comes from a
 #         package tests/lib/deps.sh installs (tests/host/test_deps.sh)
+#   nlfuzz: the netlink fuzzer's tables are the spec's, and a seed and a
+#         count repeat its messages (tests/host/test_nlfuzz.sh)
 # Preparing the ynl tooling here also readies it for the VM suites, which
 # cannot download (the host's root is read-only there).
 set -u -o pipefail
@@ -45,4 +47,6 @@ fi
 	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - files: /' -e '/^(not )?ok /!s/^/# /' || rc=1
 tests/host/test_deps.sh |
 	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - deps: /' -e '/^(not )?ok /!s/^/# /' || rc=1
+tests/host/test_nlfuzz.sh |
+	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - nlfuzz: /' -e '/^(not )?ok /!s/^/# /' || rc=1
 exit $rc
