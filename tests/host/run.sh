@@ -7,6 +7,7 @@
 #   files: the admin guide's table of kmod/ files is complete and true
 #   deps: every program and Python module the tests need comes from a
 #         package tests/lib/deps.sh installs (tests/host/test_deps.sh)
+#   docs: every .rst of Documentation/ parses without a warning
 #   nlfuzz: the netlink fuzzer's tables are the spec's, and a seed and a
 #         count repeat its messages (tests/host/test_nlfuzz.sh)
 # Preparing the ynl tooling here also readies it for the VM suites, which
@@ -47,6 +48,8 @@ fi
 	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - files: /' -e '/^(not )?ok /!s/^/# /' || rc=1
 tests/host/test_deps.sh |
 	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - deps: /' -e '/^(not )?ok /!s/^/# /' || rc=1
+/usr/bin/python3 tests/host/test_rst.py |
+	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - docs: /' -e '/^(not )?ok /!s/^/# /' || rc=1
 tests/host/test_nlfuzz.sh |
 	sed -E -e 's/^(not )?ok [0-9]+ (- )?/\1ok - nlfuzz: /' -e '/^(not )?ok /!s/^/# /' || rc=1
 exit $rc

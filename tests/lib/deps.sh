@@ -27,7 +27,8 @@ pkgs_bench="valgrind"
 pkgs_fuzz="clang-14 libclang-rt-14-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjansson-dev"
 # tests/lib/ynl.sh: apt-get download, dpkg-deb and tar -J fetch the kernel's
 # tools/net/ynl; its generators and client need yaml, validation jsonschema.
-pkgs_ynl="python3 python3-yaml python3-jsonschema xz-utils tar util-linux"
+# tests/host/run.sh installs this group: docutils for its rst check.
+pkgs_ynl="python3 python3-yaml python3-jsonschema xz-utils tar util-linux python3-docutils"
 
 missing=""
 for group in "$@"; do

@@ -160,7 +160,7 @@ static void put_string(struct msg *m, const struct fz_attr *a)
 	char s[4096];
 	size_t n, i, max = a->max_len ? a->max_len : 64;
 
-	if (is_name(a->name) && chance(95)) {
+	if (is_name(a->name) && chance(98)) {
 		snprintf(s, sizeof(s), "%s", names[below(n_names)]);
 	} else if (!strcmp(a->name, "cgroup") && chance(95)) {
 		snprintf(s, sizeof(s), "%s", cgroups[below(n_cgroups)]);
@@ -209,6 +209,7 @@ static const struct hint {
 	unsigned int percent;
 	const char *excludes;
 } hints[] = {
+	{ "apply", "manifest", 97, NULL },
 	{ "manifest", "component", 97, NULL },
 	{ "manifest", "version", 80, NULL },
 	{ "manifest", "nflog-group", 10, NULL },
@@ -325,7 +326,7 @@ static void put_cidr_body(struct msg *m, const struct fz_set *s, int depth)
 static void put_nest(struct msg *m, const struct fz_attr *a, int depth)
 {
 	const struct fz_set *s = &fz_sets[a->nest];
-	long off = put(m, a->type | (chance(97) ? NLA_F_NESTED : 0), NULL, 0);
+	long off = put(m, a->type | (below(1000) < 997 ? NLA_F_NESTED : 0), NULL, 0);
 
 	if (off < 0 || depth >= DEPTH_MAX)
 		return nest_end(m, off);
@@ -405,6 +406,33 @@ static void header(struct msg *m, unsigned short family, int cmd, unsigned short
 	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
 }
 
+/* How often each operation comes: manifests to apply most, and components
+ * made more often than deleted, so that applies find theirs. */
+static const struct {
+	const char *op;
+	unsigned int weight;
+} weights[] = {
+	{ "manifest-apply", 8 }, { "component-new", 3 }, { "component-rollback", 2 },
+};
+
+static const struct fz_op *pick_op(void)
+{
+	unsigned int w[ARRAY_SIZE(fz_ops)], total = 0, r;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(fz_ops); i++) {
+		w[i] = fz_ops[i].has_do || fz_ops[i].has_dump;
+		for (j = 0; w[i] && j < ARRAY_SIZE(weights); j++)
+			if (!strcmp(weights[j].op, fz_ops[i].name))
+				w[i] = weights[j].weight;
+		total += w[i];
+	}
+	r = below(total);
+	for (i = 0; r >= w[i]; i++)
+		r -= w[i];
+	return &fz_ops[i];
+}
+
 /* valid: one operation's request, do or dump, from its attribute list;
  * returns the operation's index in fz_ops */
 static int build_valid(struct msg *m, unsigned short family)
@@ -414,11 +442,7 @@ static int build_valid(struct msg *m, unsigned short family)
 	bool dump;
 	int n;
 
-	/* what changes state comes more often than what reads it */
-	do
-		op = &fz_ops[below(ARRAY_SIZE(fz_ops))];
-	while ((!op->has_do && !op->has_dump) ||
-	       (strcmp(op->name, "manifest-apply") && strcmp(op->name, "component-new") && chance(40)));
+	op = pick_op();
 	dump = op->has_dump && (!op->has_do || chance(30));
 	header(m, family, op->cmd, NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0));
 	req = dump ? op->dump_req : op->do_req;
@@ -631,12 +655,12 @@ out:
 
 /* ---- one process's run -------------------------------------------------- */
 
-#define TOP_MAX 32
+#define TOP_MAX 64
 
 /* how often each error message came: what the run reached */
 struct seen {
 	int error;
-	char msg[96];
+	char msg[320];
 	unsigned long long n;
 };
 
@@ -766,7 +790,12 @@ static void run(int proc, uint64_t seed, unsigned long long count, bool dry,
 					hexdump(stderr, m->buf, m->len);
 				}
 			} else {
-				note(t->top, ans.error, ans.msg, 1);
+				char what[320];
+
+				snprintf(what, sizeof(what), "%s: %s",
+					 op >= 0 ? fz_ops[op].name : kind < 90 ? "(mutated)" : "(random)",
+					 ans.msg);
+				note(t->top, ans.error, what, 1);
 			}
 		}
 	}
@@ -987,7 +1016,7 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	qsort(sum.top, TOP_MAX, sizeof(sum.top[0]), by_count);
-	for (c = 0; c < TOP_MAX && sum.top[c].n && c < (verbose ? TOP_MAX : 12); c++)
+	for (c = 0; c < TOP_MAX && sum.top[c].n && c < (verbose ? TOP_MAX : 16); c++)
 		printf("%8llu  %-12s %s\n", sum.top[c].n, strerrorname_np(sum.top[c].error) ?: "?",
 		       sum.top[c].msg);
 	return failed || sum.no_msg ? 1 : 0;
