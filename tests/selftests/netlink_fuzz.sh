@@ -51,7 +51,7 @@ sys.exit(0 if s["accepted_packets"] + s["dropped_packets"] > 0 else 1)'
 
 objects() { json_get "$("$ctl" -j status)" objects; }
 
-plan 11
+plan 12
 if [ ! -x "$nlfuzz" ]; then
 	fail "nlfuzz is built" "make -C tests/fuzz/netlink builds it on the host (make check does)"
 	finish
@@ -115,6 +115,15 @@ else
 fi
 sed 's/^/# /' "$tmp/fuzz.out"
 echo "# $(( $(date +%s) - start )) s"
+# A generator that never gets past the checks reaches nothing behind them.
+acked=$(sed -n 's/^valid requests acked: //p' "$tmp/fuzz.out")
+never=$(awk '{ for (i = 1; i < NF; i += 2) { split($(i + 1), n, "/"); if (n[1] == 0) print $i } }' \
+	<<<"$acked")
+if [ -n "$acked" ] && [ -z "$never" ]; then
+	pass "every operation took some of its valid requests"
+else
+	fail "every operation took some of its valid requests" "never: ${never:-no tally}"
+fi
 check "traffic still ran at the end" kill -0 "${traffic[1]}" "${traffic[2]}"
 for pid in "${traffic[@]}"; do kill "$pid" 2>/dev/null; done
 wait "${traffic[@]}" 2>/dev/null

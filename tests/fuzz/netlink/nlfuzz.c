@@ -216,7 +216,7 @@ static const struct hint {
 	{ "rule", "id", 95, NULL },
 	{ "rule", "peer-component", 12, "peer-cidr" },
 	{ "rule", "peer-cidr", 50, "peer-component" },
-	{ "rule", "except", 15, NULL },
+	{ "rule", "except", 5, NULL },
 	{ "rule", "l4", 70, NULL },
 	{ "component", "name", 95, NULL },
 	{ "component", "id", 30, NULL },
@@ -240,6 +240,9 @@ static const struct hint *hint_of(const struct fz_set *s, const struct fz_attr *
 
 static const struct fz_attr *attr_of(const struct fz_set *s, unsigned short type);
 
+/* the last rule ID given in the message being built */
+static unsigned int rule_id;
+
 /* put_attrs: the attributes of S listed in ONLY (all when NULL), each by chance */
 
 static void put_attrs(struct msg *m, const struct fz_set *s, const unsigned short *only,
@@ -257,6 +260,11 @@ static void put_attrs(struct msg *m, const struct fz_set *s, const unsigned shor
 		h = hint_of(s, a);
 		if (!chance(h ? h->percent : a->multi ? 60 : 50))
 			continue;
+		/* rule IDs are unique within a direction: mostly count up */
+		if (!strcmp(s->name, "rule") && !strcmp(a->name, "id") && chance(95)) {
+			put(m, a->type, &(uint32_t){ ++rule_id }, 4);
+			continue;
+		}
 		excluded = false;
 		for (j = 0; h && h->excludes && j < n_done; j++)
 			excluded |= !strcmp(done[j]->name, h->excludes);
@@ -282,7 +290,7 @@ static void put_l4_body(struct msg *m, const struct fz_set *s, int depth)
 	unsigned char proto = protos[below(ARRAY_SIZE(protos))], type;
 	unsigned short lo, hi;
 
-	if (chance(15))
+	if (chance(5))
 		return put_attrs(m, s, NULL, 0, depth);
 	if (chance(90))
 		put(m, type_of("l4", "proto"), &proto, 1);
@@ -309,7 +317,7 @@ static void put_cidr_body(struct msg *m, const struct fz_set *s, int depth)
 	unsigned int addr4 = htonl(0x0a000000 | below(4) << 8);
 	unsigned char plen;
 
-	if (chance(20))
+	if (chance(5))
 		return put_attrs(m, s, NULL, 0, depth);
 	if (chance(60)) {
 		plen = chance(50) ? 32 : 24;
@@ -404,6 +412,7 @@ static void header(struct msg *m, unsigned short family, int cmd, unsigned short
 	gh->cmd = cmd;
 	gh->version = 1;
 	m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+	rule_id = 0;
 }
 
 /* How often each operation comes: manifests to apply most, and components
