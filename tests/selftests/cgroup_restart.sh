@@ -26,9 +26,10 @@ cleanup() {
 trap cleanup EXIT
 
 # try CGROUP NETNS ADDR PORT [SECONDS]: a process moved into the cgroup
-# connects at once; does a TCP echo come back within SECONDS (10)?
+# connects at once; does a TCP echo come back within SECONDS (4)? Short: a
+# denial waits all of it, and allowed() tries a miss again with two minutes.
 try() {
-	local run=() limit=${5:-10}
+	local run=() limit=${5:-4}
 	[ "$2" = host ] || run=(nsenter --net=/run/netns/"$2")
 	out=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$1" \
 		${run[@]+"${run[@]}"} timeout "$limit" socat -T$((limit / 2)) -t$((limit / 2)) \

@@ -21,9 +21,10 @@ cleanup() {
 trap cleanup EXIT
 
 # try CGROUP PORT [SECONDS]: does a TCP echo from a process moved into it
-# come back within SECONDS (10)?
+# come back within SECONDS (4)? Short: a denial waits all of it, and an
+# allowed connection that missed it is tried again with two minutes.
 try() {
-	local limit=${3:-10}
+	local limit=${3:-4}
 	out=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$1" \
 		timeout "$limit" socat -T$((limit / 2)) -t$((limit / 2)) \
 		- TCP:127.0.0.1:"$2" <<<ping 2>/dev/null)

@@ -47,7 +47,7 @@ echo '{"component": "big", "egress": [{"peer": "any", "protocol": "tcp", "ports"
 python3 - "$tmp/large.json" <<'PY'
 import json, sys
 rules = [{"id": i + 1, "peer": {"cidr": "10.%d.%d.%d/32" % (i >> 16 & 255, i >> 8 & 255, i & 255)},
-          "protocol": "tcp", "ports": 1 + i % 60000} for i in range(20000)]
+          "protocol": "tcp", "ports": 1 + i % 60000} for i in range(60000)]
 json.dump({"component": "%s", "egress": rules}, open(sys.argv[1], "w"))
 PY
 sed 's/"component": "%s"/"component": "probe"/' "$tmp/large.json" >"$tmp/probe.json"
@@ -90,7 +90,7 @@ held_apply() {
 	strace=$!
 	wait_for 60 pgrep -x compfwctl
 	pid=$(pgrep -n -x compfwctl)
-	# Building 20,000 rules takes a while under TCG.
+	# Building 60,000 rules takes a while under TCG.
 	if [ -z "$pid" ] || ! wait_for 600 held "$pid"; then
 		kill -9 "$strace" ${pid:+"$pid"} 2>/dev/null
 		wait "$strace" 2>/dev/null

@@ -51,7 +51,7 @@ sys.exit(0 if s["accepted_packets"] + s["dropped_packets"] > 0 else 1)'
 
 objects() { json_get "$("$ctl" -j status)" objects; }
 
-plan 12
+plan 13
 if [ ! -x "$nlfuzz" ]; then
 	fail "nlfuzz is built" "make -C tests/fuzz/netlink builds it on the host (make check does)"
 	finish
@@ -101,6 +101,8 @@ traffic+=($!)
 	done
 ) &
 traffic+=($!)
+expect_eq "--verify counts what is there before the run" "$("$nlfuzz" --verify)" \
+	"status: 2 components, 2 rules; dump: 2 components, 2 rules"
 check "traffic flows through fz0 before the run" wait_for 60 stats_moved fz0
 check "traffic flows through fz1 before the run" wait_for 60 stats_moved fz1
 
