@@ -134,7 +134,7 @@ for v in 1 2; do
 	EOF
 done
 
-plan 10
+plan 11
 modprobe -r compfw 2>/dev/null
 dmesg_mark=$(dmesg | wc -l)
 ok=1
@@ -222,6 +222,9 @@ echoed1=$(flood_field tcp_echoed)
 replies1=$(flood_field icmp_replies)
 check "the TCP stream went on through the attempts ($echoed0 -> $echoed1 bytes echoed) and still does" \
 	wait_for 60 grown tcp_echoed "$echoed1"
+# Every manifest allows it, and an unload cuts nothing: one connection.
+expect_eq "the TCP stream was never cut" \
+	"$(flood_field tcp_connects) $(flood_field tcp_errors) $(flood_field tcp_last_error)" "1 0 none"
 check "the ICMP flood went on through the attempts ($replies0 -> $replies1 replies) and still does" \
 	wait_for 60 grown icmp_replies "$replies1"
 env_cleanup

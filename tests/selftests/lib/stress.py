@@ -6,8 +6,8 @@
       a TCP stream to ADDR:PORT (a byte every 10 ms, echoed; connected
       again after an error) and an ICMP echo flood to ADDR (one request
       every 5 ms, one ID); rewrites OUT every 0.2 s with "tcp_echoed=N
-      tcp_connects=N tcp_errors=N icmp_sent=N icmp_replies=N". Runs until
-      killed.
+      tcp_connects=N tcp_errors=N icmp_sent=N icmp_replies=N
+      tcp_last_error=ENAME" (none, or EOF). Runs until killed.
   stress.py hold ADDR PORT OUT
       one TCP connection to ADDR:PORT, a byte every 20 ms, echoed; rewrites
       OUT with "echoed=N error=none" as it goes, and once an error ends it
@@ -90,22 +90,25 @@ def cmd_flood(args):
     addr, port, out = args[0], int(args[1]), args[2]
     st = {"tcp_echoed": 0, "tcp_connects": 0, "tcp_errors": 0,
           "icmp_sent": 0, "icmp_replies": 0}
+    last = ["none"]
 
     def tcp():
         while True:
             try:
-                s = socket.create_connection((addr, port), timeout=5)
+                s = socket.create_connection((addr, port), timeout=60)
                 st["tcp_connects"] += 1
-                s.settimeout(1)
+                # A late echo is no error: only the connection's end is.
+                s.settimeout(None)
                 while True:
                     s.send(b"x")
                     data = s.recv(4096)
                     if not data:
-                        raise OSError(errno.ECONNRESET, "closed")
+                        raise OSError(0, "EOF")
                     st["tcp_echoed"] += len(data)
                     time.sleep(0.01)
-            except OSError:
+            except OSError as e:
                 st["tcp_errors"] += 1
+                last[0] = errno.errorcode.get(e.errno, str(e.strerror or e))
                 time.sleep(0.1)
 
     def icmp():
@@ -133,7 +136,8 @@ def cmd_flood(args):
     for f in (tcp, icmp):
         threading.Thread(target=f, daemon=True).start()
     while True:
-        rewrite(out, " ".join("%s=%d" % kv for kv in st.items()))
+        rewrite(out, " ".join("%s=%d" % kv for kv in st.items()) +
+                " tcp_last_error=" + last[0])
         time.sleep(0.2)
 
 
