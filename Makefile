@@ -9,6 +9,8 @@
 #   make fuzz             the long fuzz runs: compfwctl's manifest reader and the
 #                         classifier in userspace (FUZZ_SECONDS each), then
 #                         1,000,000 netlink messages on the debug kernel
+#   make stress           the stress selftests at full counts (100 rmmods, 60 s of
+#                         writers, 100 namespaces and cgroups) on KERNEL
 #   make install          compfw.ko (then depmod for the kernel it was built
 #                         against), compfwctl, its man pages, bash completion
 #                         and the schemas; DESTDIR, PREFIX, INSTALL_MOD_PATH
@@ -99,6 +101,15 @@ bench: tools/compfwctl
 
 fuzz: fuzz-user fuzz-netlink
 
+# The stress selftests at the issue's counts (make check runs a tenth),
+# in one VM on KERNEL (6.1)
+stress: tools/compfwctl
+	tests/lib/deps.sh vm test
+	tests/vm/run.sh --kernel $(KERNEL) --timeout 36000 \
+		--module "$$(tests/lib/build-module.sh $(KERNEL) | tail -n 1)" \
+		tests/selftests/stress_rmmod.sh tests/selftests/stress_writers.sh \
+		tests/selftests/stress_netns.sh
+
 # FUZZ_SECONDS per target (300), one after the other; fails on a finding
 fuzz-user:
 	tests/fuzz/user/run.sh fuzz
@@ -176,5 +187,5 @@ clean:
 
 FORCE:
 
-.PHONY: all module check demo lint bench-classify bench fuzz fuzz-user fuzz-netlink \
+.PHONY: all module check demo lint bench-classify bench fuzz fuzz-user fuzz-netlink stress \
 	install install-module uninstall prune-destdir uninstall-module dkms-source clean FORCE
