@@ -87,9 +87,12 @@ bench_classify() {
 	fi
 }
 
-# The executable scripts are the tests; lib.sh is only sourced.
+# The executable scripts are the tests; lib.sh is only sourced. Those of
+# tests/selftests/check-skip.list are left to make stress.
 selftests() {
-	find tests/selftests -maxdepth 1 -name '*.sh' -perm -u+x | sort
+	find tests/selftests -maxdepth 1 -name '*.sh' -perm -u+x | sort |
+		grep -v -x -F -f <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
+			-e 's|^|tests/selftests/|' tests/selftests/check-skip.list)
 }
 
 # The selftests that also run on the debug kernel when it is not in
