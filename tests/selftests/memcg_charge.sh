@@ -92,17 +92,23 @@ held_apply() {
 	pid=$(pgrep -n -x compfwctl)
 	# Building 60,000 rules takes a while under TCG.
 	if [ -z "$pid" ] || ! wait_for 600 held "$pid"; then
+		pkill -9 -P "$strace" 2>/dev/null
 		kill -9 "$strace" ${pid:+"$pid"} 2>/dev/null
 		wait "$strace" 2>/dev/null
 		echo "compfwctl was never held at its last sendmsg()" >&2
 		return 1
 	fi
 	echo "$pid" >"$cg/small/cgroup.procs"
-	kill -9 "$strace"
+	# $! is the subshell that runs in_cg; strace is its child, and killing
+	# strace itself is what ends the hold (killing only the subshell left
+	# it to run out its ten minutes).
+	pkill -9 -P "$strace"
+	kill -9 "$strace" 2>/dev/null
 	wait "$strace" 2>/dev/null
 	wait_for 600 test -s "$tmp/rc"
 	rc=$(cat "$tmp/rc" 2>/dev/null)
-	cat "$tmp/err" >&2
+	# compfwctl's message, without the subshell's report of strace killed
+	grep -v '^[^:]*: line [0-9]*: *[0-9]* Killed ' "$tmp/err" >&2
 	return "${rc:-1}"
 }
 
