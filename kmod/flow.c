@@ -286,7 +286,7 @@ static bool end_allows(struct compfw_component *comp, enum cfw_dir dir,
 		d.outcome = COMPFW_ACCEPT;
 	else
 		d.outcome = d.m->mode == COMPFW_MODE_AUDIT ? COMPFW_AUDIT : COMPFW_DROP;
-	if (pkt)
+	if (pkt && (!pkt->later || d.outcome == COMPFW_DROP))
 		count_and_report(&d, pkt);
 	return d.outcome != COMPFW_DROP;
 }

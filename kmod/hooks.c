@@ -4,9 +4,11 @@
  * component, and loses them with its last, so that a namespace without
  * components pays nothing.
  *
- * Only a flow's first packet is classified; conntrack lets the rest of an
+ * A flow's first packet is classified; conntrack lets the rest of an
  * allowed flow, its replies and its related ICMP errors through, or, for
- * TCP to and from local sockets where asked, the socket does (sockflow.c). Traffic
+ * TCP to and from local sockets where asked, the socket does (sockflow.c).
+ * UDP at a local socket is the exception: every datagram is judged (see
+ * judge_of()). Traffic
  * between two local sockets is decided once, at LOCAL_OUT, where both ends
  * are known: the sender from skb->sk, the receiver by a socket lookup.
  * Frames from packet sockets pass none of these hooks: pktsock.c judges
@@ -29,33 +31,82 @@
 
 #define COMPFW_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 1)
 
-static bool first_packet(const struct sk_buff *skb)
+/* Which packets are judged, and how they are counted. */
+enum compfw_judge {
+	COMPFW_JUDGE_NONE,	/* a later packet of a flow judged already */
+	COMPFW_JUDGE_FIRST,	/* a flow's first packet */
+	COMPFW_JUDGE_LATER,	/* a later datagram, in the flow's direction */
+	COMPFW_JUDGE_REPLY,	/* a later datagram, the other way */
+};
+
+/*
+ * Conntrack follows UDP by addresses and ports, and those outlive the
+ * socket whose first datagram was judged: a socket that takes the same
+ * port while the entry lives (30 s, 120 s once answered), perhaps another
+ * component's, would send and receive on an entry made for another. So a
+ * datagram that a local socket sends or takes is judged each time, as the
+ * flow it belongs to, between the ends it has now. Only a drop of such a
+ * datagram is counted and reported: the flow was at its first packet.
+ *
+ * Without conntrack (invalid, untracked) every packet is a first packet.
+ */
+static enum compfw_judge judge_of(const struct sk_buff *skb)
 {
 	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+	u8 proto;
 
-	/* No conntrack (invalid, untracked): judge every packet. */
-	return !nf_ct_get(skb, &ctinfo) || ctinfo == IP_CT_NEW;
+	if (!ct || ctinfo == IP_CT_NEW)
+		return COMPFW_JUDGE_FIRST;
+	proto = nf_ct_protonum(ct);
+	if (proto != IPPROTO_UDP && proto != IPPROTO_UDPLITE)
+		return COMPFW_JUDGE_NONE;
+	if (ctinfo == IP_CT_ESTABLISHED)
+		return COMPFW_JUDGE_LATER;
+	if (ctinfo == IP_CT_ESTABLISHED_REPLY)
+		return COMPFW_JUDGE_REPLY;
+	return COMPFW_JUDGE_NONE;	/* a related ICMP error */
 }
 
-static unsigned int verdict(const struct compfw_flow *f,
-			    const struct compfw_ends *ends, struct sk_buff *skb,
+/*
+ * A reply is judged as its flow: from the end it is going to, to the end
+ * it comes from, with the flow's first packet's ports.
+ */
+static void as_flow(const struct sk_buff *skb, struct compfw_flow *f,
+		    struct compfw_ends *ends)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	compfw_flow_from_tuple(&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple,
+			       nf_ct_l3num(ct), f);
+	swap(ends->src, ends->dst);
+}
+
+static unsigned int verdict(struct compfw_flow *f, struct compfw_ends *ends,
+			    enum compfw_judge judge, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
-	struct compfw_pkt pkt = { .skb = skb, .state = state };
+	struct compfw_pkt pkt = { .skb = skb, .state = state,
+				  .later = judge != COMPFW_JUDGE_FIRST };
 
 	if (!ends->src && !ends->dst)
 		return NF_ACCEPT;
+	if (judge == COMPFW_JUDGE_REPLY)
+		as_flow(skb, f, ends);
 	return compfw_flow_allowed(f, ends, &pkt) ? NF_ACCEPT : NF_DROP;
 }
 
 static unsigned int compfw_local_out(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
+	enum compfw_judge judge = judge_of(skb);
 	struct compfw_net *cnet = priv;
 	struct compfw_ends ends;
 	struct compfw_flow f;
 
-	if (!first_packet(skb) || compfw_flow_from_skb(skb, state->pf, &f) ||
+	if (judge == COMPFW_JUDGE_NONE ||
+	    compfw_flow_from_skb(skb, state->pf, &f) ||
 	    compfw_sockflow_passes(cnet, skb, &f, state))
 		return NF_ACCEPT;
 	ends.src = compfw_sock_owner(cnet, skb->sk) ?:
@@ -64,12 +115,13 @@ static unsigned int compfw_local_out(void *priv, struct sk_buff *skb,
 		ends.dst = compfw_receiver(cnet, &f, state->out->ifindex);
 	else
 		ends.dst = compfw_addr_owner(cnet, &f, true);
-	return verdict(&f, &ends, skb, state);
+	return verdict(&f, &ends, judge, skb, state);
 }
 
 static unsigned int compfw_local_in(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
+	enum compfw_judge judge = judge_of(skb);
 	struct compfw_net *cnet = priv;
 	struct compfw_ends ends;
 	struct compfw_flow f;
@@ -77,14 +129,16 @@ static unsigned int compfw_local_in(void *priv, struct sk_buff *skb,
 	/* From a local socket: already decided for both ends at LOCAL_OUT. */
 	if (state->in->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
-	if (!first_packet(skb) || compfw_flow_from_skb(skb, state->pf, &f) ||
+	if (judge == COMPFW_JUDGE_NONE ||
+	    compfw_flow_from_skb(skb, state->pf, &f) ||
 	    compfw_sockflow_passes(cnet, skb, &f, state))
 		return NF_ACCEPT;
 	ends.src = compfw_addr_owner(cnet, &f, false);
 	if (compfw_mcast_dest(skb, &f))
-		return compfw_mcast_verdict(cnet, &f, ends.src, skb, state);
+		return compfw_mcast_verdict(cnet, &f, ends.src, judge != COMPFW_JUDGE_FIRST,
+					    skb, state);
 	ends.dst = compfw_receiver(cnet, &f, state->in->ifindex);
-	return verdict(&f, &ends, skb, state);
+	return verdict(&f, &ends, judge, skb, state);
 }
 
 static unsigned int compfw_forward(void *priv, struct sk_buff *skb,
@@ -94,11 +148,13 @@ static unsigned int compfw_forward(void *priv, struct sk_buff *skb,
 	struct compfw_ends ends;
 	struct compfw_flow f;
 
-	if (!first_packet(skb) || compfw_flow_from_skb(skb, state->pf, &f))
+	/* Forwarded: no socket, so addresses are the ends, as at its start. */
+	if (judge_of(skb) != COMPFW_JUDGE_FIRST ||
+	    compfw_flow_from_skb(skb, state->pf, &f))
 		return NF_ACCEPT;
 	ends.src = compfw_addr_owner(cnet, &f, false);
 	ends.dst = compfw_addr_owner(cnet, &f, true);
-	return verdict(&f, &ends, skb, state);
+	return verdict(&f, &ends, COMPFW_JUDGE_FIRST, skb, state);
 }
 
 static const struct nf_hook_ops compfw_hook_ops[] = {

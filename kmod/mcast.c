@@ -100,22 +100,25 @@ static bool seen_before(struct compfw_component **seen, int n,
  * @cnet: the namespace
  * @f: the datagram, for which compfw_mcast_dest() holds
  * @src: the component that sent it, or NULL
+ * @later: not the first datagram its conntrack entry has seen
  * @skb: the datagram
  * @state: the hook
  *
  * The sender's egress, then the ingress of each managed component with a
- * socket that would receive it; each decision is counted and reported.
+ * socket that would receive it; each decision is counted and reported
+ * (of a later datagram, each drop). Who receives can change from one
+ * datagram to the next, so each is judged.
  *
  * Return: NF_DROP if any of them denies it, else NF_ACCEPT.
  */
 unsigned int compfw_mcast_verdict(struct compfw_net *cnet,
 				  const struct compfw_flow *f,
-				  struct compfw_component *src,
+				  struct compfw_component *src, bool later,
 				  struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct compfw_component *seen[COMPFW_MCAST_SEEN], *comp;
-	struct compfw_pkt pkt = { .skb = skb, .state = state };
+	struct compfw_pkt pkt = { .skb = skb, .state = state, .later = later };
 	struct compfw_ends ends = { .src = src };
 	struct net *net = cnet->net;
 	struct udp_hslot *hslot;

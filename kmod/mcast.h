@@ -13,7 +13,7 @@ struct compfw_net;
 bool compfw_mcast_dest(const struct sk_buff *skb, const struct compfw_flow *f);
 unsigned int compfw_mcast_verdict(struct compfw_net *cnet,
 				  const struct compfw_flow *f,
-				  struct compfw_component *src,
+				  struct compfw_component *src, bool later,
 				  struct sk_buff *skb,
 				  const struct nf_hook_state *state);
 

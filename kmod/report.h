@@ -30,10 +30,12 @@ enum compfw_change {
  * struct compfw_pkt - the packet being judged, for those who report on it
  * @skb: the packet
  * @state: the hook it is at
+ * @later: not its flow's first packet: only a drop is counted and reported
  */
 struct compfw_pkt {
 	struct sk_buff *skb;
 	const struct nf_hook_state *state;
+	bool later;
 };
 
 /**

@@ -27,10 +27,9 @@
 # With STRESS_UDP_PORTS=any the kernel picks them, and a component then
 # gets a port another one's closed socket had, to the same server port:
 # that new socket's datagram matches the other component's conntrack
-# entry, is not a first packet, and passes unjudged until the entry times
-# out or a change of *that* component removes it (the checker names the
-# flow whose tuple it rode). That is a limit of judging first packets
-# only, not a race of the writers, and it is left out by default.
+# entry. compfw judges every UDP datagram of a local socket for that
+# reason (tests/selftests/udp_reuse.sh); before it did, such a datagram
+# passed unjudged, and this mode showed it.
 #
 #  cgroups w0..w3 (components w0..w3)        netns peer-$$ (no component)
 #  probes: tcp, udp 7001 7002 7003 7009      TCP and UDP echo on each port

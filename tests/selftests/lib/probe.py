@@ -9,8 +9,12 @@ stands for; every socket it opens is that component's.
       echo servers (tcp, udp, sctp) on 0.0.0.0 and :: (v6only), or on the
       addresses given, for every PROTO:PORT; UDP answers from the address
       it was sent to. Prints "ready" once all are bound, runs until killed.
-  probe.py try PROTO ADDR PORT [--from SRC] [--timeout S]
-      one connect()/send(), then wait for the echo.
+  probe.py try PROTO ADDR PORT [--from SRC] [--sport P] [--no-wait] [--timeout S]
+      one connect()/send(), from port P if given (SO_REUSEADDR), then wait
+      for the echo; --no-wait only sends.
+  probe.py hear PORT [--timeout S]
+      a UDP socket bound to PORT (SO_REUSEADDR) prints "ready", exits 0
+      when a datagram is delivered to it, 1 when none came.
   probe.py ping ADDR [--id N] [--from SRC] [--reply] [--no-wait] [--timeout S]
       one ICMP/ICMPv6 echo request (raw socket, chosen ID) and wait for the
       echo reply with that ID; --reply sends an echo reply instead (an
@@ -150,17 +154,21 @@ def cmd_serve(args):
 # ---- clients ---------------------------------------------------------------
 
 def probe_try(args):
-    pos, kw = opts(args, {"from": None, "timeout": "1"})
+    pos, kw = opts(args, {"from": None, "sport": "0", "timeout": "1",
+                          "no_wait": False})
     proto, addr, port = pos
     timeout = float(kw["timeout"])
     stype, pnum = PROTOS[proto]
     s = socket.socket(family_of(addr), stype, pnum)
     s.settimeout(timeout)
     try:
-        if kw["from"]:
-            s.bind((kw["from"], 0))
+        if kw["from"] or kw["sport"] != "0":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((kw["from"] or "", int(kw["sport"])))
         s.connect((addr, int(port)))
         s.send(PAYLOAD)
+        if kw["no_wait"]:
+            return ALLOW, "sent"
         deadline = time.monotonic() + timeout
         got = b""
         while len(got) < len(PAYLOAD):
@@ -268,6 +276,17 @@ def cmd_sniff(args):
     return ALLOW if seen else DENY
 
 
+def cmd_hear(args):
+    pos, kw = opts(args, {"timeout": "1.5"})
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", int(pos[0])))
+    print("ready", flush=True)
+    heard = select.select([s], [], [], float(kw["timeout"]))[0]
+    print("heard" if heard else "not heard")
+    return ALLOW if heard else DENY
+
+
 def cmd_stream(args):
     addr, port, mark = args[0], int(args[1]), args[2]
     after = float(args[3]) if len(args) > 3 else 2.0
@@ -343,7 +362,7 @@ def cmd_batch(args):
 
 def main():
     cmds = {"serve": cmd_serve, "try": printed(probe_try),
-            "ping": printed(probe_ping), "sniff": cmd_sniff,
+            "ping": printed(probe_ping), "sniff": cmd_sniff, "hear": cmd_hear,
             "stream": cmd_stream, "batch": cmd_batch}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.stderr.write(__doc__)
