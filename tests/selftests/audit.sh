@@ -24,13 +24,6 @@ trap cleanup EXIT
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
-# in_cgroup NAME CMD...: run CMD inside the component's cgroup.
-in_cgroup() {
-	local name=$1
-	shift
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$name" "$@"
-}
-
 # udp_send COUNT PORT: send COUNT datagrams, each from a new socket (a new
 # flow); prints how many the kernel accepted.
 udp_send() {

@@ -129,6 +129,23 @@ sync_shown() {
 	grep -q "$name.*$change" "$file"
 }
 
+# in_cgroup NAME CMD...: run CMD as a process of the cgroup $cg/NAME (the
+# test sets cg). In the background, $! would be a subshell, not CMD: use
+# spawn_in_cgroup to have a PID that kills CMD.
+in_cgroup() {
+	local name=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$name" "$@"
+}
+
+# spawn_in_cgroup NAME OUT CMD...: CMD in $cg/NAME, in the background, its
+# output to OUT; $! is CMD's own PID.
+spawn_in_cgroup() {
+	local name=$1 out=$2
+	shift 2
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$name" "$@" >"$out" 2>&1 &
+}
+
 # listening PROTO PORT: something listens on PORT (tcp) or is bound to it (udp).
 listening() {
 	[ -n "$(ss -Hln --"$1" "sport = :$2" 2>/dev/null)" ]

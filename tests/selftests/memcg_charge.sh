@@ -20,13 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# in CGROUP CMD...: run CMD as a process of $cg/CGROUP.
-in_cg() {
-	local c=$1
-	shift
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$c" "$@"
-}
-
 memory() {
 	"$ctl" -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory_bytes"])'
 }
@@ -60,7 +53,7 @@ sed 's/"component": "%s"/"component": "big"/' "$tmp/large.json" >"$tmp/big.json"
 # small's limit, far below what they need.
 before=$(memory)
 check "the large manifest applies in a cgroup without a limit" \
-	in_cg roomy strace -qq -f -o "$tmp/trace" -e trace=sendmsg "$ctl" apply "$tmp/probe.json"
+	in_cgroup roomy strace -qq -f -o "$tmp/trace" -e trace=sendmsg "$ctl" apply "$tmp/probe.json"
 nsend=$(grep -c sendmsg "$tmp/trace")
 tables=$(( $(memory) - before ))
 echo "# compfw's tables for the large manifest: $tables bytes; small's memory.max 1 MiB"
@@ -84,7 +77,7 @@ held() {
 held_apply() {
 	local pid strace rc
 	rm -f "$tmp/rc"
-	in_cg roomy strace -qq -f -o "$tmp/held.trace" -e trace=sendmsg \
+	in_cgroup roomy strace -qq -f -o "$tmp/held.trace" -e trace=sendmsg \
 		-e inject=sendmsg:delay_enter=600000000:when="$nsend" \
 		sh -c '"$0" apply "$1"; echo $? >"$2"' "$ctl" "$1" "$tmp/rc" 2>"$tmp/err" &
 	strace=$!
@@ -99,7 +92,7 @@ held_apply() {
 		return 1
 	fi
 	echo "$pid" >"$cg/small/cgroup.procs"
-	# $! is the subshell that runs in_cg; strace is its child, and killing
+	# $! is the subshell that runs in_cgroup; strace is its child, and killing
 	# strace itself is what ends the hold (killing only the subshell left
 	# it to run out its ten minutes).
 	pkill -9 -P "$strace"

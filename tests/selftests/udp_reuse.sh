@@ -33,21 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# in_cg NAME CMD...: CMD in component NAME's cgroup.
-in_cg() {
-	local name=$1
-	shift
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$name" "$@"
-}
-
-# spawn NAME OUT CMD...: CMD in NAME's cgroup, in the background, its
-# output to OUT; $! is CMD's own PID, to kill it by.
-spawn() {
-	local name=$1 out=$2
-	shift 2
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg/$name" "$@" >"$out" 2>&1 &
-}
-
 in_ns() {
 	nsenter --net=/run/netns/"$ns" "$@"
 }
@@ -63,9 +48,9 @@ dropped() {
 # denial. A denied one is refused on output (EPERM), at once.
 send() {
 	local r
-	r=$(in_cg "$1" python3 "$probe" try udp "$remote" "$3" --sport "$2") && r=allow ||
+	r=$(in_cgroup "$1" python3 "$probe" try udp "$remote" "$3" --sport "$2") && r=allow ||
 		r="deny: $r"
-	[ "$r" != "deny: timeout" ] || { in_cg "$1" python3 "$probe" try udp "$remote" "$3" \
+	[ "$r" != "deny: timeout" ] || { in_cgroup "$1" python3 "$probe" try udp "$remote" "$3" \
 		--sport "$2" --timeout 120 >/dev/null && r=allow; }
 	echo "$r"
 }
@@ -87,7 +72,7 @@ heard() {
 receive() {
 	local out=$tmp/hear.$1.$2 before pid r=neither
 	before=$(dropped "$1")
-	spawn "$1" "$out" python3 "$probe" hear "$2" --timeout 600
+	spawn_in_cgroup "$1" "$out" python3 "$probe" hear "$2" --timeout 600
 	pid=$!
 	wait_for 60 grep -q ready "$out"
 	in_ns python3 "$probe" try udp 10.68.0.1 "$2" --sport "$3" --no-wait >/dev/null
@@ -137,7 +122,7 @@ expect_eq "y's own flow to 7003 passes, echoes too" "$(send y 7304 7003)" "allow
 
 # Receiving: x serves on 7301 and answers (until it does, conntrack calls
 # each of the remote's datagrams new), then y listens there.
-spawn x "$tmp/serve.x" python3 "$probe" serve udp:7301@10.68.0.1
+spawn_in_cgroup x "$tmp/serve.x" python3 "$probe" serve udp:7301@10.68.0.1
 server=$!
 wait_for 60 grep -q ready "$tmp/serve.x"
 r=$(in_ns python3 "$probe" try udp 10.68.0.1 7301 --sport 7100 --timeout 120)
@@ -148,7 +133,7 @@ expect_eq "the same flow to y on 7301: dropped, counted" "$(receive y 7301 7100)
 
 # A late reply: x sends from 7302 to 7005 (nothing listens; the entry
 # stays), then y listens on 7302 and the remote answers from 7005.
-in_cg x python3 "$probe" try udp "$remote" 7005 --sport 7302 --no-wait >/dev/null
+in_cgroup x python3 "$probe" try udp "$remote" 7005 --sport 7302 --no-wait >/dev/null
 expect_eq "a late reply to x's flow, to y on 7302: dropped, counted" \
 	"$(receive y 7302 7005)" "dropped"
 expect_eq "x on 7302 is delivered the same reply" "$(receive x 7302 7005)" "heard"
