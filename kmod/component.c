@@ -19,6 +19,7 @@
 #include "component.h"
 #include "manifest.h"
 #include "netns.h"
+#include "persona.h"
 #include "report.h"
 
 static const struct rhashtable_params by_name_params = {
@@ -165,7 +166,7 @@ long compfw_install_growth(const struct compfw_component *comp,
 			   const struct compfw_manifest *m)
 {
 	const struct compfw_manifest *cur = rcu_dereference_protected(comp->manifest, true);
-	long cur_tables = cur ? compfw_manifest_bytes(cur) - cur->bytes : 0;
+	long cur_tables = compfw_manifest_bytes(cur) - compfw_manifest_kept_bytes(cur);
 
 	return (long)compfw_manifest_bytes(m) - cur_tables -
 	       (long)compfw_manifest_bytes(comp->previous);
@@ -365,10 +366,18 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 	struct compfw_manifest *m;
 	int ret;
 
+	const struct compfw_persona *p;
+
 	lockdep_assert_held(&cnet->lock);
 	if (compfw_component_referrer(cnet, comp->id)) {
 		NL_SET_ERR_MSG(extack,
 			       "another component's manifest names this component as a peer");
+		return -EBUSY;
+	}
+	p = compfw_persona_naming(cnet, comp->id);
+	if (p) {
+		compfw_err_fmt(extack, cnet->why, "persona \"%.58s\" names it as a peer",
+			       p->name);
 		return -EBUSY;
 	}
 	if (comp->n_addresses) {
@@ -382,8 +391,7 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 	list_del(&comp->list);
 	cnet->memory -= compfw_component_bytes(comp);
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
-	if (m)
-		cnet->rules -= m->n_rules;
+	cnet->rules -= compfw_manifest_rules(m);
 	cnet->components--;
 	cnet->dump_seq++;
 	queue_rcu_work(compfw_wq, &comp->free_work);
@@ -465,7 +473,7 @@ void compfw_component_install(struct compfw_net *cnet, struct compfw_component *
 
 	lockdep_assert_held(&cnet->lock);
 	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
-	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
+	cnet->rules = cnet->rules + compfw_manifest_rules(m) - compfw_manifest_rules(old);
 	compfw_manifest_free_rcu(comp->previous);
 	compfw_manifest_retire(old);
 	comp->previous = old;
@@ -493,6 +501,7 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 {
 	size_t before = compfw_component_bytes(comp);
 	const struct compfw_peer_ref *lost;
+	const struct compfw_face *gone;
 	struct compfw_manifest *cur;
 
 	lockdep_assert_held(&cnet->lock);
@@ -505,6 +514,12 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 		compfw_err_fmt(extack, cnet->why, "peer \"%.58s\" was deleted", lost->name);
 		return -ENOENT;
 	}
+	gone = compfw_persona_lost(cnet, comp->previous);
+	if (gone) {
+		compfw_err_fmt(extack, cnet->why,
+			       "persona \"%.58s\" was deleted or changed", gone->persona);
+		return -ENOENT;
+	}
 	if (compfw_manifest_revive(comp->previous)) {
 		NL_SET_ERR_MSG(extack, "out of memory compiling the previous manifest");
 		return -ENOMEM;
@@ -512,8 +527,8 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 	cur = rcu_replace_pointer(comp->manifest, comp->previous,
 				  lockdep_is_held(&cnet->lock));
 	compfw_manifest_retire(cur);
-	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
-		       (cur ? cur->n_rules : 0);
+	cnet->rules = cnet->rules + compfw_manifest_rules(comp->previous) -
+		      compfw_manifest_rules(cur);
 	comp->previous = cur;
 	cnet->memory += compfw_component_bytes(comp) - before;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
@@ -521,4 +536,51 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,
 				    COMPFW_CHANGE_ROLLBACK);
 	return 0;
+}
+
+/**
+ * compfw_component_take_persona - switch to another face of the manifest in force
+ * @cnet: the namespace, locked
+ * @comp: the component
+ * @persona: the persona to take
+ * @cause: what asked for it, for the events
+ * @extack: why it is refused
+ *
+ * Every face is compiled already: this is one pointer swap, so each packet
+ * is judged by one persona or the other, never by a mix. The caller then
+ * cuts the flows the new persona denies.
+ *
+ * Return: 1 when switched, 0 when @persona was in force, or -ENOENT.
+ */
+int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_component *comp,
+				  const char *persona, enum compfw_cause cause,
+				  struct netlink_ext_ack *extack)
+{
+	struct compfw_manifest *m;
+	struct compfw_persona_set *set;
+	u32 old;
+	int i;
+
+	lockdep_assert_held(&cnet->lock);
+	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
+	if (!m || !m->set) {
+		NL_SET_ERR_MSG(extack, "the component's manifest takes no personas");
+		return -ENOENT;
+	}
+	i = compfw_manifest_face(m, persona);
+	if (i < 0) {
+		NL_SET_ERR_MSG(extack, "the component's manifest does not name this persona");
+		return -ENOENT;
+	}
+	set = m->set;
+	old = set->active;
+	if (old == i)
+		return 0;
+	set->active = i;
+	rcu_assign_pointer(comp->manifest, set->face[i].m);
+	WRITE_ONCE(comp->generation, comp->generation + 1);
+	cnet->dump_seq++;
+	compfw_report_persona_switch(cnet->net, comp, comp->generation - 1,
+				     set->face[old].persona, persona, cause);
+	return 1;
 }

@@ -10,6 +10,7 @@
 
 #include "cgroupbind.h"
 #include "classify.h"
+#include "report.h"
 
 struct netlink_ext_ack;
 struct cgroup;
@@ -100,6 +101,9 @@ int compfw_memory_check(struct compfw_net *cnet, long growth,
 			struct netlink_ext_ack *extack);
 int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
 			      struct netlink_ext_ack *extack);
+int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_component *comp,
+				  const char *persona, enum compfw_cause cause,
+				  struct netlink_ext_ack *extack);
 
 struct compfw_component *compfw_component_by_name(struct compfw_net *cnet,
 						  const char *name);

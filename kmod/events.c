@@ -145,11 +145,22 @@ static const char * const change_name[] = {
 	[COMPFW_CHANGE_APPLY] = "apply",
 	[COMPFW_CHANGE_ROLLBACK] = "rollback",
 	[COMPFW_CHANGE_DELETE] = "delete",
+	[COMPFW_CHANGE_PERSONA] = "persona",
 };
+
+static int put_switch(struct sk_buff *msg, const struct compfw_switch *sw)
+{
+	if (!sw)
+		return 0;
+	return nla_put_string(msg, COMPFW_EVENT_A_PERSONA, sw->to) ||
+	       nla_put_string(msg, COMPFW_EVENT_A_OLD_PERSONA, sw->from) ||
+	       nla_put_string(msg, COMPFW_EVENT_A_CAUSE, compfw_cause_name(sw->cause));
+}
 
 /* Control path: a component's manifest changed. */
 void compfw_events_policy(struct net *net, struct compfw_component *comp,
-			  u32 old_generation, enum compfw_change change)
+			  u32 old_generation, enum compfw_change change,
+			  const struct compfw_switch *sw)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -165,7 +176,8 @@ void compfw_events_policy(struct net *net, struct compfw_component *comp,
 	    nla_put_u32(msg, COMPFW_EVENT_A_GENERATION, comp->generation) ||
 	    nla_put_u32(msg, COMPFW_EVENT_A_PID, task_tgid_vnr(current)) ||
 	    nla_put_string(msg, COMPFW_EVENT_A_COMM, current->comm) ||
-	    nla_put_string(msg, COMPFW_EVENT_A_CHANGE, change_name[change])) {
+	    nla_put_string(msg, COMPFW_EVENT_A_CHANGE, change_name[change]) ||
+	    put_switch(msg, sw)) {
 		nlmsg_free(msg);
 		return;
 	}

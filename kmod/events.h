@@ -51,6 +51,7 @@ void compfw_events_exit(struct compfw_net *cnet);
 void compfw_events_drop(struct compfw_net *cnet, const struct compfw_decision *d,
 			u32 generation);
 void compfw_events_policy(struct net *net, struct compfw_component *comp,
-			  u32 old_generation, enum compfw_change change);
+			  u32 old_generation, enum compfw_change change,
+			  const struct compfw_switch *sw);
 
 #endif /* _COMPFW_EVENTS_H */

@@ -47,10 +47,8 @@ static void put_loggers(enum nf_log_type type)
 	nf_logger_put(NFPROTO_IPV6, type);
 }
 
-void compfw_manifest_free(struct compfw_manifest *m)
+static void free_one(struct compfw_manifest *m)
 {
-	if (!m)
-		return;
 	if (m->policy && !m->retired) {
 		compfw_account_free(m->policy, cfw_policy_bytes(m->policy));
 		cfw_policy_free(m->policy);
@@ -63,12 +61,112 @@ void compfw_manifest_free(struct compfw_manifest *m)
 	compfw_kvfree(m, m->bytes);
 }
 
+static size_t set_bytes(u32 n)
+{
+	return sizeof(struct compfw_persona_set) + n * sizeof(struct compfw_face);
+}
+
+static void free_set(struct compfw_persona_set *set)
+{
+	u32 i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->face[i].m)
+			free_one(set->face[i].m);
+	compfw_kvfree(set, set_bytes(set->n));
+}
+
+/* A face frees its whole set: the set is one manifest. */
+void compfw_manifest_free(struct compfw_manifest *m)
+{
+	if (!m)
+		return;
+	if (m->set)
+		free_set(m->set);
+	else
+		free_one(m);
+}
+
+/* Rules of every face: what the limits on rules count. */
+u32 compfw_manifest_rules(const struct compfw_manifest *m)
+{
+	u32 i, n = 0;
+
+	if (!m)
+		return 0;
+	if (!m->set)
+		return m->n_rules;
+	for (i = 0; i < m->set->n; i++)
+		n += m->set->face[i].m->n_rules;
+	return n;
+}
+
+/* The persona whose face @m is, or NULL for a manifest without personas. */
+const char *compfw_manifest_persona(const struct compfw_manifest *m)
+{
+	u32 i;
+
+	for (i = 0; m->set && i < m->set->n; i++)
+		if (m->set->face[i].m == m)
+			return m->set->face[i].persona;
+	return NULL;
+}
+
+/* The index of @persona's face in @m's set, or -ENOENT. */
+int compfw_manifest_face(const struct compfw_manifest *m, const char *persona)
+{
+	u32 i;
+
+	for (i = 0; m && m->set && i < m->set->n; i++)
+		if (!strcmp(m->set->face[i].persona, persona))
+			return i;
+	return -ENOENT;
+}
+
+static size_t one_bytes(const struct compfw_manifest *m)
+{
+	return m->bytes + (m->retired ? 0 : cfw_policy_bytes(m->policy));
+}
+
 /* What @m takes as the namespace's cap counts it: a retired one has no tables. */
 size_t compfw_manifest_bytes(const struct compfw_manifest *m)
 {
+	size_t n;
+	u32 i;
+
 	if (!m)
 		return 0;
-	return m->bytes + (m->retired ? 0 : cfw_policy_bytes(m->policy));
+	if (!m->set)
+		return one_bytes(m);
+	n = set_bytes(m->set->n);
+	for (i = 0; i < m->set->n; i++)
+		n += one_bytes(m->set->face[i].m);
+	return n;
+}
+
+/* The same, without the compiled tables: what a retired @m keeps. */
+size_t compfw_manifest_kept_bytes(const struct compfw_manifest *m)
+{
+	size_t n;
+	u32 i;
+
+	if (!m)
+		return 0;
+	if (!m->set)
+		return m->bytes;
+	n = set_bytes(m->set->n);
+	for (i = 0; i < m->set->n; i++)
+		n += m->set->face[i].m->bytes;
+	return n;
+}
+
+static void retire_one(struct compfw_manifest *m)
+{
+	if (m->retired)
+		return;
+	compfw_account_free(m->policy, cfw_policy_bytes(m->policy));
+	kvfree_rcu_mightsleep(m->policy);
+	m->retired = true;
 }
 
 /**
@@ -80,15 +178,37 @@ size_t compfw_manifest_bytes(const struct compfw_manifest *m)
  * compfw_manifest_revive() compiles them anew if the manifest comes back.
  * The compiled policy is one kvmalloc'd block (see cfw_policy_compile()).
  *
+ * A set is retired whole.
+ *
  * Context: process context, namespace lock held; may sleep.
  */
 void compfw_manifest_retire(struct compfw_manifest *m)
 {
-	if (!m || m->retired)
+	u32 i;
+
+	if (!m)
 		return;
-	compfw_account_free(m->policy, cfw_policy_bytes(m->policy));
-	kvfree_rcu_mightsleep(m->policy);
-	m->retired = true;
+	if (!m->set) {
+		retire_one(m);
+		return;
+	}
+	for (i = 0; i < m->set->n; i++)
+		retire_one(m->set->face[i].m);
+}
+
+static int revive_one(struct compfw_manifest *m)
+{
+	struct cfw_policy *policy;
+
+	if (!m->retired)
+		return 0;
+	policy = cfw_policy_compile(&m->spec, NULL);
+	if (IS_ERR(policy))
+		return PTR_ERR(policy);
+	compfw_account_alloc(policy, cfw_policy_bytes(policy));
+	WRITE_ONCE(m->policy, policy);
+	m->retired = false;
+	return 0;
 }
 
 /**
@@ -98,21 +218,27 @@ void compfw_manifest_retire(struct compfw_manifest *m)
  * Packets still inside a grace period of @m's first life may read either
  * its old tables (not yet freed) or the new ones: both say the same.
  *
+ * A set comes back whole or stays retired whole: a switch needs every face.
+ *
  * Context: process context, namespace lock held; may sleep.
  * Return: 0, or -ENOMEM and @m stays retired.
  */
 int compfw_manifest_revive(struct compfw_manifest *m)
 {
-	struct cfw_policy *policy;
+	u32 i;
+	int ret;
 
-	if (!m || !m->retired)
+	if (!m)
 		return 0;
-	policy = cfw_policy_compile(&m->spec, NULL);
-	if (IS_ERR(policy))
-		return PTR_ERR(policy);
-	compfw_account_alloc(policy, cfw_policy_bytes(policy));
-	WRITE_ONCE(m->policy, policy);
-	m->retired = false;
+	if (!m->set)
+		return revive_one(m);
+	for (i = 0; i < m->set->n; i++) {
+		ret = revive_one(m->set->face[i].m);
+		if (ret) {
+			compfw_manifest_retire(m);
+			return ret;
+		}
+	}
 	return 0;
 }
 
@@ -128,7 +254,7 @@ void compfw_manifest_free_rcu(struct compfw_manifest *m)
 		queue_rcu_work(compfw_wq, &m->free_work);
 }
 
-bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id)
+static bool names_one(const struct compfw_manifest *m, u32 component_id)
 {
 	u32 i;
 
@@ -139,13 +265,26 @@ bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id)
 	return false;
 }
 
+/* Does any rule of @m (of any of its faces) name the component as a peer? */
+bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id)
+{
+	u32 i;
+
+	if (!m->set)
+		return names_one(m, component_id);
+	for (i = 0; i < m->set->n; i++)
+		if (names_one(m->set->face[i].m, component_id))
+			return true;
+	return false;
+}
+
 /*
  * The first peer the manifest names that is gone: deleted, or deleted and
  * its ID taken by a newcomer, who must not inherit its rights. NULL when
  * every peer is still the component it was.
  */
-const struct compfw_peer_ref *
-compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest *m)
+static const struct compfw_peer_ref *lost_peer_one(struct compfw_net *cnet,
+						   const struct compfw_manifest *m)
 {
 	struct compfw_component *comp;
 	u32 i;
@@ -154,6 +293,22 @@ compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest 
 		comp = compfw_component_by_id(cnet, m->peers[i].id);
 		if (!comp || comp->serial != m->peers[i].serial)
 			return &m->peers[i];
+	}
+	return NULL;
+}
+
+const struct compfw_peer_ref *
+compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest *m)
+{
+	const struct compfw_peer_ref *lost;
+	u32 i;
+
+	if (!m->set)
+		return lost_peer_one(cnet, m);
+	for (i = 0; i < m->set->n; i++) {
+		lost = lost_peer_one(cnet, m->set->face[i].m);
+		if (lost)
+			return lost;
 	}
 	return NULL;
 }
@@ -463,3 +618,54 @@ void compfw_manifest_reset_counters(const struct compfw_manifest *m)
 	}
 }
 
+/**
+ * compfw_manifest_set_create - build a manifest that takes personas
+ * @cnet: the namespace, locked
+ * @header: the manifest's version, mode and logging; its policy is unused
+ * @faces: the personas, each with its name, serial and profile (@m, whose
+ *	spec gives the rules)
+ * @n: entries in @faces, at least one
+ * @dflt: the face in force first
+ * @extack: why it is refused
+ *
+ * Every face is compiled now, so that a switch is a pointer swap.
+ *
+ * Context: process context, namespace lock held; may sleep.
+ * Return: the default face (its set reached through it), or an ERR_PTR.
+ */
+struct compfw_manifest *compfw_manifest_set_create(struct compfw_net *cnet,
+						   const struct compfw_manifest_spec *header,
+						   const struct compfw_face *faces, u32 n,
+						   u32 dflt, struct netlink_ext_ack *extack)
+{
+	struct compfw_manifest_spec spec = *header;
+	struct compfw_persona_set *set;
+	struct cfw_compile_err err;
+	struct compfw_manifest *m;
+	u32 i;
+
+	set = compfw_kvzalloc(set_bytes(n));
+	if (!set) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		return ERR_PTR(-ENOMEM);
+	}
+	set->n = n;
+	set->dflt = dflt;
+	set->active = dflt;
+	for (i = 0; i < n; i++) {
+		const struct compfw_manifest *profile = faces[i].m;
+
+		spec.policy = profile->spec;
+		spec.excepts = profile->excepts;
+		spec.n_excepts = profile->n_excepts;
+		m = compfw_manifest_create(cnet, &spec, &err, extack);
+		if (IS_ERR(m)) {
+			free_set(set);
+			return m;
+		}
+		m->set = set;
+		set->face[i] = faces[i];
+		set->face[i].m = m;
+	}
+	return set->face[dflt].m;
+}

@@ -33,6 +33,8 @@ struct compfw_peer_ref {
 	char name[COMPFW_NAME_MAX];
 };
 
+struct compfw_persona_set;
+
 /**
  * struct compfw_manifest - a component's policy: immutable once published
  * @policy: compiled tables the packet path reads (READ_ONCE: a rollback
@@ -58,6 +60,9 @@ struct compfw_peer_ref {
  * @peers: the distinct peer components the rules name, as they were when
  *	the manifest was built (a separate allocation)
  * @n_peers: entries in @peers
+ * @set: the personas the component may take, when the manifest names
+ *	some: then this manifest is one of them (a face), its rules the
+ *	persona's, and the whole set is retired, revived and freed together
  * @bytes: the size of the one allocation that holds the manifest and all
  *	its arrays and strings (the compiled @policy is another)
  * @free_work: frees the manifest after a grace period
@@ -82,8 +87,36 @@ struct compfw_manifest {
 	struct compfw_rule_stats *rule_stats;
 	struct compfw_peer_ref *peers;
 	u32 n_peers;
+	struct compfw_persona_set *set;
 	size_t bytes;
 	struct rcu_work free_work;
+};
+
+/**
+ * struct compfw_face - a component's manifest as one persona makes it
+ * @persona: the persona's name
+ * @serial: the persona's serial, so that one deleted and made again under
+ *	the same name is not taken for it
+ * @m: the manifest: the component's header, the persona's rules, compiled
+ */
+struct compfw_face {
+	char persona[COMPFW_NAME_MAX];
+	u64 serial;
+	struct compfw_manifest *m;
+};
+
+/**
+ * struct compfw_persona_set - every persona a manifest lets its component take
+ * @n: entries in @face
+ * @dflt: the face taken on apply
+ * @active: the face in force while the manifest is; under the namespace lock
+ * @face: compiled together, so that a switch is one pointer swap
+ */
+struct compfw_persona_set {
+	u32 n;
+	u32 dflt;
+	u32 active;
+	struct compfw_face face[];
 };
 
 /**
@@ -113,6 +146,13 @@ struct compfw_manifest *compfw_manifest_create(struct compfw_net *cnet,
 					       const struct compfw_manifest_spec *spec,
 					       struct cfw_compile_err *err,
 					       struct netlink_ext_ack *extack);
+struct compfw_manifest *compfw_manifest_set_create(struct compfw_net *cnet,
+						   const struct compfw_manifest_spec *header,
+						   const struct compfw_face *faces, u32 n,
+						   u32 dflt, struct netlink_ext_ack *extack);
+u32 compfw_manifest_rules(const struct compfw_manifest *m);
+int compfw_manifest_face(const struct compfw_manifest *m, const char *persona);
+const char *compfw_manifest_persona(const struct compfw_manifest *m);
 bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);
 const struct compfw_peer_ref *
 compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest *m);
@@ -120,6 +160,7 @@ void compfw_manifest_count_rule(const struct compfw_manifest *m, int dir,
 				u32 rule_id, unsigned int bytes, u64 now);
 void compfw_manifest_reset_counters(const struct compfw_manifest *m);
 size_t compfw_manifest_bytes(const struct compfw_manifest *m);
+size_t compfw_manifest_kept_bytes(const struct compfw_manifest *m);
 void compfw_manifest_retire(struct compfw_manifest *m);
 int compfw_manifest_revive(struct compfw_manifest *m);
 void compfw_manifest_free(struct compfw_manifest *m);

@@ -24,7 +24,7 @@ const struct nla_policy compfw_l4_nl_policy[COMPFW_L4_A_ICMP_TYPE + 1] = {
 	[COMPFW_L4_A_ICMP_TYPE] = { .type = NLA_U8, },
 };
 
-const struct nla_policy compfw_manifest_nl_policy[COMPFW_MANIFEST_A_EGRESS + 1] = {
+const struct nla_policy compfw_manifest_nl_policy[COMPFW_MANIFEST_A_ACTIVE_PERSONA + 1] = {
 	[COMPFW_MANIFEST_A_COMPONENT] = { .type = NLA_NUL_STRING, .len = 63, },
 	[COMPFW_MANIFEST_A_VERSION] = { .type = NLA_NUL_STRING, .len = 63, },
 	[COMPFW_MANIFEST_A_MODE] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -33,6 +33,9 @@ const struct nla_policy compfw_manifest_nl_policy[COMPFW_MANIFEST_A_EGRESS + 1] 
 	[COMPFW_MANIFEST_A_EXPOSURE] = NLA_POLICY_NESTED(compfw_l4_nl_policy),
 	[COMPFW_MANIFEST_A_INGRESS] = NLA_POLICY_NESTED(compfw_rule_nl_policy),
 	[COMPFW_MANIFEST_A_EGRESS] = NLA_POLICY_NESTED(compfw_rule_nl_policy),
+	[COMPFW_MANIFEST_A_PERSONA] = { .type = NLA_STRING, .len = 63, },
+	[COMPFW_MANIFEST_A_DEFAULT_PERSONA] = { .type = NLA_NUL_STRING, .len = 63, },
+	[COMPFW_MANIFEST_A_ACTIVE_PERSONA] = { .type = NLA_NUL_STRING, .len = 63, },
 };
 
 const struct nla_policy compfw_rule_nl_policy[COMPFW_RULE_A_L4 + 1] = {
@@ -92,8 +95,49 @@ static const struct nla_policy compfw_query_nl_policy[COMPFW_QUERY_A_PEER + 1] =
 	[COMPFW_QUERY_A_PEER] = { .type = NLA_NUL_STRING, .len = 63, },
 };
 
+/* COMPFW_CMD_PERSONA_NEW - do */
+static const struct nla_policy compfw_persona_new_nl_policy[COMPFW_PERSONA_A_PROFILE + 1] = {
+	[COMPFW_PERSONA_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+	[COMPFW_PERSONA_A_REPLACE] = { .type = NLA_FLAG, },
+	[COMPFW_PERSONA_A_SECURITY_LEVEL] = NLA_POLICY_MAX(NLA_U8, 2),
+	[COMPFW_PERSONA_A_ENCRYPTION_REQUIRED] = { .type = NLA_FLAG, },
+	[COMPFW_PERSONA_A_COMMUNICATION_MODE] = NLA_POLICY_MAX(NLA_U8, 3),
+	[COMPFW_PERSONA_A_ALLOWED_PROTO] = { .type = NLA_U8, },
+	[COMPFW_PERSONA_A_PRIORITY] = { .type = NLA_U32, },
+	[COMPFW_PERSONA_A_DSCP] = NLA_POLICY_MAX(NLA_U8, 63),
+	[COMPFW_PERSONA_A_RATE] = NLA_POLICY_MIN(NLA_U64, 1),
+	[COMPFW_PERSONA_A_BURST] = { .type = NLA_U32, },
+	[COMPFW_PERSONA_A_TRIGGER_PROCESS] = { .type = NLA_NUL_STRING, .len = 15, },
+	[COMPFW_PERSONA_A_TRIGGER_PATH] = { .type = NLA_NUL_STRING, .len = 4095, },
+	[COMPFW_PERSONA_A_LIMIT_CPU] = { .type = NLA_NUL_STRING, .len = 127, },
+	[COMPFW_PERSONA_A_LIMIT_MEMORY] = { .type = NLA_NUL_STRING, .len = 127, },
+	[COMPFW_PERSONA_A_LIMIT_IO] = { .type = NLA_NUL_STRING, .len = 127, },
+	[COMPFW_PERSONA_A_PROFILE] = NLA_POLICY_NESTED(compfw_manifest_nl_policy),
+};
+
+/* COMPFW_CMD_PERSONA_DEL - do */
+static const struct nla_policy compfw_persona_del_nl_policy[COMPFW_PERSONA_A_NAME + 1] = {
+	[COMPFW_PERSONA_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+/* COMPFW_CMD_PERSONA_GET - do */
+static const struct nla_policy compfw_persona_get_do_nl_policy[COMPFW_PERSONA_A_NAME + 1] = {
+	[COMPFW_PERSONA_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+/* COMPFW_CMD_PERSONA_GET - dump */
+static const struct nla_policy compfw_persona_get_dump_nl_policy[COMPFW_PERSONA_A_NAME + 1] = {
+	[COMPFW_PERSONA_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+/* COMPFW_CMD_PERSONA_ACTIVATE - do */
+static const struct nla_policy compfw_persona_activate_nl_policy[COMPFW_COMPONENT_A_PERSONA + 1] = {
+	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+	[COMPFW_COMPONENT_A_PERSONA] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
 /* Ops table for compfw */
-const struct genl_split_ops compfw_nl_ops[9] = {
+const struct genl_split_ops compfw_nl_ops[14] = {
 	{
 		.cmd	= COMPFW_CMD_GET_STATUS,
 		.doit	= compfw_nl_get_status_doit,
@@ -153,6 +197,41 @@ const struct genl_split_ops compfw_nl_ops[9] = {
 		.doit		= compfw_nl_query_doit,
 		.policy		= compfw_query_nl_policy,
 		.maxattr	= COMPFW_QUERY_A_PEER,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= COMPFW_CMD_PERSONA_NEW,
+		.doit		= compfw_nl_persona_new_doit,
+		.policy		= compfw_persona_new_nl_policy,
+		.maxattr	= COMPFW_PERSONA_A_PROFILE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= COMPFW_CMD_PERSONA_DEL,
+		.doit		= compfw_nl_persona_del_doit,
+		.policy		= compfw_persona_del_nl_policy,
+		.maxattr	= COMPFW_PERSONA_A_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= COMPFW_CMD_PERSONA_GET,
+		.doit		= compfw_nl_persona_get_doit,
+		.policy		= compfw_persona_get_do_nl_policy,
+		.maxattr	= COMPFW_PERSONA_A_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= COMPFW_CMD_PERSONA_GET,
+		.dumpit		= compfw_nl_persona_get_dumpit,
+		.policy		= compfw_persona_get_dump_nl_policy,
+		.maxattr	= COMPFW_PERSONA_A_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= COMPFW_CMD_PERSONA_ACTIVATE,
+		.doit		= compfw_nl_persona_activate_doit,
+		.policy		= compfw_persona_activate_nl_policy,
+		.maxattr	= COMPFW_COMPONENT_A_PERSONA,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

@@ -14,11 +14,11 @@
 /* Common nested types */
 extern const struct nla_policy compfw_cidr_nl_policy[COMPFW_CIDR_A_PREFIX_LEN + 1];
 extern const struct nla_policy compfw_l4_nl_policy[COMPFW_L4_A_ICMP_TYPE + 1];
-extern const struct nla_policy compfw_manifest_nl_policy[COMPFW_MANIFEST_A_EGRESS + 1];
+extern const struct nla_policy compfw_manifest_nl_policy[COMPFW_MANIFEST_A_ACTIVE_PERSONA + 1];
 extern const struct nla_policy compfw_rule_nl_policy[COMPFW_RULE_A_L4 + 1];
 
 /* Ops table for compfw */
-extern const struct genl_split_ops compfw_nl_ops[9];
+extern const struct genl_split_ops compfw_nl_ops[14];
 
 int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info);
 int compfw_nl_component_new_doit(struct sk_buff *skb, struct genl_info *info);
@@ -31,6 +31,13 @@ int compfw_nl_component_rollback_doit(struct sk_buff *skb,
 				      struct genl_info *info);
 int compfw_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info);
 int compfw_nl_query_doit(struct sk_buff *skb, struct genl_info *info);
+int compfw_nl_persona_new_doit(struct sk_buff *skb, struct genl_info *info);
+int compfw_nl_persona_del_doit(struct sk_buff *skb, struct genl_info *info);
+int compfw_nl_persona_get_doit(struct sk_buff *skb, struct genl_info *info);
+int compfw_nl_persona_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb);
+int compfw_nl_persona_activate_doit(struct sk_buff *skb,
+				    struct genl_info *info);
 
 enum {
 	COMPFW_NLGRP_EVENTS,

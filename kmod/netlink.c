@@ -22,15 +22,11 @@
 #include "hooks.h"
 #include "manifest.h"
 #include "netlink-gen.h"
+#include "netlink.h"
 #include "netns.h"
+#include "persona.h"
 #include "recheck.h"
 #include "version.h"
-
-/*
- * One manifest attribute holds at most 64 KiB (nla_len is 16 bits): a
- * reply starts another part of the manifest before a part gets this big.
- */
-#define COMPFW_PART_MAX (32 * 1024)
 
 /* The classifier's directions are the family's. */
 static_assert((int)CFW_DIR_INGRESS == COMPFW_DIR_INGRESS);
@@ -211,6 +207,23 @@ static int put_rule_stats(struct sk_buff *skb, const struct compfw_manifest *m, 
 	return 0;
 }
 
+static int put_personas(struct sk_buff *skb, const struct compfw_manifest *m)
+{
+	const struct compfw_persona_set *set = m->set;
+	u32 i;
+
+	if (!set)
+		return 0;
+	for (i = 0; i < set->n; i++)
+		if (nla_put_string(skb, COMPFW_MANIFEST_A_PERSONA, set->face[i].persona))
+			return -EMSGSIZE;
+	if (nla_put_string(skb, COMPFW_MANIFEST_A_DEFAULT_PERSONA,
+			   set->face[set->dflt].persona) ||
+	    nla_put_string(skb, COMPFW_MANIFEST_A_ACTIVE_PERSONA, compfw_manifest_persona(m)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* A new part of the manifest: every part names the component. */
 static struct nlattr *start_part(struct sk_buff *skb, const char *name,
 				 const struct compfw_manifest *m, bool header)
@@ -224,7 +237,8 @@ static struct nlattr *start_part(struct sk_buff *skb, const char *name,
 	     nla_put_u8(skb, COMPFW_MANIFEST_A_MODE, m->mode) ||
 	     nla_put_u8(skb, COMPFW_MANIFEST_A_LOG, m->log) ||
 	     (m->nflog_group >= 0 &&
-	      nla_put_u16(skb, COMPFW_MANIFEST_A_NFLOG_GROUP, m->nflog_group))))
+	      nla_put_u16(skb, COMPFW_MANIFEST_A_NFLOG_GROUP, m->nflog_group)) ||
+	     put_personas(skb, m)))
 		return NULL;
 	return nest;
 }
@@ -252,7 +266,7 @@ static void compfw_items_of(const struct compfw_component *comp,
 	it->total = it->entries + (m && entries ? m->n_rules : 0);
 }
 
-static int put_entry(struct sk_buff *skb, struct compfw_net *cnet,
+int compfw_put_entry(struct sk_buff *skb, struct compfw_net *cnet,
 		     const struct compfw_manifest *m, u32 i)
 {
 	u32 n_in = m->spec.n_rules[CFW_DIR_INGRESS];
@@ -291,7 +305,7 @@ static int compfw_fill_items(struct sk_buff *skb, struct compfw_net *cnet,
 		} else if (i < it->entries) {
 			if (!part)
 				part = start_part(skb, comp->name, m, false);
-			ret = part ? put_entry(skb, cnet, m, i - it->addresses) : -EMSGSIZE;
+			ret = part ? compfw_put_entry(skb, cnet, m, i - it->addresses) : -EMSGSIZE;
 		} else {
 			ret = put_rule_stats(skb, m, i - it->entries);
 		}
@@ -340,7 +354,9 @@ static int compfw_fill_component(struct sk_buff *skb, const struct compfw_compon
 		return -EMSGSIZE;
 	if (!m)
 		return 0;
-	if (nla_put_u32(skb, COMPFW_COMPONENT_A_RULES, m->n_rules))
+	if (nla_put_u32(skb, COMPFW_COMPONENT_A_RULES, m->n_rules) ||
+	    (m->set && nla_put_string(skb, COMPFW_COMPONENT_A_PERSONA,
+				      compfw_manifest_persona(m))))
 		return -EMSGSIZE;
 	header = start_part(skb, comp->name, m, true);
 	if (!header)
@@ -361,8 +377,7 @@ static size_t compfw_component_size(const struct compfw_component *comp,
 	return size;
 }
 
-static struct compfw_component *compfw_named(struct compfw_net *cnet,
-					     struct genl_info *info)
+struct compfw_component *compfw_named(struct compfw_net *cnet, struct genl_info *info)
 {
 	struct compfw_component *comp;
 
@@ -737,26 +752,6 @@ int compfw_nl_component_get_dumpit(struct sk_buff *skb, struct netlink_callback 
 /* ---- MANIFEST_APPLY: parts, manifests, a batch ---- */
 
 /* One manifest attribute of the request and the component it names. */
-struct compfw_part {
-	struct compfw_component *comp;
-	const struct nlattr *attr;
-};
-
-/*
- * One component's manifest: its parts (consecutive in the sorted array of
- * all parts), what they say, and what it becomes.
- */
-struct compfw_apply_entry {
-	struct compfw_component *comp;
-	const struct compfw_part *parts;
-	u32 n_parts;
-	struct compfw_manifest_spec spec;
-	struct cfw_rule_spec *rules;
-	struct cfw_l4match *exposure;
-	struct cfw_cidr *excepts;
-	struct compfw_manifest *m;
-};
-
 static int compfw_part_cmp(const void *a, const void *b)
 {
 	const struct compfw_part *x = a, *y = b;
@@ -825,6 +820,7 @@ static int compfw_take_header(struct compfw_apply_entry *c, struct nlattr **tb,
 	static const int fields[] = {
 		COMPFW_MANIFEST_A_VERSION, COMPFW_MANIFEST_A_MODE,
 		COMPFW_MANIFEST_A_LOG, COMPFW_MANIFEST_A_NFLOG_GROUP,
+		COMPFW_MANIFEST_A_DEFAULT_PERSONA,
 	};
 	unsigned int i;
 
@@ -873,6 +869,8 @@ static int compfw_count_change(struct compfw_apply_entry *c, u32 *rules, u32 *ex
 		nla_for_each_nested(attr, c->parts[i].attr, rem) {
 			if (nla_type(attr) == COMPFW_MANIFEST_A_EXPOSURE)
 				(*exposure)++;
+			if (nla_type(attr) == COMPFW_MANIFEST_A_PERSONA)
+				c->n_personas++;
 			for (dir = 0; dir < CFW_DIR_MAX; dir++) {
 				if (nla_type(attr) != dir_attr[dir])
 					continue;
@@ -884,6 +882,10 @@ static int compfw_count_change(struct compfw_apply_entry *c, u32 *rules, u32 *ex
 		}
 	}
 	compfw_spec_header(&c->spec, header);
+	c->dflt = header[COMPFW_MANIFEST_A_DEFAULT_PERSONA];
+	c->header_fields = 0;
+	for (i = 0; i <= COMPFW_MANIFEST_A_MAX; i++)
+		c->header_fields += !!header[i];
 	return 0;
 }
 
@@ -982,13 +984,15 @@ static const struct nlattr *compfw_nth_entry(const struct compfw_apply_entry *c,
 static int compfw_parse_entries(struct compfw_net *cnet, struct compfw_apply_entry *c,
 				const u32 *n_rules, struct netlink_ext_ack *extack)
 {
-	u32 done[CFW_DIR_MAX] = {}, exposed = 0, i;
+	u32 done[CFW_DIR_MAX] = {}, exposed = 0, named = 0, i;
 	struct cfw_cidr *excepts = c->excepts;
 	const struct nlattr *attr;
 	int rem, dir, ret = 0;
 
 	for (i = 0; i < c->n_parts; i++) {
 		nla_for_each_nested(attr, c->parts[i].attr, rem) {
+			if (nla_type(attr) == COMPFW_MANIFEST_A_PERSONA)
+				c->personas[named++] = attr;
 			if (nla_type(attr) == COMPFW_MANIFEST_A_EXPOSURE)
 				ret = compfw_parse_l4(attr, &c->exposure[exposed++], extack);
 			for (dir = 0; dir < CFW_DIR_MAX && !ret; dir++) {
@@ -1007,9 +1011,9 @@ static int compfw_parse_entries(struct compfw_net *cnet, struct compfw_apply_ent
 }
 
 /* Point extack at the entry the compiler refused. */
-static void compfw_blame_entry(const struct compfw_apply_entry *c,
-			       const struct cfw_compile_err *err,
-			       struct netlink_ext_ack *extack)
+void compfw_blame_entry(const struct compfw_apply_entry *c,
+			const struct cfw_compile_err *err,
+			struct netlink_ext_ack *extack)
 {
 	const struct nlattr *attr = NULL, *except;
 	int rem;
@@ -1032,13 +1036,18 @@ static void compfw_blame_entry(const struct compfw_apply_entry *c,
 	NL_SET_BAD_ATTR(extack, attr ?: c->parts[0].attr);
 }
 
-/* One component's manifest, from its parts, built and compiled. */
-static int compfw_build_change(struct compfw_net *cnet, struct compfw_apply_entry *c,
-			       struct netlink_ext_ack *extack)
+/**
+ * compfw_parse_change - read the parts of one manifest into @c->spec
+ * @cnet: the namespace, locked: peer components are looked up in it
+ * @c: the parts; the arrays the spec points into are allocated here and
+ *	freed by compfw_free_change()
+ * @extack: why the parts are refused
+ */
+int compfw_parse_change(struct compfw_net *cnet, struct compfw_apply_entry *c,
+			struct netlink_ext_ack *extack)
 {
 	u32 rules[CFW_DIR_MAX] = {}, exposure = 0, excepts = 0;
 	struct cfw_policy_spec *p = &c->spec.policy;
-	struct cfw_compile_err err;
 	int ret;
 
 	ret = compfw_count_change(c, rules, &exposure, &excepts, extack);
@@ -1047,7 +1056,8 @@ static int compfw_build_change(struct compfw_net *cnet, struct compfw_apply_entr
 	c->rules = kvcalloc((size_t)rules[0] + rules[1] ?: 1, sizeof(*c->rules), COMPFW_GFP);
 	c->exposure = kvcalloc(exposure ?: 1, sizeof(*c->exposure), COMPFW_GFP);
 	c->excepts = kvcalloc(excepts ?: 1, sizeof(*c->excepts), COMPFW_GFP);
-	if (!c->rules || !c->exposure || !c->excepts) {
+	c->personas = kvcalloc(c->n_personas ?: 1, sizeof(*c->personas), COMPFW_GFP);
+	if (!c->rules || !c->exposure || !c->excepts || !c->personas) {
 		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
 		return -ENOMEM;
 	}
@@ -1062,7 +1072,84 @@ static int compfw_build_change(struct compfw_net *cnet, struct compfw_apply_entr
 	p->n_rules[CFW_DIR_EGRESS] = rules[CFW_DIR_EGRESS];
 	c->spec.excepts = c->excepts;
 	c->spec.n_excepts = excepts;
+	return 0;
+}
 
+/* The personas a manifest names: distinct, the default among them. */
+static int compfw_persona_names(struct compfw_apply_entry *c, const char **names,
+				u32 *dflt, struct netlink_ext_ack *extack)
+{
+	const struct cfw_policy_spec *p = &c->spec.policy;
+	u32 i, j;
+
+	if (p->n_exposure || p->n_rules[CFW_DIR_INGRESS] || p->n_rules[CFW_DIR_EGRESS]) {
+		NL_SET_ERR_MSG_ATTR(extack, c->personas[0],
+				    "a manifest that names personas takes its rules from them: move its exposure, ingress and egress into a persona");
+		return -EINVAL;
+	}
+	*dflt = 0;
+	for (i = 0; i < c->n_personas; i++) {
+		names[i] = nla_data(c->personas[i]);
+		for (j = 0; j < i; j++) {
+			if (!strcmp(names[i], names[j])) {
+				NL_SET_ERR_MSG_ATTR(extack, c->personas[i],
+						    "a persona is named twice");
+				return -EINVAL;
+			}
+		}
+		if (c->dflt && !strcmp(names[i], nla_data(c->dflt)))
+			*dflt = i;
+	}
+	if (c->dflt && strcmp(names[*dflt], nla_data(c->dflt))) {
+		NL_SET_ERR_MSG_ATTR(extack, c->dflt,
+				    "the default persona is not among the personas named");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int compfw_build_faces(struct compfw_net *cnet, struct compfw_apply_entry *c,
+			      struct netlink_ext_ack *extack)
+{
+	const char **names;
+	u32 dflt;
+	int ret;
+
+	names = kvcalloc(c->n_personas, sizeof(*names), COMPFW_GFP);
+	if (!names) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		return -ENOMEM;
+	}
+	ret = compfw_persona_names(c, names, &dflt, extack);
+	if (!ret) {
+		c->m = compfw_persona_faces(cnet, &c->spec, names, c->n_personas, dflt,
+					    extack);
+		ret = PTR_ERR_OR_ZERO(c->m);
+		if (ret) {
+			c->m = NULL;
+			NL_SET_BAD_ATTR(extack, c->personas[0]);
+		}
+	}
+	kvfree(names);
+	return ret;
+}
+
+/* One component's manifest, from its parts, built and compiled. */
+static int compfw_build_change(struct compfw_net *cnet, struct compfw_apply_entry *c,
+			       struct netlink_ext_ack *extack)
+{
+	struct cfw_compile_err err;
+	int ret;
+
+	ret = compfw_parse_change(cnet, c, extack);
+	if (ret)
+		return ret;
+	if (c->n_personas)
+		return compfw_build_faces(cnet, c, extack);
+	if (c->dflt) {
+		NL_SET_ERR_MSG_ATTR(extack, c->dflt, "a default persona, but no personas");
+		return -EINVAL;
+	}
 	c->m = compfw_manifest_create(cnet, &c->spec, &err, extack);
 	if (IS_ERR(c->m)) {
 		ret = PTR_ERR(c->m);
@@ -1074,8 +1161,9 @@ static int compfw_build_change(struct compfw_net *cnet, struct compfw_apply_entr
 	return 0;
 }
 
-static void compfw_free_change(struct compfw_apply_entry *c)
+void compfw_free_change(struct compfw_apply_entry *c)
 {
+	kvfree(c->personas);
 	kvfree(c->rules);
 	kvfree(c->exposure);
 	kvfree(c->excepts);
@@ -1117,7 +1205,8 @@ static int compfw_build_batch(struct compfw_net *cnet, struct compfw_apply_entry
 		if (ret)
 			return ret;
 		/* Signed: a manifest may shrink. */
-		rules += (long)changes[i].m->n_rules - (old ? (long)old->n_rules : 0);
+		rules += (long)compfw_manifest_rules(changes[i].m) -
+			 (long)compfw_manifest_rules(old);
 		growth += compfw_install_growth(changes[i].comp, changes[i].m);
 	}
 	if (rules > compfw_max_rules) {

@@ -12,6 +12,7 @@
 #include "events.h"
 #include "hooks.h"
 #include "netns.h"
+#include "persona.h"
 
 unsigned int compfw_net_id __read_mostly;
 struct workqueue_struct *compfw_wq;
@@ -19,6 +20,10 @@ struct workqueue_struct *compfw_wq;
 unsigned int compfw_max_components = 65536;
 module_param_named(max_components, compfw_max_components, uint, 0644);
 MODULE_PARM_DESC(max_components, "Most components in one network namespace");
+
+unsigned int compfw_max_personas = 1024;
+module_param_named(max_personas, compfw_max_personas, uint, 0644);
+MODULE_PARM_DESC(max_personas, "Most personas in one network namespace");
 
 unsigned int compfw_max_rules = 1000000;
 module_param_named(max_rules, compfw_max_rules, uint, 0644);
@@ -46,6 +51,7 @@ int compfw_net_setup(struct compfw_net *cnet, struct net *net)
 	cnet->net = net;
 	mutex_init(&cnet->lock);
 	compfw_events_init(cnet);
+	compfw_personas_init(cnet);
 	return compfw_components_init(cnet);
 }
 
@@ -57,6 +63,7 @@ void compfw_net_teardown(struct compfw_net *cnet)
 	compfw_events_exit(cnet);
 	compfw_addrmap_destroy(cnet);
 	compfw_components_destroy(cnet);
+	compfw_personas_destroy(cnet);
 	mutex_unlock(&cnet->lock);
 	mutex_destroy(&cnet->lock);
 }

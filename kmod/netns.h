@@ -29,10 +29,12 @@ struct compfw_addrmap;
  * @cgmap: components by cgroup ID (cgroupbind.c); changed under @lock and by
  *	the cgroup probes, read under RCU
  * @components_list: every component in creation order, under @lock
+ * @personas: every persona in creation order, under @lock
+ * @n_personas: entries in @personas
  * @addrmap: owned addresses to components, rebuilt whole on change; RCU
  * @next_id: where the search for a free component ID starts, under @lock
- * @last_serial: the serial of the newest component; serials are never
- *	reused, IDs may be, under @lock
+ * @last_serial: the serial of the newest component or persona; serials
+ *	are never reused, IDs may be, under @lock
  * @why: a reason formatted at run time, under @lock; read when the request
  *	that set it is acknowledged (see compfw_err_fmt())
  * @hooks_on: netfilter hooks are registered, under @lock
@@ -55,6 +57,8 @@ struct compfw_net {
 	struct rhashtable by_id;
 	struct compfw_cgmap cgmap;
 	struct list_head components_list;
+	struct list_head personas;
+	u32 n_personas;
 	struct compfw_addrmap __rcu *addrmap;
 	u32 next_id;
 	u64 last_serial;
@@ -74,6 +78,7 @@ struct compfw_net {
 extern unsigned int compfw_net_id;
 extern struct workqueue_struct *compfw_wq;
 extern unsigned int compfw_max_components;
+extern unsigned int compfw_max_personas;
 extern unsigned int compfw_max_rules;
 extern unsigned int compfw_max_component_rules;
 extern unsigned long compfw_max_netns_memory;

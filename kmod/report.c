@@ -170,5 +170,38 @@ void compfw_report_policy_change(struct net *net, struct compfw_component *comp,
 				 u32 old_generation, enum compfw_change change)
 {
 	trace_compfw_policy_change(comp, old_generation, change);
-	compfw_events_policy(net, comp, old_generation, change);
+	compfw_events_policy(net, comp, old_generation, change, NULL);
+}
+
+static const char * const cause_name[] = {
+	[COMPFW_CAUSE_API] = "api",
+};
+
+const char *compfw_cause_name(enum compfw_cause cause)
+{
+	return cause_name[cause];
+}
+
+/**
+ * compfw_report_persona_switch - tell that a component took another persona
+ * @net: the namespace
+ * @comp: the component, its generation already bumped
+ * @old_generation: its generation before
+ * @from: the persona in force until now
+ * @to: the persona in force now
+ * @cause: why
+ *
+ * A trace event, a netlink event and a log line (rate-limited: a script may
+ * switch thousands of times a second).
+ */
+void compfw_report_persona_switch(struct net *net, struct compfw_component *comp,
+				  u32 old_generation, const char *from, const char *to,
+				  enum compfw_cause cause)
+{
+	const struct compfw_switch sw = { .from = from, .to = to, .cause = cause };
+
+	trace_compfw_persona_switch(comp, old_generation, &sw);
+	compfw_events_policy(net, comp, old_generation, COMPFW_CHANGE_PERSONA, &sw);
+	net_info_ratelimited("compfw: component %s: persona %s -> %s (%s), generation %u\n",
+			     comp->name, from, to, cause_name[cause], comp->generation);
 }

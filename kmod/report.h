@@ -24,6 +24,19 @@ enum compfw_change {
 	COMPFW_CHANGE_APPLY,
 	COMPFW_CHANGE_ROLLBACK,
 	COMPFW_CHANGE_DELETE,
+	COMPFW_CHANGE_PERSONA,
+};
+
+/* Why a component switched personas. */
+enum compfw_cause {
+	COMPFW_CAUSE_API,
+};
+
+/* A persona switch, as the events and the trace tell it. */
+struct compfw_switch {
+	const char *from;
+	const char *to;
+	enum compfw_cause cause;
 };
 
 /**
@@ -65,5 +78,9 @@ void compfw_report_cut(struct net *net, const struct compfw_component *comp,
 		       const struct compfw_flow *f, u32 rule_id);
 void compfw_report_policy_change(struct net *net, struct compfw_component *comp,
 				 u32 old_generation, enum compfw_change change);
+const char *compfw_cause_name(enum compfw_cause cause);
+void compfw_report_persona_switch(struct net *net, struct compfw_component *comp,
+				  u32 old_generation, const char *from, const char *to,
+				  enum compfw_cause cause);
 
 #endif /* _COMPFW_REPORT_H */

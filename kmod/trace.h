@@ -46,6 +46,8 @@ TRACE_DEFINE_ENUM(COMPFW_AUDIT);
 TRACE_DEFINE_ENUM(COMPFW_CHANGE_APPLY);
 TRACE_DEFINE_ENUM(COMPFW_CHANGE_ROLLBACK);
 TRACE_DEFINE_ENUM(COMPFW_CHANGE_DELETE);
+TRACE_DEFINE_ENUM(COMPFW_CHANGE_PERSONA);
+TRACE_DEFINE_ENUM(COMPFW_CAUSE_API);
 
 TRACE_EVENT(compfw_verdict,
 	TP_PROTO(u64 netns_cookie, const struct compfw_component *comp,
@@ -128,7 +130,44 @@ TRACE_EVENT(compfw_policy_change,
 		  __entry->component, __entry->component_id,
 		  __print_symbolic(__entry->change, { COMPFW_CHANGE_APPLY, "apply" },
 				   { COMPFW_CHANGE_ROLLBACK, "rollback" },
-				   { COMPFW_CHANGE_DELETE, "delete" }),
+				   { COMPFW_CHANGE_DELETE, "delete" },
+				   { COMPFW_CHANGE_PERSONA, "persona" }),
+		  __entry->old_generation, __entry->generation, __entry->pid,
+		  __entry->comm)
+);
+
+TRACE_EVENT(compfw_persona_switch,
+	TP_PROTO(const struct compfw_component *comp, u32 old_generation,
+		 const struct compfw_switch *sw),
+	TP_ARGS(comp, old_generation, sw),
+
+	TP_STRUCT__entry(
+		__field(u32, component_id)
+		__array(char, component, COMPFW_NAME_MAX)
+		__array(char, from, COMPFW_NAME_MAX)
+		__array(char, to, COMPFW_NAME_MAX)
+		__field(u8, cause)
+		__field(u32, old_generation)
+		__field(u32, generation)
+		__field(pid_t, pid)
+		__array(char, comm, TASK_COMM_LEN)
+	),
+
+	TP_fast_assign(
+		__entry->component_id = comp->id;
+		memcpy(__entry->component, comp->name, COMPFW_NAME_MAX);
+		strscpy(__entry->from, sw->from, COMPFW_NAME_MAX);
+		strscpy(__entry->to, sw->to, COMPFW_NAME_MAX);
+		__entry->cause = sw->cause;
+		__entry->old_generation = old_generation;
+		__entry->generation = comp->generation;
+		__entry->pid = task_tgid_nr(current);
+		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
+	),
+
+	TP_printk("component=%s id=%u persona=%s->%s cause=%s generation=%u->%u pid=%d comm=%s",
+		  __entry->component, __entry->component_id, __entry->from, __entry->to,
+		  __print_symbolic(__entry->cause, { COMPFW_CAUSE_API, "api" }),
 		  __entry->old_generation, __entry->generation, __entry->pid,
 		  __entry->comm)
 );

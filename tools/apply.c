@@ -51,7 +51,7 @@ struct apply {
 };
 
 /* The whole of @name, or stdin for "-". */
-static char *read_all(const char *name, size_t *len)
+char *ctl_read_file(const char *name, size_t *len)
 {
 	FILE *f = strcmp(name, "-") ? fopen(name, "re") : stdin;
 	size_t cap = 65536, n;
@@ -253,7 +253,7 @@ static int apply_file(struct ctl *ctl, struct apply *a)
 	char *buf;
 	int ret;
 
-	buf = read_all(a->file, &len);
+	buf = ctl_read_file(a->file, &len);
 	if (!buf)
 		return ctl_error("%s: %s", a->file, strerror(errno));
 	ret = manifest_parse(buf, len, &a->set, &err);

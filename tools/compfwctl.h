@@ -91,6 +91,10 @@ int component_cgroup(struct ctl *ctl, const char *name, char *cgroup,
 
 /* apply.c */
 int cmd_apply(struct ctl *ctl, int argc, char **argv);
+char *ctl_read_file(const char *name, size_t *len);
+
+/* persona.c */
+int cmd_persona(struct ctl *ctl, int argc, char **argv);
 
 /* stats.c, query.c, monitor.c */
 int cmd_stats(struct ctl *ctl, int argc, char **argv);

@@ -41,6 +41,7 @@ static struct nla_policy component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
 	[COMPFW_COMPONENT_A_MANIFEST] = { .type = NLA_NESTED },
 	[COMPFW_COMPONENT_A_STATS] = { .type = NLA_NESTED },
 	[COMPFW_COMPONENT_A_RULE_STATS] = { .type = NLA_NESTED },
+	[COMPFW_COMPONENT_A_PERSONA] = { .type = NLA_STRING, .maxlen = COMPFW_NAME_MAX },
 };
 
 /**
@@ -419,6 +420,9 @@ void component_print(const struct component_reply *c)
 		   u32_or_0(tb[COMPFW_COMPONENT_A_GENERATION]));
 	print_bool("rollback_available", "rollback      %s\n",
 		   !!tb[COMPFW_COMPONENT_A_HAS_PREVIOUS]);
+	if (tb[COMPFW_COMPONENT_A_PERSONA])
+		print_string("persona", "persona       %s\n",
+			     nla_get_string(tb[COMPFW_COMPONENT_A_PERSONA]));
 	print_stats(&c->stats);
 	print_limits(cgroup);
 	print_manifest(c);

@@ -59,10 +59,33 @@ enum mf_key {
 	MF_K_CPU,
 	MF_K_MEMORY,
 	MF_K_IO,
+	MF_K_PERSONAS,
+	MF_K_DEFAULT_PERSONA,
+	MF_K_NAME,
+	MF_K_NETWORK_PROFILE,
+	MF_K_ALLOWED_INGRESS,
+	MF_K_ALLOWED_EGRESS,
+	MF_K_SECURITY_PROFILE,
+	MF_K_LEVEL,
+	MF_K_ENCRYPTION_REQUIRED,
+	MF_K_RESOURCE_LIMITS,
+	MF_K_ACTIVATION_TRIGGER,
+	MF_K_PROCESS_NAME,
+	MF_K_PATH,
+	MF_K_COMMUNICATION_MODE,
+	MF_K_ALLOWED_PROTOCOLS,
+	MF_K_PRIORITY,
+	MF_K_QOS_PARAMETERS,
+	MF_K_DSCP,
+	MF_K_RATE,
+	MF_K_BURST,
+	MF_K_PORT,
+	MF_K_SOURCE,
+	MF_K_DESTINATION,
 	MF_K_COUNT,
 };
 
-#define MF_BIT(key) (1u << (key))
+#define MF_BIT(key) (1ull << (key))
 
 static const char *const mf_key_name[MF_K_COUNT] = {
 	[MF_K_OTHER] = "",
@@ -85,10 +108,33 @@ static const char *const mf_key_name[MF_K_COUNT] = {
 	[MF_K_CPU] = "cpu",
 	[MF_K_MEMORY] = "memory",
 	[MF_K_IO] = "io",
+	[MF_K_PERSONAS] = "personas",
+	[MF_K_DEFAULT_PERSONA] = "default_persona",
+	[MF_K_NAME] = "name",
+	[MF_K_NETWORK_PROFILE] = "network_profile",
+	[MF_K_ALLOWED_INGRESS] = "allowed_ingress",
+	[MF_K_ALLOWED_EGRESS] = "allowed_egress",
+	[MF_K_SECURITY_PROFILE] = "security_profile",
+	[MF_K_LEVEL] = "level",
+	[MF_K_ENCRYPTION_REQUIRED] = "encryption_required",
+	[MF_K_RESOURCE_LIMITS] = "resource_limits",
+	[MF_K_ACTIVATION_TRIGGER] = "activation_trigger",
+	[MF_K_PROCESS_NAME] = "process_name",
+	[MF_K_PATH] = "path",
+	[MF_K_COMMUNICATION_MODE] = "communication_mode",
+	[MF_K_ALLOWED_PROTOCOLS] = "allowed_protocols",
+	[MF_K_PRIORITY] = "priority",
+	[MF_K_QOS_PARAMETERS] = "qos_parameters",
+	[MF_K_DSCP] = "dscp",
+	[MF_K_RATE] = "rate",
+	[MF_K_BURST] = "burst",
+	[MF_K_PORT] = "port",
+	[MF_K_SOURCE] = "source",
+	[MF_K_DESTINATION] = "destination",
 };
 
 /* Of the keys @allowed, the one named @name; MF_K_OTHER when none is. */
-static enum mf_key key_of(const char *name, uint32_t allowed)
+static enum mf_key key_of(const char *name, uint64_t allowed)
 {
 	unsigned int k;
 
@@ -220,7 +266,7 @@ struct members {
  * Unknown fields are errors: a typo must not silently widen a policy. The
  * others go into @m; there are no duplicates, which jansson refuses.
  */
-static int check_fields(struct pctx *p, json_t *obj, uint32_t allowed,
+static int check_fields(struct pctx *p, json_t *obj, uint64_t allowed,
 			struct members *m)
 {
 	const char *name;
@@ -259,6 +305,24 @@ static int get_string(struct pctx *p, const struct members *m,
 	if (len != json_string_length(v))
 		return fail_at(p, name, "must not contain a NUL");
 	*out = memcpy(xcalloc(len + 1, 1), s, len);
+	return 0;
+}
+
+/* A component's or persona's name at the current path. */
+static int name_value(struct pctx *p, json_t *v, char **out)
+{
+	const char *s;
+
+	if (!json_is_string(v))
+		return fail(p, "must be a string");
+	s = json_string_value(v);
+	if (!*s)
+		return fail(p, "must not be empty");
+	if (strlen(s) >= COMPFW_NAME_MAX)
+		return fail(p, "\"%s\" is longer than %d bytes", s, COMPFW_NAME_MAX - 1);
+	if (strlen(s) != json_string_length(v))
+		return fail(p, "must not contain a NUL");
+	*out = xstrdup(s);
 	return 0;
 }
 
@@ -338,27 +402,28 @@ static int port_text(const char *s, size_t len, long *port)
 	return 0;
 }
 
-static int check_port(struct pctx *p, long port)
+static int check_port(struct pctx *p, const char *key, long port)
 {
 	if (port < 0 || port > 65535)
-		return fail_at(p, "ports", "%ld out of range 0-65535", port);
+		return fail_at(p, key, "%ld out of range 0-65535", port);
 	return 0;
 }
 
-static int parse_port_string(struct pctx *p, const char *s, struct mf_l4 *l4)
+static int parse_port_string(struct pctx *p, const char *key, const char *s,
+			     struct mf_l4 *l4)
 {
 	const char *dash = strchr(s, '-');
 	long lo, hi;
 
 	if (port_text(s, dash ? (size_t)(dash - s) : strlen(s), &lo) ||
 	    (dash && port_text(dash + 1, strlen(dash + 1), &hi)))
-		return fail_at(p, "ports", "bad port range \"%s\"", s);
+		return fail_at(p, key, "bad port range \"%s\"", s);
 	if (!dash)
 		hi = lo;
-	if (check_port(p, lo) || check_port(p, hi))
+	if (check_port(p, key, lo) || check_port(p, key, hi))
 		return -1;
 	if (lo > hi)
-		return fail_at(p, "ports",
+		return fail_at(p, key,
 			       "bad port range \"%s\": %ld is above %ld", s,
 			       lo, hi);
 	l4->port_min = lo;
@@ -366,22 +431,26 @@ static int parse_port_string(struct pctx *p, const char *s, struct mf_l4 *l4)
 	return 0;
 }
 
+/* "ports", or in a persona's rules "port" (seed 002's spelling) instead. */
 static int parse_ports(struct pctx *p, const struct members *m,
 		       struct mf_l4 *l4)
 {
-	json_t *v = m->v[MF_K_PORTS];
+	const char *key = m->v[MF_K_PORT] ? "port" : "ports";
+	json_t *v = m->v[MF_K_PORT] ?: m->v[MF_K_PORTS];
 
 	if (!v)
 		return 0;
+	if (m->v[MF_K_PORT] && m->v[MF_K_PORTS])
+		return fail_at(p, "port", "give one of \"port\" and \"ports\"");
 	if (!proto_has_ports(l4->proto))
-		return fail_at(p, "ports", "ports need protocol tcp, udp or sctp");
+		return fail_at(p, key, "%s need protocol tcp, udp or sctp", key);
 	l4->has_ports = true;
 	if (json_is_string(v))
-		return parse_port_string(p, json_string_value(v), l4);
+		return parse_port_string(p, key, json_string_value(v), l4);
 	if (!json_is_integer(v))
-		return fail_at(p, "ports", "must be an integer or \"LO-HI\"");
+		return fail_at(p, key, "must be an integer or \"LO-HI\"");
 	if (json_integer_value(v) < 0 || json_integer_value(v) > 65535)
-		return fail_at(p, "ports", "%lld out of range 0-65535",
+		return fail_at(p, key, "%lld out of range 0-65535",
 			       (long long)json_integer_value(v));
 	l4->port_min = l4->port_max = json_integer_value(v);
 	return 0;
@@ -410,7 +479,7 @@ static int parse_l4(struct pctx *p, const struct members *m,
 static int parse_exposure(struct pctx *p, json_t *obj,
 			  struct mf_l4 *l4)
 {
-	static const uint32_t fields = MF_BIT(MF_K_PROTOCOL) |
+	static const uint64_t fields = MF_BIT(MF_K_PROTOCOL) |
 		MF_BIT(MF_K_PORTS) | MF_BIT(MF_K_ICMP_TYPE);
 	struct members m;
 
@@ -470,7 +539,7 @@ static int parse_excepts(struct pctx *p, json_t *arr,
 static int parse_peer_object(struct pctx *p, json_t *peer,
 			     struct mf_rule *r)
 {
-	static const uint32_t fields = MF_BIT(MF_K_COMPONENT) |
+	static const uint64_t fields = MF_BIT(MF_K_COMPONENT) |
 		MF_BIT(MF_K_CIDR) | MF_BIT(MF_K_EXCEPT);
 	json_t *cidr, *except;
 	struct members m;
@@ -522,9 +591,32 @@ static int parse_peer(struct pctx *p, const struct members *rule,
 	return 0;
 }
 
-static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
+/* A persona's rule may name its peer as seed 002 does: "source": CIDR. */
+static int parse_addr(struct pctx *p, const struct members *m, enum mf_key addr,
+		      struct mf_rule *r)
 {
-	static const uint32_t fields = MF_BIT(MF_K_ID) | MF_BIT(MF_K_PEER) |
+	unsigned int old;
+
+	if (addr == MF_K_OTHER || !m->v[addr])
+		return 0;
+	if (m->v[MF_K_PEER])
+		return fail_at(p, mf_key_name[addr], "give one of \"peer\" and \"%s\"",
+			       mf_key_name[addr]);
+	old = path_key(p, mf_key_name[addr]);
+	if (parse_cidr(p, m->v[addr], &r->cidr))
+		return -1;
+	path_restore(p, old);
+	r->peer = MF_PEER_CIDR;
+	return 0;
+}
+
+/*
+ * @addr: MF_K_SOURCE or MF_K_DESTINATION for a persona's rules, which may
+ * also say "port"; MF_K_OTHER for a manifest's.
+ */
+static int parse_rule(struct pctx *p, json_t *obj, enum mf_key addr, struct mf_rule *r)
+{
+	uint64_t fields = MF_BIT(MF_K_ID) | MF_BIT(MF_K_PEER) |
 		MF_BIT(MF_K_PROTOCOL) | MF_BIT(MF_K_PORTS) |
 		MF_BIT(MF_K_ICMP_TYPE);
 	char text[CIDR_TEXT_MAX];
@@ -532,6 +624,8 @@ static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
 	json_int_t id;
 	int ret;
 
+	if (addr != MF_K_OTHER)
+		fields |= MF_BIT(addr) | MF_BIT(MF_K_PORT);
 	if (!json_is_object(obj))
 		return fail(p, "must be an object");
 	if (check_fields(p, obj, fields, &m))
@@ -541,7 +635,7 @@ static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
 		return -1;
 	r->id_given = ret;
 	r->id = ret ? id : 0;
-	if (parse_peer(p, &m, r) || parse_l4(p, &m, &r->l4))
+	if (parse_peer(p, &m, r) || parse_addr(p, &m, addr, r) || parse_l4(p, &m, &r->l4))
 		return -1;
 	/* ICMP is IPv4 only and ICMPv6 IPv6 only: such a rule is dead. */
 	if (r->peer == MF_PEER_CIDR && proto_is_icmp(r->l4.proto) &&
@@ -552,8 +646,8 @@ static int parse_rule(struct pctx *p, json_t *obj, struct mf_rule *r)
 	return 0;
 }
 
-static int parse_rules(struct pctx *p, const struct members *m,
-		       enum mf_key key, struct mf_rule **rules, unsigned int *n)
+static int parse_rules(struct pctx *p, const struct members *m, enum mf_key key,
+		       enum mf_key addr, struct mf_rule **rules, unsigned int *n)
 {
 	json_t *arr = m->v[key], *v;
 	unsigned int old, old_i;
@@ -568,7 +662,7 @@ static int parse_rules(struct pctx *p, const struct members *m,
 	*rules = xcalloc(*n, sizeof(**rules));
 	json_array_foreach(arr, i, v) {
 		old_i = path_index(p, i);
-		if (parse_rule(p, v, &(*rules)[i]))
+		if (parse_rule(p, v, addr, &(*rules)[i]))
 			return -1;
 		path_restore(p, old_i);
 	}
@@ -699,20 +793,20 @@ static int parse_limit(struct pctx *p, json_t *v, enum mf_limit which,
 	return 0;
 }
 
-static int parse_limits(struct pctx *p, const struct members *obj,
+static int parse_limits(struct pctx *p, const struct members *obj, enum mf_key key,
 			struct manifest *m)
 {
 	static const enum mf_key keys[MF_LIMIT_COUNT] = {
 		MF_K_CPU, MF_K_MEMORY, MF_K_IO,
 	};
-	json_t *limits = obj->v[MF_K_LIMITS], *v;
+	json_t *limits = obj->v[key], *v;
 	unsigned int old, old_i;
 	struct members lm;
 	int i;
 
 	if (!limits)
 		return 0;
-	old = path_key(p, "limits");
+	old = path_key(p, mf_key_name[key]);
 	if (!json_is_object(limits))
 		return fail(p, "must be an object");
 	if (check_fields(p, limits, MF_BIT(MF_K_CPU) | MF_BIT(MF_K_MEMORY) |
@@ -816,7 +910,8 @@ static struct rule_ref *given_ids(const struct manifest *m, unsigned int *n)
 			continue;
 		refs[(*n)++] = (struct rule_ref) {
 			.id = r->id, .order = order,
-			.section = in ? "ingress" : "egress",
+			.section = m->is_profile ? (in ? "allowed_ingress" : "allowed_egress") :
+				   in ? "ingress" : "egress",
 			.index = in ? i : i - m->n_ingress,
 		};
 	}
@@ -892,14 +987,57 @@ static int parse_ids(struct pctx *p, struct manifest *m)
 	return ret;
 }
 
+/* "personas": distinct names; "default_persona": one of them. */
+static int parse_personas(struct pctx *p, const struct members *mb, struct manifest *m)
+{
+	json_t *arr = mb->v[MF_K_PERSONAS], *v;
+	unsigned int old, i, j;
+	size_t k;
+
+	if (!arr) {
+		if (mb->v[MF_K_DEFAULT_PERSONA])
+			return fail_at(p, "default_persona", "a default persona, but no \"personas\"");
+		return 0;
+	}
+	if (m->n_exposure || m->n_ingress || m->n_egress)
+		return fail_at(p, "personas",
+			       "a manifest that names personas takes its rules from them: move its exposure, ingress and egress into a persona");
+	old = path_key(p, "personas");
+	if (!json_is_array(arr) || !json_array_size(arr))
+		return fail(p, "must be a non-empty array of persona names");
+	m->n_personas = json_array_size(arr);
+	m->personas = xcalloc(m->n_personas, sizeof(*m->personas));
+	json_array_foreach(arr, k, v) {
+		unsigned int old_i = path_index(p, k);
+
+		if (name_value(p, v, &m->personas[k]))
+			return -1;
+		for (j = 0; j < k; j++)
+			if (!strcmp(m->personas[j], m->personas[k]))
+				return fail(p, "persona \"%s\" is named twice", m->personas[k]);
+		path_restore(p, old_i);
+	}
+	path_restore(p, old);
+	if (get_string(p, mb, MF_K_DEFAULT_PERSONA, COMPFW_NAME_MAX, &m->default_persona))
+		return -1;
+	if (!m->default_persona)
+		return 0;
+	for (i = 0; i < m->n_personas; i++)
+		if (!strcmp(m->personas[i], m->default_persona))
+			return 0;
+	return fail_at(p, "default_persona", "\"%s\" is not among the personas",
+		       m->default_persona);
+}
+
 static int parse_manifest(struct pctx *p, json_t *obj,
 			  struct manifest *m)
 {
-	static const uint32_t fields = MF_BIT(MF_K_COMPONENT) |
+	static const uint64_t fields = MF_BIT(MF_K_COMPONENT) |
 		MF_BIT(MF_K_VERSION) | MF_BIT(MF_K_MODE) | MF_BIT(MF_K_LOG) |
 		MF_BIT(MF_K_NFLOG_GROUP) | MF_BIT(MF_K_EXPOSURE) |
 		MF_BIT(MF_K_INGRESS) | MF_BIT(MF_K_EGRESS) |
-		MF_BIT(MF_K_LIMITS);
+		MF_BIT(MF_K_LIMITS) | MF_BIT(MF_K_PERSONAS) |
+		MF_BIT(MF_K_DEFAULT_PERSONA);
 	struct members mb;
 
 	if (!json_is_object(obj))
@@ -914,9 +1052,9 @@ static int parse_manifest(struct pctx *p, json_t *obj,
 		       &m->version) ||
 	    parse_mode(p, &mb, m) || parse_log(p, &mb, m) ||
 	    parse_exposures(p, &mb, m) ||
-	    parse_rules(p, &mb, MF_K_INGRESS, &m->ingress, &m->n_ingress) ||
-	    parse_rules(p, &mb, MF_K_EGRESS, &m->egress, &m->n_egress) ||
-	    parse_limits(p, &mb, m))
+	    parse_rules(p, &mb, MF_K_INGRESS, MF_K_OTHER, &m->ingress, &m->n_ingress) ||
+	    parse_rules(p, &mb, MF_K_EGRESS, MF_K_OTHER, &m->egress, &m->n_egress) ||
+	    parse_limits(p, &mb, MF_K_LIMITS, m) || parse_personas(p, &mb, m))
 		return -1;
 	return parse_ids(p, m);
 }
@@ -1048,6 +1186,377 @@ int manifest_parse(const char *buf, size_t len, struct manifest_set *set,
 	return ret;
 }
 
+/* ---- personas ---- */
+
+static const char *const level_names[] = { "low", "medium", "high" };
+static const char *const mode_names[] = { "unicast", "multicast", "broadcast", "restricted" };
+
+const char *persona_level_name(int level)
+{
+	return level >= 0 && level < (int)ARRAY_SIZE(level_names) ? level_names[level] : NULL;
+}
+
+const char *persona_mode_name(int mode)
+{
+	return mode >= 0 && mode < (int)ARRAY_SIZE(mode_names) ? mode_names[mode] : NULL;
+}
+
+/* A member that is one of @names; its index in *@out. */
+static int parse_choice(struct pctx *p, const struct members *m, enum mf_key key,
+			const char *const *names, unsigned int n, const char *want,
+			int *out)
+{
+	json_t *v = m->v[key];
+	unsigned int i;
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v))
+		return fail_at(p, mf_key_name[key], "must be a string");
+	for (i = 0; i < n; i++) {
+		if (!strcmp(json_string_value(v), names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return fail_at(p, mf_key_name[key], "unknown %s \"%s\" (%s)", mf_key_name[key],
+		       json_string_value(v), want);
+}
+
+/* The protocols allowed_protocols knows by name, besides numbers. */
+static const struct {
+	const char *name;
+	uint8_t proto;
+} ip_protos[] = {
+	{ "icmp", IPPROTO_ICMP }, { "igmp", IPPROTO_IGMP }, { "tcp", IPPROTO_TCP },
+	{ "udp", IPPROTO_UDP }, { "gre", IPPROTO_GRE }, { "esp", IPPROTO_ESP },
+	{ "ah", IPPROTO_AH }, { "icmpv6", IPPROTO_ICMPV6 }, { "sctp", IPPROTO_SCTP },
+	{ "udplite", IPPROTO_UDPLITE },
+};
+
+static const char *ip_proto_name(uint8_t proto)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ip_protos); i++)
+		if (ip_protos[i].proto == proto)
+			return ip_protos[i].name;
+	return NULL;
+}
+
+static int parse_ip_proto(struct pctx *p, json_t *v, uint8_t *out)
+{
+	unsigned int i;
+
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0 || json_integer_value(v) > 255)
+			return fail(p, "%lld out of range 0-255", (long long)json_integer_value(v));
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(p, "must be a protocol name or number");
+	for (i = 0; i < ARRAY_SIZE(ip_protos); i++) {
+		if (!strcmp(ip_protos[i].name, json_string_value(v))) {
+			*out = ip_protos[i].proto;
+			return 0;
+		}
+	}
+	return fail(p, "unknown protocol \"%s\" (icmp, igmp, tcp, udp, gre, esp, ah, icmpv6, sctp, udplite, or a number)",
+		    json_string_value(v));
+}
+
+static int parse_protocols(struct pctx *p, const struct members *m, struct persona *pa)
+{
+	json_t *arr = m->v[MF_K_ALLOWED_PROTOCOLS], *v;
+	unsigned int old, j;
+	uint8_t proto = 0;
+	size_t i;
+
+	if (!arr)
+		return 0;
+	old = path_key(p, "allowed_protocols");
+	if (!json_is_array(arr) || !json_array_size(arr))
+		return fail(p, "must be a non-empty array of protocols");
+	json_array_foreach(arr, i, v) {
+		unsigned int old_i = path_index(p, i);
+
+		if (parse_ip_proto(p, v, &proto))
+			return -1;
+		for (j = 0; j < pa->n_protos; j++)
+			if (pa->protos[j] == proto)
+				return fail(p, "protocol %u is listed twice", proto);
+		pa->protos[pa->n_protos++] = proto;
+		path_restore(p, old_i);
+	}
+	path_restore(p, old);
+	return 0;
+}
+
+/*
+ * "NUMBER UNIT" as tc(8) writes rates: bit, kbit, mbit, gbit, tbit are bits
+ * per second, bps, kbps, mbps, gbps, tbps bytes per second (powers of 1000).
+ */
+static int parse_rate(struct pctx *p, json_t *v, uint64_t *out)
+{
+	static const struct {
+		const char *unit;
+		double bytes;
+	} units[] = {
+		{ "bit", 1.0 / 8 }, { "kbit", 1e3 / 8 }, { "mbit", 1e6 / 8 },
+		{ "gbit", 1e9 / 8 }, { "tbit", 1e12 / 8 }, { "bps", 1 },
+		{ "kbps", 1e3 }, { "mbps", 1e6 }, { "gbps", 1e9 }, { "tbps", 1e12 },
+	};
+	const char *s, *unit;
+	unsigned int i;
+	double n;
+	char *end;
+
+	if (!json_is_string(v))
+		return fail(p, "must be a string such as \"10mbit\"");
+	s = json_string_value(v);
+	if (!strchr("0123456789", *s) || !*s)
+		return fail(p, "bad rate \"%s\" (a number and a unit: bit, kbit, mbit, gbit, bps, kbps, mbps, gbps)", s);
+	n = strtod(s, &end);
+	unit = end;
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcasecmp(unit, units[i].unit))
+			break;
+	if (i == ARRAY_SIZE(units))
+		return fail(p, "bad rate \"%s\" (a number and a unit: bit, kbit, mbit, gbit, bps, kbps, mbps, gbps)", s);
+	n *= units[i].bytes;
+	if (n < 1)
+		return fail(p, "rate \"%s\" is below 1 byte per second", s);
+	if (n > 1e15)
+		return fail(p, "rate \"%s\" is too high", s);
+	*out = (uint64_t)(n + 0.5);
+	return 0;
+}
+
+/* Bytes, or "NUMBER UNIT" with b, kb (k), mb (m), gb (g): powers of 1024. */
+static int parse_size(struct pctx *p, json_t *v, uint32_t *out)
+{
+	static const char *const units[] = { "b", "kb", "mb", "gb" };
+	static const char *const short_units[] = { "", "k", "m", "g" };
+	unsigned long long n;
+	const char *s;
+	unsigned int i;
+	char *end;
+
+	if (json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) <= UINT32_MAX) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(p, "must be a positive number of bytes or a string such as \"64kb\"");
+	s = json_string_value(v);
+	if (!*s || !strchr("0123456789", *s))
+		return fail(p, "bad size \"%s\" (bytes, or a number with b, kb, mb, gb)", s);
+	n = strtoull(s, &end, 10);
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcasecmp(end, units[i]) || (*end && !strcasecmp(end, short_units[i])))
+			break;
+	if (i == ARRAY_SIZE(units) && *end)
+		return fail(p, "bad size \"%s\" (bytes, or a number with b, kb, mb, gb)", s);
+	for (; i < ARRAY_SIZE(units) && i; i--)
+		n *= 1024;
+	if (!n || n > UINT32_MAX)
+		return fail(p, "size \"%s\" out of range 1 byte - 4 GiB", s);
+	*out = n;
+	return 0;
+}
+
+static int parse_qos(struct pctx *p, const struct members *m, struct persona *pa)
+{
+	static const uint64_t fields = MF_BIT(MF_K_DSCP) | MF_BIT(MF_K_RATE) |
+				       MF_BIT(MF_K_BURST);
+	json_t *obj = m->v[MF_K_QOS_PARAMETERS];
+	unsigned int old, old_k;
+	struct members q;
+	json_int_t dscp;
+	int ret;
+
+	if (!obj)
+		return 0;
+	old = path_key(p, "qos_parameters");
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	if (check_fields(p, obj, fields, &q))
+		return -1;
+	ret = get_uint(p, &q, MF_K_DSCP, 0, 63, &dscp);
+	if (ret < 0)
+		return -1;
+	if (ret)
+		pa->dscp = dscp;
+	if (q.v[MF_K_RATE]) {
+		old_k = path_key(p, "rate");
+		if (parse_rate(p, q.v[MF_K_RATE], &pa->rate))
+			return -1;
+		path_restore(p, old_k);
+	}
+	if (q.v[MF_K_BURST]) {
+		if (!q.v[MF_K_RATE])
+			return fail_at(p, "burst", "a burst needs a rate");
+		old_k = path_key(p, "burst");
+		if (parse_size(p, q.v[MF_K_BURST], &pa->burst))
+			return -1;
+		path_restore(p, old_k);
+	}
+	path_restore(p, old);
+	return 0;
+}
+
+static int parse_security(struct pctx *p, const struct members *m, struct persona *pa)
+{
+	static const uint64_t fields = MF_BIT(MF_K_LEVEL) | MF_BIT(MF_K_ENCRYPTION_REQUIRED);
+	json_t *obj = m->v[MF_K_SECURITY_PROFILE], *enc;
+	unsigned int old;
+	struct members sm;
+
+	if (!obj)
+		return 0;
+	old = path_key(p, "security_profile");
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	if (check_fields(p, obj, fields, &sm) ||
+	    parse_choice(p, &sm, MF_K_LEVEL, level_names, ARRAY_SIZE(level_names),
+			 "low, medium or high", &pa->security_level))
+		return -1;
+	enc = sm.v[MF_K_ENCRYPTION_REQUIRED];
+	if (enc && !json_is_boolean(enc))
+		return fail_at(p, "encryption_required", "must be true or false");
+	pa->encryption_required = enc && json_is_true(enc);
+	path_restore(p, old);
+	return 0;
+}
+
+static int parse_trigger(struct pctx *p, const struct members *m, struct persona *pa)
+{
+	static const uint64_t fields = MF_BIT(MF_K_PROCESS_NAME) | MF_BIT(MF_K_PATH);
+	json_t *obj = m->v[MF_K_ACTIVATION_TRIGGER];
+	unsigned int old;
+	struct members tm;
+
+	if (!obj)
+		return 0;
+	old = path_key(p, "activation_trigger");
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	if (check_fields(p, obj, fields, &tm))
+		return -1;
+	if (!!tm.v[MF_K_PROCESS_NAME] == !!tm.v[MF_K_PATH])
+		return fail(p, "give one of \"process_name\" and \"path\"");
+	/* The kernel knows a process by its comm: 15 bytes. */
+	if (get_string(p, &tm, MF_K_PROCESS_NAME, 16, &pa->trigger_process) ||
+	    get_string(p, &tm, MF_K_PATH, 4096, &pa->trigger_path))
+		return -1;
+	if (pa->trigger_process && strchr(pa->trigger_process, '/'))
+		return fail_at(p, "process_name",
+			       "a process name has no \"/\" (a program is named by \"path\")");
+	if (pa->trigger_path && pa->trigger_path[0] != '/')
+		return fail_at(p, "path", "\"%s\" is not an absolute path", pa->trigger_path);
+	path_restore(p, old);
+	return 0;
+}
+
+static int parse_profile(struct pctx *p, const struct members *m, struct persona *pa)
+{
+	static const uint64_t fields = MF_BIT(MF_K_EXPOSURE) | MF_BIT(MF_K_ALLOWED_INGRESS) |
+				       MF_BIT(MF_K_ALLOWED_EGRESS);
+	json_t *obj = m->v[MF_K_NETWORK_PROFILE];
+	struct manifest *pr = &pa->profile;
+	unsigned int old;
+	struct members nm;
+
+	if (!obj)
+		return 0;
+	old = path_key(p, "network_profile");
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	if (check_fields(p, obj, fields, &nm) ||
+	    parse_exposures(p, &nm, pr) ||
+	    parse_rules(p, &nm, MF_K_ALLOWED_INGRESS, MF_K_SOURCE, &pr->ingress, &pr->n_ingress) ||
+	    parse_rules(p, &nm, MF_K_ALLOWED_EGRESS, MF_K_DESTINATION, &pr->egress,
+			&pr->n_egress) ||
+	    parse_ids(p, pr))
+		return -1;
+	path_restore(p, old);
+	return 0;
+}
+
+void persona_init(struct persona *pa)
+{
+	memset(pa, 0, sizeof(*pa));
+	pa->security_level = PERSONA_UNSET;
+	pa->comm_mode = PERSONA_UNSET;
+	pa->dscp = PERSONA_UNSET;
+	pa->profile.is_profile = true;
+}
+
+static int parse_persona(struct pctx *p, json_t *obj, struct persona *pa)
+{
+	static const uint64_t fields = MF_BIT(MF_K_NAME) | MF_BIT(MF_K_NETWORK_PROFILE) |
+		MF_BIT(MF_K_SECURITY_PROFILE) | MF_BIT(MF_K_RESOURCE_LIMITS) |
+		MF_BIT(MF_K_ACTIVATION_TRIGGER) | MF_BIT(MF_K_COMMUNICATION_MODE) |
+		MF_BIT(MF_K_ALLOWED_PROTOCOLS) | MF_BIT(MF_K_PRIORITY) |
+		MF_BIT(MF_K_QOS_PARAMETERS);
+	struct members mb;
+	json_int_t prio;
+	int ret;
+
+	if (!json_is_object(obj))
+		return fail(p, "a persona must be an object");
+	if (check_fields(p, obj, fields, &mb))
+		return -1;
+	if (!mb.v[MF_K_NAME])
+		return fail(p, "missing field \"name\"");
+	if (get_string(p, &mb, MF_K_NAME, COMPFW_NAME_MAX, &pa->name) ||
+	    parse_profile(p, &mb, pa) || parse_security(p, &mb, pa) ||
+	    parse_limits(p, &mb, MF_K_RESOURCE_LIMITS, &pa->profile) ||
+	    parse_trigger(p, &mb, pa) ||
+	    parse_choice(p, &mb, MF_K_COMMUNICATION_MODE, mode_names, ARRAY_SIZE(mode_names),
+			 "unicast, multicast, broadcast or restricted", &pa->comm_mode) ||
+	    parse_protocols(p, &mb, pa) || parse_qos(p, &mb, pa))
+		return -1;
+	ret = get_uint(p, &mb, MF_K_PRIORITY, 0, UINT32_MAX, &prio);
+	if (ret < 0)
+		return -1;
+	pa->has_priority = ret;
+	pa->priority = ret ? prio : 0;
+	return 0;
+}
+
+/**
+ * persona_parse() - parse and check a persona file
+ * @buf: the file's bytes, not necessarily NUL-terminated
+ * @len: their number
+ * @pa: filled in; free with persona_free() whatever the result
+ * @err: why it failed
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int persona_parse(const char *buf, size_t len, struct persona *pa, struct mf_error *err)
+{
+	struct pctx p = { .err = err };
+	json_error_t jerr;
+	json_t *root;
+	int ret;
+
+	persona_init(pa);
+	memset(err, 0, sizeof(*err));
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		err->line = jerr.line > 0 ? jerr.line : 1;
+		err->column = jerr.column > 0 ? jerr.column : 1;
+		snprintf(err->msg, sizeof(err->msg), "%s", jerr.text);
+		return -1;
+	}
+	ret = parse_persona(&p, root, pa);
+	json_decref(root);
+	return ret;
+}
+
 const char *manifest_error_format(const char *file, const struct mf_error *err,
 				  char *buf, size_t size)
 {
@@ -1114,13 +1623,28 @@ static json_t *rules_to_json(const struct mf_rule *rules, unsigned int n)
 	return arr;
 }
 
+static json_t *limits_to_json(const struct manifest *m)
+{
+	json_t *limits = NULL;
+	int i;
+
+	for (i = 0; i < MF_LIMIT_COUNT; i++) {
+		if (!m->limit[i])
+			continue;
+		if (!limits)
+			limits = json_object();
+		json_object_set_new(limits, mf_limit_key[i], json_string(m->limit[i]));
+	}
+	return limits;
+}
+
 /*
  * The normalised form: every default spelled out, ports as a number or
  * "LO-HI", IDs as installed. Applying it means the same as the original.
  */
 json_t *manifest_to_json(const struct manifest *m)
 {
-	json_t *obj = json_object(), *arr, *limits = NULL;
+	json_t *obj = json_object(), *arr, *limits;
 	unsigned int i;
 
 	json_object_set_new(obj, "component", json_string(m->component));
@@ -1145,16 +1669,96 @@ json_t *manifest_to_json(const struct manifest *m)
 			    rules_to_json(m->ingress, m->n_ingress));
 	json_object_set_new(obj, "egress",
 			    rules_to_json(m->egress, m->n_egress));
-	for (i = 0; i < MF_LIMIT_COUNT; i++) {
-		if (!m->limit[i])
-			continue;
-		if (!limits)
-			limits = json_object();
-		json_object_set_new(limits, mf_limit_key[i],
-				    json_string(m->limit[i]));
-	}
+	limits = limits_to_json(m);
 	if (limits)
 		json_object_set_new(obj, "limits", limits);
+	if (!m->n_personas)
+		return obj;
+	arr = json_array();
+	for (i = 0; i < m->n_personas; i++)
+		json_array_append_new(arr, json_string(m->personas[i]));
+	json_object_set_new(obj, "personas", arr);
+	if (m->default_persona)
+		json_object_set_new(obj, "default_persona", json_string(m->default_persona));
+	if (m->active_persona)
+		json_object_set_new(obj, "active_persona", json_string(m->active_persona));
+	return obj;
+}
+
+/* tc(8)'s spelling of a rate, in the largest unit that divides it. */
+static void rate_text(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "bit", "kbit", "mbit", "gbit" };
+	uint64_t bits = bytes * 8;
+	unsigned int i = 0;
+
+	while (i + 1 < ARRAY_SIZE(units) && bits && bits % 1000 == 0) {
+		bits /= 1000;
+		i++;
+	}
+	snprintf(buf, size, "%llu%s", (unsigned long long)bits, units[i]);
+}
+
+/* What persona_parse() reads back into the same persona. */
+json_t *persona_to_json(const struct persona *pa)
+{
+	json_t *obj = json_pack("{s:s}", "name", pa->name), *o, *arr;
+	char rate[32];
+	unsigned int i;
+
+	o = json_object();
+	arr = json_array();
+	for (i = 0; i < pa->profile.n_exposure; i++) {
+		json_t *e = json_object();
+
+		l4_to_json(e, &pa->profile.exposure[i]);
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "exposure", arr);
+	json_object_set_new(o, "allowed_ingress",
+			    rules_to_json(pa->profile.ingress, pa->profile.n_ingress));
+	json_object_set_new(o, "allowed_egress",
+			    rules_to_json(pa->profile.egress, pa->profile.n_egress));
+	json_object_set_new(obj, "network_profile", o);
+	if (pa->security_level != PERSONA_UNSET || pa->encryption_required) {
+		o = json_pack("{s:b}", "encryption_required", pa->encryption_required);
+		if (pa->security_level != PERSONA_UNSET)
+			json_object_set_new(o, "level",
+					    json_string(persona_level_name(pa->security_level)));
+		json_object_set_new(obj, "security_profile", o);
+	}
+	o = limits_to_json(&pa->profile);
+	if (o)
+		json_object_set_new(obj, "resource_limits", o);
+	if (pa->trigger_process || pa->trigger_path)
+		json_object_set_new(obj, "activation_trigger", pa->trigger_process ?
+				    json_pack("{s:s}", "process_name", pa->trigger_process) :
+				    json_pack("{s:s}", "path", pa->trigger_path));
+	if (pa->comm_mode != PERSONA_UNSET)
+		json_object_set_new(obj, "communication_mode",
+				    json_string(persona_mode_name(pa->comm_mode)));
+	if (pa->n_protos) {
+		arr = json_array();
+		for (i = 0; i < pa->n_protos; i++)
+			json_array_append_new(arr, ip_proto_name(pa->protos[i]) ?
+					      json_string(ip_proto_name(pa->protos[i])) :
+					      json_integer(pa->protos[i]));
+		json_object_set_new(obj, "allowed_protocols", arr);
+	}
+	if (pa->has_priority)
+		json_object_set_new(obj, "priority", json_integer(pa->priority));
+	if (pa->dscp != PERSONA_UNSET || pa->rate) {
+		o = json_object();
+		if (pa->dscp != PERSONA_UNSET)
+			json_object_set_new(o, "dscp", json_integer(pa->dscp));
+		if (pa->rate) {
+			rate_text(pa->rate, rate, sizeof(rate));
+			json_object_set_new(o, "rate", json_string(rate));
+		}
+		if (pa->burst)
+			json_object_set_new(o, "burst", json_integer(pa->burst));
+		json_object_set_new(obj, "qos_parameters", o);
+	}
 	return obj;
 }
 
@@ -1193,7 +1797,21 @@ void manifest_free(struct manifest *m)
 	rules_free(m->egress, m->n_egress);
 	for (i = 0; i < MF_LIMIT_COUNT; i++)
 		free(m->limit[i]);
+	for (i = 0; i < (int)m->n_personas; i++)
+		free(m->personas[i]);
+	free(m->personas);
+	free(m->default_persona);
+	free(m->active_persona);
 	memset(m, 0, sizeof(*m));
+}
+
+void persona_free(struct persona *pa)
+{
+	free(pa->name);
+	manifest_free(&pa->profile);
+	free(pa->trigger_process);
+	free(pa->trigger_path);
+	persona_init(pa);
 }
 
 void manifest_set_free(struct manifest_set *set)

@@ -81,6 +81,14 @@ struct mf_rule {
  * @nflog_group: that group
  * @limit: cgroup v2 limit strings indexed by &enum mf_limit, or NULL; the
  *	kernel never sees them: compfwctl writes them to the cgroup's files
+ * @personas: the personas the component may take (then it has no entries)
+ * @n_personas: entries in @personas
+ * @default_persona: the one taken on apply, or NULL for the first
+ * @active_persona: in a reply, the one in force
+ * @is_profile: a persona's rules: no component, no header, and the rules
+ *	are called allowed_ingress and allowed_egress
+ *
+ * A persona's rules are a manifest too, without component or header.
  */
 struct manifest {
 	char *component;
@@ -96,6 +104,50 @@ struct manifest {
 	struct mf_rule *egress;
 	unsigned int n_egress;
 	char *limit[MF_LIMIT_COUNT];
+	char **personas;
+	unsigned int n_personas;
+	char *default_persona;
+	char *active_persona;
+	bool is_profile;
+};
+
+/* "Not set", for the enums of struct persona. */
+#define PERSONA_UNSET (-1)
+
+/**
+ * struct persona - a named network profile, as seed 002 writes it
+ * @name: its name
+ * @profile: network_profile's rules (exposure, allowed_ingress as ingress,
+ *	allowed_egress as egress) and resource_limits (as @profile.limit)
+ * @security_level: &enum compfw_security_level, or PERSONA_UNSET
+ * @encryption_required: security_profile.encryption_required
+ * @comm_mode: &enum compfw_comm_mode, or PERSONA_UNSET
+ * @n_protos: entries in @protos; 0 is any protocol
+ * @protos: allowed_protocols, as IP protocol numbers
+ * @has_priority: @priority is set
+ * @dscp: qos_parameters.dscp, or PERSONA_UNSET
+ * @rate: qos_parameters.rate in bytes per second, 0 for none
+ * @burst: qos_parameters.burst in bytes, 0 for none
+ * @trigger_process: activation_trigger.process_name, or NULL
+ * @trigger_path: activation_trigger.path, or NULL
+ * @users: in a reply, manifests in force that may take it
+ */
+struct persona {
+	char *name;
+	struct manifest profile;
+	int security_level;
+	bool encryption_required;
+	int comm_mode;
+	unsigned int n_protos;
+	uint8_t protos[256];
+	bool has_priority;
+	uint32_t priority;
+	int dscp;
+	uint64_t rate;
+	uint32_t burst;
+	char *trigger_process;
+	char *trigger_path;
+	uint32_t users;
 };
 
 /**
@@ -137,6 +189,12 @@ void manifest_free(struct manifest *m);
 const char *manifest_error_format(const char *file, const struct mf_error *err,
 				  char *buf, size_t size);
 const char *mf_proto_name(uint8_t proto);
+int persona_parse(const char *buf, size_t len, struct persona *pa, struct mf_error *err);
+json_t *persona_to_json(const struct persona *pa);
+void persona_init(struct persona *pa);
+void persona_free(struct persona *pa);
+const char *persona_level_name(int level);
+const char *persona_mode_name(int mode);
 int mf_limit_check(enum mf_limit which, const char *value);
 
 /* manifest_nl.c: struct manifest <-> netlink attributes */
@@ -151,5 +209,10 @@ int manifest_part_from_attr(const struct nlattr *nest, struct manifest *m,
 			    bool entries);
 const char *manifest_part_component(const struct nlattr *nest);
 int cidr_from_attr(const struct nlattr *nest, struct cidr *cidr);
+size_t persona_msg_size(const struct persona *pa);
+int persona_put(struct nl_msg *msg, const struct persona *pa, struct attr_paths *paths,
+		struct mf_error *err);
+int persona_from_attrs(struct nlattr **tb, const struct nlattr *head, int len,
+		       struct persona *pa);
 
 #endif /* _COMPFWCTL_MANIFEST_H */

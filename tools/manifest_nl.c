@@ -203,15 +203,38 @@ struct part {
 	unsigned int parts;
 };
 
-/* A part: the component's name, and the header in the first part only. */
+static int put_personas(struct enc *e, int rec, const struct manifest *m)
+{
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < m->n_personas; i++) {
+		r = rec_begin(e, rec, "personas", i);
+		if (put_str(e, -1, NULL, COMPFW_MANIFEST_A_PERSONA, m->personas[i]))
+			return -1;
+		rec_end(e, r);
+	}
+	if (m->default_persona && put_str(e, rec, "default_persona",
+					  COMPFW_MANIFEST_A_DEFAULT_PERSONA, m->default_persona))
+		return -1;
+	return 0;
+}
+
+/*
+ * A part: the component's name, and the header in the first part only; a
+ * persona's profile has neither.
+ */
 static int part_open(struct enc *e, struct part *p)
 {
 	const struct manifest *m = p->m;
 
-	p->nest = nla_nest_start(e->msg, COMPFW_APPLY_A_MANIFEST);
+	p->nest = nla_nest_start(e->msg, m->is_profile ? COMPFW_PERSONA_A_PROFILE :
+				 COMPFW_APPLY_A_MANIFEST);
 	if (!p->nest)
 		return enc_nomem(e);
 	p->entries = 0;
+	if (m->is_profile)
+		return 0;
 	if (put_str(e, p->rec, "component", COMPFW_MANIFEST_A_COMPONENT,
 		    m->component))
 		return -1;
@@ -223,7 +246,8 @@ static int part_open(struct enc *e, struct part *p)
 	    put_rec(e, p->rec, "log", COMPFW_MANIFEST_A_LOG, &m->log, 1) ||
 	    (m->has_nflog && put_rec(e, p->rec, "nflog_group",
 				     COMPFW_MANIFEST_A_NFLOG_GROUP,
-				     &m->nflog_group, 2)))
+				     &m->nflog_group, 2)) ||
+	    put_personas(e, p->rec, m))
 		return -1;
 	return 0;
 }
@@ -231,6 +255,7 @@ static int part_open(struct enc *e, struct part *p)
 enum entry_kind { ENTRY_EXPOSURE, ENTRY_INGRESS, ENTRY_EGRESS };
 
 static const char *const entry_key[] = { "exposure", "ingress", "egress" };
+static const char *const profile_key[] = { "exposure", "allowed_ingress", "allowed_egress" };
 
 static int put_one(struct enc *e, int rec, enum entry_kind kind,
 		   const void *entry)
@@ -255,7 +280,8 @@ static int put_entry(struct enc *e, struct part *p, enum entry_kind kind,
 	int rec, tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		rec = rec_begin(e, p->rec, entry_key[kind], index);
+		rec = rec_begin(e, p->rec, (p->m->is_profile ? profile_key : entry_key)[kind],
+				index);
 		if (put_one(e, rec, kind, entry))
 			return -1;
 		rec_end(e, rec);
@@ -432,6 +458,11 @@ static struct nla_policy manifest_policy[COMPFW_MANIFEST_A_MAX + 1] = {
 	[COMPFW_MANIFEST_A_EXPOSURE] = { .type = NLA_NESTED },
 	[COMPFW_MANIFEST_A_INGRESS] = { .type = NLA_NESTED },
 	[COMPFW_MANIFEST_A_EGRESS] = { .type = NLA_NESTED },
+	[COMPFW_MANIFEST_A_PERSONA] = { .type = NLA_STRING, .maxlen = COMPFW_NAME_MAX },
+	[COMPFW_MANIFEST_A_DEFAULT_PERSONA] = { .type = NLA_STRING,
+						.maxlen = COMPFW_NAME_MAX },
+	[COMPFW_MANIFEST_A_ACTIVE_PERSONA] = { .type = NLA_STRING,
+					       .maxlen = COMPFW_NAME_MAX },
 };
 
 /* A string attribute, NULL when absent or empty (the kernel sends "" for none). */
@@ -581,6 +612,35 @@ const char *manifest_part_component(const struct nlattr *nest)
 	return nla_data(a);
 }
 
+/* The personas a header names, the default and the active one. */
+static int get_personas(const struct nlattr *nest, struct nlattr **tb, struct manifest *m)
+{
+	unsigned int n = count_nested(nest, COMPFW_MANIFEST_A_PERSONA);
+	struct nlattr *a;
+	void *grown;
+	int rem;
+
+	if (tb[COMPFW_MANIFEST_A_DEFAULT_PERSONA]) {
+		free(m->default_persona);
+		m->default_persona = dup_attr(tb[COMPFW_MANIFEST_A_DEFAULT_PERSONA]);
+	}
+	if (tb[COMPFW_MANIFEST_A_ACTIVE_PERSONA]) {
+		free(m->active_persona);
+		m->active_persona = dup_attr(tb[COMPFW_MANIFEST_A_ACTIVE_PERSONA]);
+	}
+	if (!n)
+		return 0;
+	grown = grow(m->personas, m->n_personas, n, sizeof(*m->personas));
+	if (!grown)
+		return -1;
+	m->personas = grown;
+	nla_for_each_nested(a, (struct nlattr *)nest, rem)
+		if (nla_type(a) == COMPFW_MANIFEST_A_PERSONA &&
+		    !(m->personas[m->n_personas++] = dup_attr(a)))
+			return -1;
+	return 0;
+}
+
 /**
  * manifest_part_from_attr() - add one part of a manifest to @m
  * @nest: a COMPFW_COMPONENT_A_MANIFEST or COMPFW_APPLY_A_MANIFEST nest
@@ -619,6 +679,8 @@ int manifest_part_from_attr(const struct nlattr *nest, struct manifest *m,
 		m->has_nflog = true;
 		m->nflog_group = nla_get_u16(tb[COMPFW_MANIFEST_A_NFLOG_GROUP]);
 	}
+	if (get_personas(nest, tb, m))
+		return -1;
 
 	if (!entries)
 		return 0;
@@ -658,6 +720,163 @@ int manifest_part_from_attr(const struct nlattr *nest, struct manifest *m,
 				return -1;
 			break;
 		}
+	}
+	return 0;
+}
+
+/* ---- personas: PERSONA_NEW out, PERSONA_GET back ---- */
+
+size_t persona_msg_size(const struct persona *pa)
+{
+	struct manifest_set one = { .m = (struct manifest *)&pa->profile, .n = 1 };
+	size_t size = manifest_msg_size(&one);
+	unsigned int i;
+
+	size += 24 * attr_size(8) + pa->n_protos * attr_size(1);
+	for (i = 0; i < MF_LIMIT_COUNT; i++)
+		size += attr_size(MF_LIMIT_MAX);
+	return size + attr_size(COMPFW_NAME_MAX) +
+	       attr_size(pa->trigger_path ? strlen(pa->trigger_path) + 1 : 0) +
+	       attr_size(16);
+}
+
+static const int limit_attr[MF_LIMIT_COUNT] = {
+	COMPFW_PERSONA_A_LIMIT_CPU, COMPFW_PERSONA_A_LIMIT_MEMORY, COMPFW_PERSONA_A_LIMIT_IO,
+};
+
+static int put_traits(struct enc *e, const struct persona *pa)
+{
+	uint8_t u8;
+	unsigned int i;
+
+	if (pa->security_level != PERSONA_UNSET) {
+		u8 = pa->security_level;
+		if (put_rec(e, -1, NULL, COMPFW_PERSONA_A_SECURITY_LEVEL, &u8, 1))
+			return -1;
+	}
+	if (pa->encryption_required &&
+	    put_rec(e, -1, NULL, COMPFW_PERSONA_A_ENCRYPTION_REQUIRED, NULL, 0))
+		return -1;
+	if (pa->comm_mode != PERSONA_UNSET) {
+		u8 = pa->comm_mode;
+		if (put_rec(e, -1, NULL, COMPFW_PERSONA_A_COMMUNICATION_MODE, &u8, 1))
+			return -1;
+	}
+	for (i = 0; i < pa->n_protos; i++)
+		if (put_rec(e, -1, NULL, COMPFW_PERSONA_A_ALLOWED_PROTO, &pa->protos[i], 1))
+			return -1;
+	if (pa->has_priority &&
+	    put_rec(e, -1, NULL, COMPFW_PERSONA_A_PRIORITY, &pa->priority, 4))
+		return -1;
+	if (pa->dscp != PERSONA_UNSET) {
+		u8 = pa->dscp;
+		if (put_rec(e, -1, NULL, COMPFW_PERSONA_A_DSCP, &u8, 1))
+			return -1;
+	}
+	if ((pa->rate && put_rec(e, -1, NULL, COMPFW_PERSONA_A_RATE, &pa->rate, 8)) ||
+	    (pa->burst && put_rec(e, -1, NULL, COMPFW_PERSONA_A_BURST, &pa->burst, 4)) ||
+	    (pa->trigger_process &&
+	     put_str(e, -1, NULL, COMPFW_PERSONA_A_TRIGGER_PROCESS, pa->trigger_process)) ||
+	    (pa->trigger_path &&
+	     put_str(e, -1, NULL, COMPFW_PERSONA_A_TRIGGER_PATH, pa->trigger_path)))
+		return -1;
+	for (i = 0; i < MF_LIMIT_COUNT; i++)
+		if (pa->profile.limit[i] &&
+		    put_str(e, -1, NULL, limit_attr[i], pa->profile.limit[i]))
+			return -1;
+	return 0;
+}
+
+/**
+ * persona_put() - append a PERSONA_NEW request's attributes
+ * @msg: allocated with at least persona_msg_size() bytes
+ * @pa: the persona, IDs assigned
+ * @paths: where to record each rule's JSON path, or NULL
+ * @err: why it cannot be sent
+ *
+ * Return: 0 or -1.
+ */
+int persona_put(struct nl_msg *msg, const struct persona *pa, struct attr_paths *paths,
+		struct mf_error *err)
+{
+	struct enc e = { .msg = msg, .paths = paths, .err = err };
+	const struct manifest *m = &pa->profile;
+	struct part p = { .m = m, .rec = -1 };
+	unsigned int i;
+
+	memset(err, 0, sizeof(*err));
+	if (put_str(&e, -1, NULL, COMPFW_PERSONA_A_NAME, pa->name) || put_traits(&e, pa))
+		return -1;
+	if (!m->n_exposure && !m->n_ingress && !m->n_egress)
+		return 0;
+	p.rec = rec_begin(&e, -1, "network_profile", -1);
+	if (part_open(&e, &p))
+		return -1;
+	for (i = 0; i < m->n_exposure; i++)
+		if (put_entry(&e, &p, ENTRY_EXPOSURE, i, &m->exposure[i]))
+			return -1;
+	for (i = 0; i < m->n_ingress; i++)
+		if (put_entry(&e, &p, ENTRY_INGRESS, i, &m->ingress[i]))
+			return -1;
+	for (i = 0; i < m->n_egress; i++)
+		if (put_entry(&e, &p, ENTRY_EGRESS, i, &m->egress[i]))
+			return -1;
+	if (nest_end(&e, p.nest, -1))
+		return -1;
+	rec_end(&e, p.rec);
+	return 0;
+}
+
+static char *dup_string_attr(const struct nlattr *a)
+{
+	return a ? dup_attr(a) : NULL;
+}
+
+/**
+ * persona_from_attrs() - a PERSONA_GET reply
+ * @tb: its attributes, parsed
+ * @head: the first attribute, to find the repeated ones
+ * @len: the length of all of them
+ * @pa: set up by persona_init(); free with persona_free() whatever the result
+ *
+ * Return: 0, or -1 when the reply is malformed or memory runs out.
+ */
+int persona_from_attrs(struct nlattr **tb, const struct nlattr *head, int len,
+		       struct persona *pa)
+{
+	const struct nlattr *a;
+	int rem, i;
+
+	if (!tb[COMPFW_PERSONA_A_NAME] || !(pa->name = dup_attr(tb[COMPFW_PERSONA_A_NAME])))
+		return -1;
+	if (tb[COMPFW_PERSONA_A_SECURITY_LEVEL])
+		pa->security_level = nla_get_u8(tb[COMPFW_PERSONA_A_SECURITY_LEVEL]);
+	pa->encryption_required = tb[COMPFW_PERSONA_A_ENCRYPTION_REQUIRED];
+	if (tb[COMPFW_PERSONA_A_COMMUNICATION_MODE])
+		pa->comm_mode = nla_get_u8(tb[COMPFW_PERSONA_A_COMMUNICATION_MODE]);
+	if (tb[COMPFW_PERSONA_A_PRIORITY]) {
+		pa->has_priority = true;
+		pa->priority = nla_get_u32(tb[COMPFW_PERSONA_A_PRIORITY]);
+	}
+	if (tb[COMPFW_PERSONA_A_DSCP])
+		pa->dscp = nla_get_u8(tb[COMPFW_PERSONA_A_DSCP]);
+	if (tb[COMPFW_PERSONA_A_RATE])
+		pa->rate = nla_get_u64(tb[COMPFW_PERSONA_A_RATE]);
+	if (tb[COMPFW_PERSONA_A_BURST])
+		pa->burst = nla_get_u32(tb[COMPFW_PERSONA_A_BURST]);
+	if (tb[COMPFW_PERSONA_A_USERS])
+		pa->users = nla_get_u32(tb[COMPFW_PERSONA_A_USERS]);
+	pa->trigger_process = dup_string_attr(tb[COMPFW_PERSONA_A_TRIGGER_PROCESS]);
+	pa->trigger_path = dup_string_attr(tb[COMPFW_PERSONA_A_TRIGGER_PATH]);
+	for (i = 0; i < MF_LIMIT_COUNT; i++)
+		pa->profile.limit[i] = dup_string_attr(tb[limit_attr[i]]);
+	nla_for_each_attr(a, (struct nlattr *)head, len, rem) {
+		if (nla_type(a) == COMPFW_PERSONA_A_ALLOWED_PROTO && nla_len(a) >= 1 &&
+		    pa->n_protos < 256)
+			pa->protos[pa->n_protos++] = nla_get_u8((struct nlattr *)a);
+		if (nla_type(a) == COMPFW_PERSONA_A_PROFILE &&
+		    manifest_part_from_attr(a, &pa->profile, true))
+			return -1;
 	}
 	return 0;
 }

@@ -34,6 +34,9 @@ static struct nla_policy event_policy[COMPFW_EVENT_A_MAX + 1] = {
 	[COMPFW_EVENT_A_RULE_ID] = { .type = NLA_U32 },
 	[COMPFW_EVENT_A_AUDIT] = { .type = NLA_FLAG },
 	[COMPFW_EVENT_A_MISSED] = { .type = NLA_U32 },
+	[COMPFW_EVENT_A_PERSONA] = { .type = NLA_STRING },
+	[COMPFW_EVENT_A_OLD_PERSONA] = { .type = NLA_STRING },
+	[COMPFW_EVENT_A_CAUSE] = { .type = NLA_STRING },
 };
 
 static const char *dir_name(const struct nlattr *attr)
@@ -65,6 +68,12 @@ static void print_policy(struct nlattr **tb)
 	print_string("component", " %s", nla_get_string(tb[COMPFW_EVENT_A_COMPONENT]));
 	print_string("change", " %s", tb[COMPFW_EVENT_A_CHANGE] ?
 		     nla_get_string(tb[COMPFW_EVENT_A_CHANGE]) : "?");
+	if (tb[COMPFW_EVENT_A_PERSONA] && tb[COMPFW_EVENT_A_OLD_PERSONA]) {
+		print_string("old_persona", " %s", nla_get_string(tb[COMPFW_EVENT_A_OLD_PERSONA]));
+		print_string("persona", "->%s", nla_get_string(tb[COMPFW_EVENT_A_PERSONA]));
+	}
+	if (tb[COMPFW_EVENT_A_CAUSE])
+		print_string("cause", " cause %s", nla_get_string(tb[COMPFW_EVENT_A_CAUSE]));
 	print_uint("old_generation", " generation %" PRIu64,
 		   u32_or_0(tb[COMPFW_EVENT_A_OLD_GENERATION]));
 	print_uint("generation", "->%" PRIu64, u32_or_0(tb[COMPFW_EVENT_A_GENERATION]));

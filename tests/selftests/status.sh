@@ -14,9 +14,9 @@ echo "# $json"
 
 modver=$(modinfo -F version compfw)
 expect_eq "text: module version" "$(awk '/^module version/ { print $3 }' <<<"$text")" "$modver"
-expect_eq "text: family version" "$(awk '/^family version/ { print $3 }' <<<"$text")" "2"
+expect_eq "text: family version" "$(awk '/^family version/ { print $3 }' <<<"$text")" "3"
 expect_eq "json: module version" "$(json_get "$json" module_version)" "$modver"
-expect_eq "json: family version" "$(json_get "$json" family_version)" "2"
+expect_eq "json: family version" "$(json_get "$json" family_version)" "3"
 counts=""
 for key in components rules; do
 	counts="$counts $key=$(json_get "$json" $key)/$(awk -v k=$key '$1 == k { print $2 }' <<<"$text")"

@@ -28,9 +28,13 @@ schema = json.loads(read("Documentation/userspace-api/compfw-manifest.schema.jso
 defs = schema["$defs"]
 manifest_props = set(defs["manifest"]["properties"])
 rule_props = set(defs["rule"]["properties"])
-other_props = set(defs["manifest"]["properties"]["limits"]["properties"])
+other_props = set(defs["limits"]["properties"])
 for alt in defs["peer"]["oneOf"]:
     other_props |= set(alt.get("properties", {}))
+persona_props = set(defs["persona"]["properties"])
+for field in ("network_profile", "security_profile", "activation_trigger", "qos_parameters"):
+    other_props |= set(defs["persona"]["properties"][field]["properties"])
+other_props |= set(defs["persona_rule"]["properties"]) | persona_props
 
 keys = set(re.findall(r'\[MF_K_[A-Z_]+\] = "([a-z_]+)"', read("tools/manifest.c")))
 loose = keys - manifest_props - rule_props - other_props
@@ -48,7 +52,8 @@ def rst_table(text, title):
 
 
 rst = read("Documentation/userspace-api/compfw.rst")
-for title, props in (("Manifest fields:", manifest_props), ("Rule fields:", rule_props)):
+for title, props in (("Manifest fields:", manifest_props), ("Rule fields:", rule_props),
+                     ("Persona fields:", persona_props)):
     rows = rst_table(rst, title)
     check("compfw.rst's \"%s\" table has a row for every field of the schema" % title[:-1],
           props <= rows, "no row for: " + " ".join(sorted(props - rows)))
@@ -63,7 +68,8 @@ def man_entries(section):
     return set(re.findall(r"^\.TP\n\.B ([a-z_]+)$", body, re.M))
 
 
-for section, props in (("MANIFEST FIELDS", manifest_props), ("RULE FIELDS", rule_props)):
+for section, props in (("MANIFEST FIELDS", manifest_props), ("RULE FIELDS", rule_props),
+                       ("PERSONA FIELDS", persona_props)):
     got = man_entries(section)
     check("compfw.json(5) %s lists exactly the schema's" % section, got == props,
           "missing: %s; extra: %s" % (" ".join(sorted(props - got)), " ".join(sorted(got - props))))

@@ -52,5 +52,35 @@ bad = {
 }
 for name, doc in bad.items():
     check("refused: %s" % name, not validator.is_valid(doc))
+
+# Personas: compfw-persona.schema.json is the manifest schema's persona.
+persona_file = json.load(open(os.path.join(TOP, "Documentation/userspace-api/compfw-persona.schema.json")))
+check("compfw-persona.schema.json is the manifest schema's persona",
+      persona_file["$ref"] == "compfw-manifest.schema.json#/$defs/persona")
+persona = jsonschema.Draft202012Validator({"$ref": "#/$defs/persona", "$defs": schema["$defs"]})
+personas = os.path.join(TOP, "tests/tools/personas")
+for f in sorted(os.listdir(personas)):
+    check("persona %s is valid" % f, persona.is_valid(json.load(open(os.path.join(personas, f)))))
+bad_personas = {
+    "no name": {"network_profile": {}},
+    "destination in allowed_ingress": {"name": "p", "network_profile": {"allowed_ingress": [{"destination": "10.0.0.1"}]}},
+    "port and ports": {"name": "p", "network_profile": {"allowed_egress": [{"protocol": "tcp", "port": 1, "ports": 2}]}},
+    "port without a port protocol": {"name": "p", "network_profile": {"allowed_egress": [{"port": 1}]}},
+    "two triggers": {"name": "p", "activation_trigger": {"process_name": "a", "path": "/a"}},
+    "a relative trigger path": {"name": "p", "activation_trigger": {"path": "bin/a"}},
+    "DSCP 64": {"name": "p", "qos_parameters": {"dscp": 64}},
+    "a rate without a unit": {"name": "p", "qos_parameters": {"rate": "10"}},
+    "a burst without a rate": {"name": "p", "qos_parameters": {"burst": 100}},
+    "an unknown level": {"name": "p", "security_profile": {"level": "paranoid"}},
+}
+for name, doc in bad_personas.items():
+    check("persona refused: %s" % name, not persona.is_valid(doc))
+bad_manifests = {
+    "personas and rules": {"component": "web", "personas": ["a"], "egress": [{}]},
+    "a default without personas": {"component": "web", "default_persona": "a"},
+    "a persona named twice": {"component": "web", "personas": ["a", "a"]},
+}
+for name, doc in bad_manifests.items():
+    check("refused: %s" % name, not validator.is_valid(doc))
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Personas: named network profiles that components take. A persona is a
+ * control-plane object only: the packet path never sees it. A manifest
+ * that names personas is compiled into one face per persona (manifest.c),
+ * and the component points at the active face; this file builds those
+ * faces from the personas and keeps them true when a persona changes.
+ * Personas are few (max_personas) and looked up by a walk of their list,
+ * always under the namespace lock.
+ */
+
+#include <linux/netlink.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "account.h"
+#include "compat.h"
+#include "component.h"
+#include "netns.h"
+#include "persona.h"
+
+void compfw_personas_init(struct compfw_net *cnet)
+{
+	INIT_LIST_HEAD(&cnet->personas);
+}
+
+static void free_string(const char *s)
+{
+	if (s)
+		compfw_kvfree((void *)s, strlen(s) + 1);
+}
+
+static const char *dup_string(const char *s, bool *nomem)
+{
+	size_t len;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	len = strlen(s) + 1;
+	copy = compfw_kvzalloc(len);
+	if (!copy) {
+		*nomem = true;
+		return NULL;
+	}
+	memcpy(copy, s, len);
+	return copy;
+}
+
+void compfw_persona_free(struct compfw_persona *p)
+{
+	int i;
+
+	if (!p)
+		return;
+	compfw_manifest_free(p->profile);
+	free_string(p->traits.trigger_path);
+	for (i = 0; i < COMPFW_LIMIT_COUNT; i++)
+		free_string(p->traits.limit[i]);
+	compfw_kvfree(p, sizeof(*p));
+}
+
+/* What @p takes as the cap max_netns_memory counts it. */
+static size_t persona_bytes(const struct compfw_persona *p)
+{
+	size_t n = sizeof(*p) + compfw_manifest_bytes(p->profile);
+	int i;
+
+	if (p->traits.trigger_path)
+		n += strlen(p->traits.trigger_path) + 1;
+	for (i = 0; i < COMPFW_LIMIT_COUNT; i++)
+		if (p->traits.limit[i])
+			n += strlen(p->traits.limit[i]) + 1;
+	return n;
+}
+
+void compfw_personas_destroy(struct compfw_net *cnet)
+{
+	struct compfw_persona *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &cnet->personas, list) {
+		list_del(&p->list);
+		compfw_persona_free(p);
+	}
+}
+
+struct compfw_persona *compfw_persona_by_name(struct compfw_net *cnet, const char *name)
+{
+	struct compfw_persona *p;
+
+	lockdep_assert_held(&cnet->lock);
+	list_for_each_entry(p, &cnet->personas, list)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+/*
+ * The rules are compiled once here, so that a persona that cannot compile
+ * is refused when it is defined, not when a component takes it; the tables
+ * then go, since each component compiles its own copy.
+ */
+static int make_profile(struct compfw_net *cnet, struct compfw_persona *p,
+			const struct compfw_manifest_spec *profile,
+			struct cfw_compile_err *err, struct netlink_ext_ack *extack)
+{
+	struct compfw_manifest_spec spec = *profile;
+	struct compfw_manifest *m;
+
+	spec.version = NULL;
+	spec.mode = COMPFW_MODE_ENFORCE;
+	spec.log = COMPFW_LOG_OFF;
+	spec.nflog_group = -1;
+	m = compfw_manifest_create(cnet, &spec, err, extack);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+	compfw_manifest_retire(m);
+	p->profile = m;
+	return 0;
+}
+
+/**
+ * compfw_persona_create - build a persona, not yet added
+ * @cnet: the namespace, locked: the rules' peer components are in it
+ * @spec: what it says; copied
+ * @err: where a compile error is, for the caller to point at
+ * @extack: why it is refused
+ *
+ * Return: the persona, or an ERR_PTR.
+ */
+struct compfw_persona *compfw_persona_create(struct compfw_net *cnet,
+					     const struct compfw_persona_spec *spec,
+					     struct cfw_compile_err *err,
+					     struct netlink_ext_ack *extack)
+{
+	struct compfw_persona *p;
+	bool nomem = false;
+	int ret, i;
+
+	p = compfw_kvzalloc(sizeof(*p));
+	if (!p) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		return ERR_PTR(-ENOMEM);
+	}
+	strscpy(p->name, spec->name, sizeof(p->name));
+	p->traits = spec->traits;
+	p->traits.trigger_path = dup_string(spec->traits.trigger_path, &nomem);
+	for (i = 0; i < COMPFW_LIMIT_COUNT; i++)
+		p->traits.limit[i] = dup_string(spec->traits.limit[i], &nomem);
+	if (nomem) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		ret = -ENOMEM;
+		goto err;
+	}
+	memset(err, 0, sizeof(*err));
+	err->index = -1;
+	err->except_index = -1;
+	ret = make_profile(cnet, p, &spec->profile, err, extack);
+	if (ret)
+		goto err;
+	return p;
+
+err:
+	compfw_persona_free(p);
+	return ERR_PTR(ret);
+}
+
+int compfw_persona_add(struct compfw_net *cnet, struct compfw_persona *p,
+		       struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	lockdep_assert_held(&cnet->lock);
+	if (compfw_persona_by_name(cnet, p->name)) {
+		NL_SET_ERR_MSG(extack, "a persona with this name exists (replace changes it)");
+		return -EEXIST;
+	}
+	if (cnet->n_personas >= compfw_max_personas) {
+		NL_SET_ERR_MSG(extack, "too many personas (module parameter max_personas)");
+		return -ENOSPC;
+	}
+	ret = compfw_memory_check(cnet, persona_bytes(p), extack);
+	if (ret)
+		return ret;
+	p->serial = ++cnet->last_serial;
+	list_add_tail(&p->list, &cnet->personas);
+	cnet->n_personas++;
+	cnet->memory += persona_bytes(p);
+	cnet->dump_seq++;
+	return 0;
+}
+
+/* Does the manifest in force of @comp take @p (this very persona)? */
+static bool takes(const struct compfw_component *comp, const struct compfw_persona *p)
+{
+	const struct compfw_manifest *m = rcu_dereference_protected(comp->manifest, true);
+	u32 i;
+
+	for (i = 0; m && m->set && i < m->set->n; i++)
+		if (m->set->face[i].serial == p->serial)
+			return true;
+	return false;
+}
+
+u32 compfw_persona_users(struct compfw_net *cnet, const struct compfw_persona *p)
+{
+	struct compfw_component *comp;
+	u32 n = 0;
+
+	list_for_each_entry(comp, &cnet->components_list, list)
+		n += takes(comp, p);
+	return n;
+}
+
+int compfw_persona_del(struct compfw_net *cnet, struct compfw_persona *p,
+		       struct netlink_ext_ack *extack)
+{
+	struct compfw_component *comp;
+
+	lockdep_assert_held(&cnet->lock);
+	list_for_each_entry(comp, &cnet->components_list, list) {
+		if (takes(comp, p)) {
+			compfw_err_fmt(extack, cnet->why,
+				       "the manifest of component \"%.40s\" may take it",
+				       comp->name);
+			return -EBUSY;
+		}
+	}
+	list_del(&p->list);
+	cnet->n_personas--;
+	cnet->memory -= persona_bytes(p);
+	cnet->dump_seq++;
+	compfw_persona_free(p);
+	return 0;
+}
+
+/* The first persona whose rules name component @id as a peer, or NULL. */
+const struct compfw_persona *compfw_persona_naming(struct compfw_net *cnet, u32 id)
+{
+	const struct compfw_persona *p;
+
+	list_for_each_entry(p, &cnet->personas, list)
+		if (compfw_manifest_names(p->profile, id))
+			return p;
+	return NULL;
+}
+
+/* The first face of @m whose persona was deleted or changed since, or NULL. */
+const struct compfw_face *compfw_persona_lost(struct compfw_net *cnet,
+					      const struct compfw_manifest *m)
+{
+	const struct compfw_persona *p;
+	u32 i;
+
+	for (i = 0; m && m->set && i < m->set->n; i++) {
+		p = compfw_persona_by_name(cnet, m->set->face[i].persona);
+		if (!p || p->serial != m->set->face[i].serial)
+			return &m->set->face[i];
+	}
+	return NULL;
+}
+
+/*
+ * The faces of a manifest naming @names, @instead taking the place of the
+ * persona of its name (a replacement not yet added); @active is the face
+ * returned.
+ */
+static struct compfw_manifest *build_faces(struct compfw_net *cnet,
+					   const struct compfw_manifest_spec *header,
+					   const char *const *names, u32 n, u32 dflt,
+					   u32 active, const struct compfw_persona *instead,
+					   struct netlink_ext_ack *extack)
+{
+	const struct compfw_persona *p;
+	struct compfw_manifest *m;
+	struct compfw_face *faces;
+	u32 i;
+
+	faces = kvcalloc(n, sizeof(*faces), COMPFW_GFP);
+	if (!faces) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0; i < n; i++) {
+		p = instead && !strcmp(instead->name, names[i]) ? instead :
+		    compfw_persona_by_name(cnet, names[i]);
+		if (!p) {
+			compfw_err_fmt(extack, cnet->why, "unknown persona \"%.50s\"", names[i]);
+			m = ERR_PTR(-ENOENT);
+			goto out;
+		}
+		strscpy(faces[i].persona, p->name, sizeof(faces[i].persona));
+		faces[i].serial = p->serial;
+		faces[i].m = p->profile;
+	}
+	m = compfw_manifest_set_create(cnet, header, faces, n, dflt, extack);
+	if (!IS_ERR(m)) {
+		m->set->active = active;
+		m = m->set->face[active].m;
+	}
+out:
+	kvfree(faces);
+	return m;
+}
+
+/**
+ * compfw_persona_faces - compile a manifest that takes personas
+ * @cnet: the namespace, locked
+ * @header: the manifest's version, mode and logging
+ * @names: the personas it may take, distinct
+ * @n: entries in @names
+ * @dflt: the index of the one taken first
+ * @extack: why it is refused
+ *
+ * Return: the default face, or an ERR_PTR.
+ */
+struct compfw_manifest *compfw_persona_faces(struct compfw_net *cnet,
+					     const struct compfw_manifest_spec *header,
+					     const char *const *names, u32 n, u32 dflt,
+					     struct netlink_ext_ack *extack)
+{
+	return build_faces(cnet, header, names, n, dflt, dflt, NULL, extack);
+}
+
+/* The header a face was compiled from. */
+static void header_of(const struct compfw_manifest *m, struct compfw_manifest_spec *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->version = m->version[0] ? m->version : NULL;
+	h->mode = m->mode;
+	h->log = m->log;
+	h->nflog_group = m->nflog_group;
+}
+
+/* @comp's manifest in force rebuilt with @p in place of its namesake. */
+static struct compfw_manifest *rebuild(struct compfw_net *cnet,
+				       const struct compfw_component *comp,
+				       const struct compfw_persona *p,
+				       struct netlink_ext_ack *extack)
+{
+	const struct compfw_manifest *m = rcu_dereference_protected(comp->manifest, true);
+	const struct compfw_persona_set *set = m->set;
+	struct compfw_manifest_spec header;
+	struct compfw_manifest *built;
+	const char **names;
+	u32 i;
+
+	names = kvcalloc(set->n, sizeof(*names), COMPFW_GFP);
+	if (!names) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0; i < set->n; i++)
+		names[i] = set->face[i].persona;
+	header_of(m, &header);
+	built = build_faces(cnet, &header, names, set->n, set->dflt, set->active, p, extack);
+	kvfree(names);
+	return built;
+}
+
+/**
+ * compfw_persona_replace - change a persona, and every manifest that takes it
+ * @cnet: the namespace, locked
+ * @p: the new definition, from compfw_persona_create(); added on success
+ * @extack: why it is refused
+ *
+ * Every manifest in force that may take the persona is compiled again with
+ * the new rules before any is installed: all of them change, or none. Each
+ * keeps its active persona. The caller then cuts the flows now denied.
+ */
+int compfw_persona_replace(struct compfw_net *cnet, struct compfw_persona *p,
+			   struct netlink_ext_ack *extack)
+{
+	struct compfw_persona *old = compfw_persona_by_name(cnet, p->name);
+	struct compfw_component *comp, **users = NULL;
+	struct compfw_manifest **built = NULL;
+	long growth, rules = cnet->rules;
+	u32 n, i = 0;
+	int ret = 0;
+
+	lockdep_assert_held(&cnet->lock);
+	if (!old) {
+		NL_SET_ERR_MSG(extack, "no persona of this name to replace");
+		return -ENOENT;
+	}
+	growth = (long)persona_bytes(p) - (long)persona_bytes(old);
+	p->serial = ++cnet->last_serial;
+	n = compfw_persona_users(cnet, old);
+	users = kvcalloc(n ?: 1, sizeof(*users), COMPFW_GFP);
+	built = kvcalloc(n ?: 1, sizeof(*built), COMPFW_GFP);
+	if (!users || !built) {
+		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+		ret = -ENOMEM;
+		goto out;
+	}
+	list_for_each_entry(comp, &cnet->components_list, list) {
+		if (!takes(comp, old))
+			continue;
+		users[i] = comp;
+		built[i] = rebuild(cnet, comp, p, extack);
+		if (IS_ERR(built[i])) {
+			ret = PTR_ERR(built[i]);
+			built[i] = NULL;
+			goto out;
+		}
+		rules += (long)compfw_manifest_rules(built[i]) -
+			 compfw_manifest_rules(rcu_dereference_protected(comp->manifest, true));
+		growth += compfw_install_growth(comp, built[i]);
+		i++;
+	}
+	if (rules > compfw_max_rules) {
+		NL_SET_ERR_MSG(extack,
+			       "too many rules in this namespace (module parameter max_rules)");
+		ret = -E2BIG;
+		goto out;
+	}
+	ret = compfw_memory_check(cnet, growth, extack);
+	if (ret)
+		goto out;
+	for (i = 0; i < n; i++) {
+		compfw_component_install(cnet, users[i], built[i]);
+		built[i] = NULL;
+	}
+	cnet->memory += persona_bytes(p) - persona_bytes(old);
+	list_replace(&old->list, &p->list);
+	compfw_persona_free(old);
+	cnet->dump_seq++;
+out:
+	for (i = 0; built && i < n; i++)
+		compfw_manifest_free(built[i]);
+	kvfree(built);
+	kvfree(users);
+	return ret;
+}
