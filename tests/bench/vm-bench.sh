@@ -65,15 +65,16 @@ sender_cg() { [ "$1" = cf10 ] && echo bench/c0000 || echo bench/c9999; }
 T=/sys/kernel/tracing
 ftrace_on() {
 	[ -w $T/set_graph_function ] || return 1
-	echo compfw_manifest_apply_doit >$T/set_graph_function 2>/dev/null || return 1
+	echo compfw_nl_manifest_apply_doit >$T/set_graph_function 2>/dev/null || return 1
+	echo compfw_nl_persona_activate_doit >>$T/set_graph_function 2>/dev/null || return 1
 	echo 1 >$T/max_graph_depth
 	echo 1 >$T/options/funcgraph-tail 2>/dev/null
 	echo 16384 >$T/buffer_size_kb
 	echo function_graph >$T/current_tracer || return 1
 	echo >$T/trace
 }
-ftrace_take() {	# prints the handler's duration in ns, clears the buffer
-	awk '/compfw_manifest_apply_doit/ && match($0, /[0-9]+(\.[0-9]+)? us/) {
+ftrace_take() {	# [HANDLER]: its last duration in ns; clears the buffer
+	awk -v f="${1:-compfw_nl_manifest_apply_doit}" '$0 ~ f && match($0, /[0-9]+(\.[0-9]+)? us/) {
 		v = substr($0, RSTART, RLENGTH - 3) } END { if (v != "") printf "%.0f\n", v * 1000 }' $T/trace
 	echo >$T/trace
 }
@@ -89,6 +90,47 @@ apply_timed() {
 		k=$(ftrace_take)
 		[ -n "$k" ] && out "$3" apply_kernel ms $(awk -v d="$k" 'BEGIN { printf "%.3f", d / 1e6 }')
 	fi
+}
+
+# persona_switches: a component taking two personas of N rules each, N =
+# 10, 1,000 and 100,000, switched back and forth CTL_RUNS times; the
+# kernel's PERSONA_ACTIVATE handler timed by ftrace (the cut of live flows
+# included: there are none here).
+persona_switches() {
+	local n i k saved
+	saved=$(cat /sys/module/compfw/parameters/max_component_rules)
+	echo 100000 >/sys/module/compfw/parameters/max_component_rules
+	for n in 10 1000 100000; do
+		ip netns add ctlp$n
+		nsenter --net=/run/netns/ctlp$n "$bulk" c 0 1 /bench >/dev/null || die "add a component in ctlp$n"
+		for k in a b; do
+			python3 - "$n" "$k" >/tmp/persona-$k.json <<-'PY'
+			import json, sys
+			n, k = int(sys.argv[1]), sys.argv[2]
+			base = 10 if k == "a" else 11
+			rules = [{"protocol": "tcp", "port": 1 + i % 60000,
+			          "destination": "%d.%d.%d.%d" % (base, i >> 16 & 255, i >> 8 & 255, i & 255)}
+			         for i in range(n)]
+			json.dump({"name": "p" + k, "network_profile": {"allowed_egress": rules}}, sys.stdout)
+			PY
+			"$ctl" -n ctlp$n persona add /tmp/persona-$k.json || die "persona add p$k ($n rules)"
+		done
+		echo '{ "component": "c0000", "personas": ["pa", "pb"] }' >/tmp/persona-m.json
+		"$ctl" -n ctlp$n apply /tmp/persona-m.json || die "apply a manifest taking pa and pb ($n rules)"
+		[ $FTRACE = 1 ] && ftrace_take >/dev/null
+		for i in $(seq 1 "$CTL_RUNS"); do
+			for k in b a; do
+				"$ctl" -n ctlp$n persona activate c0000 p$k || die "activate p$k ($n rules)"
+				[ $FTRACE = 1 ] || continue
+				t=$(ftrace_take compfw_nl_persona_activate_doit)
+				[ -n "$t" ] && out control/persona_switch_$n switch_kernel ms \
+					$(awk -v d="$t" 'BEGIN { printf "%.4f", d / 1e6 }')
+			done
+		done
+		ip netns del ctlp$n
+	done
+	rm -f /tmp/persona-[abm].json
+	echo "$saved" >/sys/module/compfw/parameters/max_component_rules
 }
 
 # ---- setup -------------------------------------------------------------
@@ -226,6 +268,7 @@ wall && {
 		t0=$(now); "$ctl" -n ctl1 status >/dev/null; t1=$(now)
 		out control/cli_status status_wall ms $(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e6 }')
 	done
+	persona_switches
 }
 [ $FTRACE = 1 ] && echo nop >$T/current_tracer
 
