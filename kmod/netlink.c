@@ -354,7 +354,7 @@ static int compfw_fill_component(struct sk_buff *skb, const struct compfw_compon
 		return -EMSGSIZE;
 	if (!m)
 		return 0;
-	if (nla_put_u32(skb, COMPFW_COMPONENT_A_RULES, m->n_rules) ||
+	if (nla_put_u32(skb, COMPFW_COMPONENT_A_RULES, compfw_manifest_rules(m)) ||
 	    (m->set && nla_put_string(skb, COMPFW_COMPONENT_A_PERSONA,
 				      compfw_manifest_persona(m))))
 		return -EMSGSIZE;

@@ -119,6 +119,7 @@ print(json.dumps(p, sort_keys=True))')" \
 test_switch() {
 	check "apply: a manifest that takes two personas" "$ctl" apply "$tmp/app.json"
 	expect_eq "component show: the default persona is active" "$(active)" db_client
+	expect_eq "status: one component, the rules of both personas" "$(status_counts)" "1 2"
 	reach "db_client: 3306 allowed, 2222 denied" allow deny
 	check "persona activate app maintenance" "$ctl" persona activate app maintenance
 	expect_eq "component show: maintenance is active" "$(active)" maintenance
@@ -224,7 +225,7 @@ test_bad() {
 		"db_client maintenance peer"
 }
 
-plan 55
+plan 56
 if ! setup; then
 	echo "Bail out! setup failed"
 	exit 1
