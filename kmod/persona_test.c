@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of personas (persona.c) and of the components that take them,
+ * through their netlink-free calls, in a private namespace state: the face
+ * in force after a switch, what a persona in use refuses, a replacement
+ * rebuilding its users, and the namespace's counts coming back to zero.
+ * Built into compfw.ko with CONFIG_COMPFW_KUNIT_TEST (see kmod/Kconfig).
+ */
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/in.h>
+#include <net/netlink.h>
+
+#include "component.h"
+#include "manifest.h"
+#include "netns.h"
+#include "objects_test.h"
+#include "persona.h"
+
+static struct compfw_manifest *in_force(struct kunit *test, struct compfw_component *comp)
+{
+	return rcu_dereference_protected(comp->manifest, lockdep_is_held(&cfwt_net(test)->lock));
+}
+
+/* A persona of @n egress rules to TCP ports 1..@n. */
+static struct compfw_persona *persona_of(struct kunit *test, const char *name, u32 n)
+{
+	struct cfw_rule_spec *rules = kunit_kcalloc(test, n, sizeof(*rules), GFP_KERNEL);
+	struct compfw_persona_spec s = { .name = name };
+	struct netlink_ext_ack extack = {};
+	struct cfw_compile_err err;
+	struct compfw_persona *p;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, rules);
+	for (i = 0; i < n; i++) {
+		rules[i].id = i + 1;
+		rules[i].peer_kind = CFW_PEER_ANY;
+		rules[i].l4.l4proto = IPPROTO_TCP;
+		rules[i].l4.kind = CFW_L4_PORTS;
+		rules[i].l4.lo = i + 1;
+		rules[i].l4.hi = i + 1;
+	}
+	s.profile.nflog_group = -1;
+	s.profile.policy.rules[CFW_DIR_EGRESS] = rules;
+	s.profile.policy.n_rules[CFW_DIR_EGRESS] = n;
+	s.traits.security_level = COMPFW_TRAIT_UNSET;
+	s.traits.comm_mode = COMPFW_TRAIT_UNSET;
+	s.traits.dscp = COMPFW_TRAIT_UNSET;
+	s.traits.any_proto = true;
+	p = compfw_persona_create(cfwt_net(test), &s, &err, &extack);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(p), "creating %s: %s", name,
+			       extack._msg ?: "(no message)");
+	return p;
+}
+
+static struct compfw_persona *persona(struct kunit *test, const char *name, u32 n)
+{
+	struct compfw_persona *p = persona_of(test, name, n);
+	struct netlink_ext_ack extack = {};
+
+	KUNIT_ASSERT_EQ_MSG(test, compfw_persona_add(cfwt_net(test), p, &extack), 0,
+			    "adding %s: %s", name, extack._msg ?: "(no message)");
+	return p;
+}
+
+/* A manifest taking personas a and b, a first, installed on @comp. */
+static void take_a_and_b(struct kunit *test, struct compfw_component *comp)
+{
+	static const char *const names[] = { "a", "b" };
+	struct compfw_manifest_spec header = { .version = "p", .nflog_group = -1 };
+	struct netlink_ext_ack extack = {};
+	struct compfw_manifest *m;
+
+	m = compfw_persona_faces(cfwt_net(test), &header, names, 2, 0, &extack);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(m), "faces: %s", extack._msg ?: "(no message)");
+	compfw_component_install(cfwt_net(test), comp, m);
+}
+
+static void persona_switch_swaps_the_face(struct kunit *test)
+{
+	struct compfw_net *cnet = cfwt_net(test);
+	struct compfw_component *web = cfwt_component(test, "web", 0);
+	struct netlink_ext_ack extack = {};
+	struct compfw_persona_set *set;
+	u32 gen;
+
+	persona(test, "a", 1);
+	persona(test, "b", 2);
+	take_a_and_b(test, web);
+	set = in_force(test, web)->set;
+	KUNIT_ASSERT_NOT_NULL(test, set);
+	KUNIT_EXPECT_PTR_EQ(test, in_force(test, web), set->face[0].m);
+	KUNIT_EXPECT_STREQ(test, compfw_manifest_persona(in_force(test, web)), "a");
+	KUNIT_EXPECT_EQ(test, cnet->rules, 3);
+	gen = web->generation;
+	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API,
+							    &extack), 1);
+	KUNIT_EXPECT_PTR_EQ(test, in_force(test, web), set->face[1].m);
+	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 2);
+	KUNIT_EXPECT_EQ(test, web->generation, gen + 1);
+	KUNIT_EXPECT_EQ(test, cnet->rules, 3);
+	/* Taking the persona in force changes nothing. */
+	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API,
+							    &extack), 0);
+	KUNIT_EXPECT_EQ(test, web->generation, gen + 1);
+	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "c", COMPFW_CAUSE_API,
+							    &extack), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "the component's manifest does not name this persona");
+}
+
+static void persona_in_use_stays(struct kunit *test)
+{
+	static const char *const names[] = { "a", "gone" };
+	struct compfw_manifest_spec header = { .nflog_group = -1 };
+	struct compfw_net *cnet = cfwt_net(test);
+	struct compfw_component *web = cfwt_component(test, "web", 0);
+	struct netlink_ext_ack extack = {};
+	struct compfw_persona *a = persona(test, "a", 1);
+	struct compfw_manifest *m;
+
+	persona(test, "b", 1);
+	m = compfw_persona_faces(cnet, &header, names, 2, 0, &extack);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(m), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "unknown persona \"gone\"");
+	take_a_and_b(test, web);
+	KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, a, &extack), -EBUSY);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "the manifest of component \"web\" may take it");
+	KUNIT_EXPECT_EQ(test, compfw_persona_users(cnet, a), 1);
+	/* Once the manifest in force takes no personas, only its copy does. */
+	compfw_component_install(cnet, web, cfwt_manifest(test, &header));
+	KUNIT_EXPECT_EQ(test, compfw_persona_users(cnet, a), 0);
+	KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, a, &extack), 0);
+	KUNIT_EXPECT_EQ(test, compfw_component_rollback(cnet, web, &extack), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "persona \"a\" was deleted or changed");
+}
+
+static void persona_replace_rebuilds_its_users(struct kunit *test)
+{
+	struct compfw_net *cnet = cfwt_net(test);
+	struct compfw_component *web = cfwt_component(test, "web", 0);
+	struct netlink_ext_ack extack = {};
+	u32 gen;
+
+	persona(test, "a", 1);
+	persona(test, "b", 1);
+	take_a_and_b(test, web);
+	KUNIT_ASSERT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API,
+							    &extack), 1);
+	gen = web->generation;
+	KUNIT_ASSERT_EQ(test, compfw_persona_replace(cnet, persona_of(test, "b", 5), &extack), 0);
+	KUNIT_EXPECT_EQ(test, web->generation, gen + 1);
+	KUNIT_EXPECT_STREQ(test, compfw_manifest_persona(in_force(test, web)), "b");
+	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 5);
+	KUNIT_EXPECT_EQ(test, cnet->rules, 6);
+	KUNIT_EXPECT_EQ(test, compfw_persona_users(cnet, compfw_persona_by_name(cnet, "b")), 1);
+	KUNIT_EXPECT_EQ(test, compfw_component_rollback(cnet, web, &extack), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "persona \"b\" was deleted or changed");
+}
+
+static void persona_counts_come_back_to_zero(struct kunit *test)
+{
+	struct compfw_net *cnet = cfwt_net(test);
+	struct compfw_component *web = cfwt_component(test, "web", 0);
+	struct netlink_ext_ack extack = {};
+	struct compfw_persona *a = persona(test, "a", 100);
+	struct compfw_persona *b = persona(test, "b", 3);
+
+	take_a_and_b(test, web);
+	KUNIT_EXPECT_GT(test, cnet->memory, 0);
+	cfwt_del(test, web);
+	KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, a, &extack), 0);
+	KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, b, &extack), 0);
+	KUNIT_EXPECT_EQ(test, cnet->rules, 0);
+	KUNIT_EXPECT_EQ(test, cnet->n_personas, 0);
+	KUNIT_EXPECT_EQ(test, cnet->memory, 0);
+}
+
+CFWT_LOCKED(persona_switch_swaps_the_face)
+CFWT_LOCKED(persona_in_use_stays)
+CFWT_LOCKED(persona_replace_rebuilds_its_users)
+CFWT_LOCKED(persona_counts_come_back_to_zero)
+
+static struct kunit_case persona_cases[] = {
+	KUNIT_CASE(persona_switch_swaps_the_face_locked),
+	KUNIT_CASE(persona_in_use_stays_locked),
+	KUNIT_CASE(persona_replace_rebuilds_its_users_locked),
+	KUNIT_CASE(persona_counts_come_back_to_zero_locked),
+	{}
+};
+
+static struct kunit_suite persona_suite = {
+	.name = "compfw_persona",
+	.init = cfwt_init,
+	.exit = cfwt_exit,
+	.test_cases = persona_cases,
+};
+
+kunit_test_suite(persona_suite);
