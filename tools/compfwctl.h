@@ -98,6 +98,7 @@ int cmd_persona(struct ctl *ctl, int argc, char **argv);
 
 /* stats.c, query.c, monitor.c */
 int cmd_stats(struct ctl *ctl, int argc, char **argv);
+int stats_openmetrics(struct ctl *ctl, const char *name);
 int cmd_query(struct ctl *ctl, int argc, char **argv);
 int cmd_monitor(struct ctl *ctl, int argc, char **argv);
 

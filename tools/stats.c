@@ -15,7 +15,7 @@
 #include "print.h"
 
 static const char stats_usage[] =
-	"usage: compfwctl stats [show] [COMPONENT]\n"
+	"usage: compfwctl stats [show] [--format openmetrics] [COMPONENT]\n"
 	"       compfwctl stats reset [COMPONENT]\n";
 
 /**
@@ -132,6 +132,13 @@ int cmd_stats(struct ctl *ctl, int argc, char **argv)
 	if (argc > 0 && !strcmp(argv[0], "show")) {
 		argc--;
 		argv++;
+	}
+	if (argc > 0 && !strcmp(argv[0], "--format")) {
+		if (argc < 2 || strcmp(argv[1], "openmetrics"))
+			return ctl_error("stats --format takes openmetrics");
+		if (argc > 3)
+			return ctl_error("stats takes at most one component");
+		return stats_openmetrics(ctl, argc == 3 ? argv[2] : NULL);
 	}
 	if (argc > 1)
 		return ctl_error("stats takes at most one component");

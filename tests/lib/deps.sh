@@ -21,7 +21,7 @@ pkgs_pkg="dkms kmod openssl xz-utils make gcc util-linux"
 pkgs_vm="qemu-system-x86 kmod xz-utils busybox-static cpio dwarves bc flex bison libelf-dev libssl-dev"
 pkgs_kunit="python3 bc flex bison libelf-dev libssl-dev xz-utils"
 pkgs_lint="sparse perl"
-pkgs_test="iproute2 iperf3 nftables iptables tcpdump trace-cmd socat util-linux libcap2-bin procps strace python3-scapy python3-yaml python3-jsonschema python3-pyroute2"
+pkgs_test="iproute2 iperf3 nftables iptables tcpdump trace-cmd socat util-linux libcap2-bin procps strace python3-scapy python3-yaml python3-jsonschema python3-pyroute2 prometheus-node-exporter curl"
 pkgs_bench="valgrind"
 # tests/fuzz/user: libFuzzer, ASan and UBSan come with clang's runtime
 pkgs_fuzz="clang-14 libclang-rt-14-dev make pkg-config libnl-3-dev libnl-genl-3-dev libjansson-dev"
