@@ -283,6 +283,24 @@ static int check_fields(struct pctx *p, json_t *obj, uint64_t allowed,
 	return 0;
 }
 
+/*
+ * Into the object member @key of @m: its members in @sub, the path inside
+ * it (*@old restores it). 1, or 0 when it is absent, or -1 when it is not
+ * an object or has a member not in @fields.
+ */
+static int enter_object(struct pctx *p, const struct members *m, enum mf_key key,
+			uint64_t fields, struct members *sub, unsigned int *old)
+{
+	json_t *obj = m->v[key];
+
+	if (!obj)
+		return 0;
+	*old = path_key(p, mf_key_name[key]);
+	if (!json_is_object(obj))
+		return fail(p, "must be an object");
+	return check_fields(p, obj, fields, sub) ? -1 : 1;
+}
+
 static int get_string(struct pctx *p, const struct members *m,
 		      enum mf_key key, size_t max, char **out)
 {
@@ -799,19 +817,15 @@ static int parse_limits(struct pctx *p, const struct members *obj, enum mf_key k
 	static const enum mf_key keys[MF_LIMIT_COUNT] = {
 		MF_K_CPU, MF_K_MEMORY, MF_K_IO,
 	};
-	json_t *limits = obj->v[key], *v;
 	unsigned int old, old_i;
 	struct members lm;
-	int i;
+	int i, ret;
+	json_t *v;
 
-	if (!limits)
-		return 0;
-	old = path_key(p, mf_key_name[key]);
-	if (!json_is_object(limits))
-		return fail(p, "must be an object");
-	if (check_fields(p, limits, MF_BIT(MF_K_CPU) | MF_BIT(MF_K_MEMORY) |
-			 MF_BIT(MF_K_IO), &lm))
-		return -1;
+	ret = enter_object(p, obj, key, MF_BIT(MF_K_CPU) | MF_BIT(MF_K_MEMORY) | MF_BIT(MF_K_IO),
+			   &lm, &old);
+	if (ret <= 0)
+		return ret;
 	for (i = 0; i < MF_LIMIT_COUNT; i++) {
 		v = lm.v[keys[i]];
 		if (!v)
@@ -1371,19 +1385,14 @@ static int parse_qos(struct pctx *p, const struct members *m, struct persona *pa
 {
 	static const uint64_t fields = MF_BIT(MF_K_DSCP) | MF_BIT(MF_K_RATE) |
 				       MF_BIT(MF_K_BURST);
-	json_t *obj = m->v[MF_K_QOS_PARAMETERS];
 	unsigned int old, old_k;
 	struct members q;
 	json_int_t dscp;
 	int ret;
 
-	if (!obj)
-		return 0;
-	old = path_key(p, "qos_parameters");
-	if (!json_is_object(obj))
-		return fail(p, "must be an object");
-	if (check_fields(p, obj, fields, &q))
-		return -1;
+	ret = enter_object(p, m, MF_K_QOS_PARAMETERS, fields, &q, &old);
+	if (ret <= 0)
+		return ret;
 	ret = get_uint(p, &q, MF_K_DSCP, 0, 63, &dscp);
 	if (ret < 0)
 		return -1;
@@ -1410,17 +1419,15 @@ static int parse_qos(struct pctx *p, const struct members *m, struct persona *pa
 static int parse_security(struct pctx *p, const struct members *m, struct persona *pa)
 {
 	static const uint64_t fields = MF_BIT(MF_K_LEVEL) | MF_BIT(MF_K_ENCRYPTION_REQUIRED);
-	json_t *obj = m->v[MF_K_SECURITY_PROFILE], *enc;
 	unsigned int old;
 	struct members sm;
+	json_t *enc;
+	int ret;
 
-	if (!obj)
-		return 0;
-	old = path_key(p, "security_profile");
-	if (!json_is_object(obj))
-		return fail(p, "must be an object");
-	if (check_fields(p, obj, fields, &sm) ||
-	    parse_choice(p, &sm, MF_K_LEVEL, level_names, ARRAY_SIZE(level_names),
+	ret = enter_object(p, m, MF_K_SECURITY_PROFILE, fields, &sm, &old);
+	if (ret <= 0)
+		return ret;
+	if (parse_choice(p, &sm, MF_K_LEVEL, level_names, ARRAY_SIZE(level_names),
 			 "low, medium or high", &pa->security_level))
 		return -1;
 	enc = sm.v[MF_K_ENCRYPTION_REQUIRED];
@@ -1434,17 +1441,13 @@ static int parse_security(struct pctx *p, const struct members *m, struct person
 static int parse_trigger(struct pctx *p, const struct members *m, struct persona *pa)
 {
 	static const uint64_t fields = MF_BIT(MF_K_PROCESS_NAME) | MF_BIT(MF_K_PATH);
-	json_t *obj = m->v[MF_K_ACTIVATION_TRIGGER];
 	unsigned int old;
 	struct members tm;
+	int ret;
 
-	if (!obj)
-		return 0;
-	old = path_key(p, "activation_trigger");
-	if (!json_is_object(obj))
-		return fail(p, "must be an object");
-	if (check_fields(p, obj, fields, &tm))
-		return -1;
+	ret = enter_object(p, m, MF_K_ACTIVATION_TRIGGER, fields, &tm, &old);
+	if (ret <= 0)
+		return ret;
 	if (!!tm.v[MF_K_PROCESS_NAME] == !!tm.v[MF_K_PATH])
 		return fail(p, "give one of \"process_name\" and \"path\"");
 	/* The kernel knows a process by its comm: 15 bytes. */
@@ -1464,18 +1467,15 @@ static int parse_profile(struct pctx *p, const struct members *m, struct persona
 {
 	static const uint64_t fields = MF_BIT(MF_K_EXPOSURE) | MF_BIT(MF_K_ALLOWED_INGRESS) |
 				       MF_BIT(MF_K_ALLOWED_EGRESS);
-	json_t *obj = m->v[MF_K_NETWORK_PROFILE];
 	struct manifest *pr = &pa->profile;
 	unsigned int old;
 	struct members nm;
+	int ret;
 
-	if (!obj)
-		return 0;
-	old = path_key(p, "network_profile");
-	if (!json_is_object(obj))
-		return fail(p, "must be an object");
-	if (check_fields(p, obj, fields, &nm) ||
-	    parse_exposures(p, &nm, pr) ||
+	ret = enter_object(p, m, MF_K_NETWORK_PROFILE, fields, &nm, &old);
+	if (ret <= 0)
+		return ret;
+	if (parse_exposures(p, &nm, pr) ||
 	    parse_rules(p, &nm, MF_K_ALLOWED_INGRESS, MF_K_SOURCE, &pr->ingress, &pr->n_ingress) ||
 	    parse_rules(p, &nm, MF_K_ALLOWED_EGRESS, MF_K_DESTINATION, &pr->egress,
 			&pr->n_egress) ||

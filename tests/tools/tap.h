@@ -13,6 +13,7 @@ char *slurp(const char *path, size_t *len);
 
 /* Each file's tests; the manifests are in tests/tools/manifests/. */
 void test_manifest(const char *dir);
+void test_persona(const char *dir);
 void test_attrpath(const char *dir);
 void test_component(const char *dir);
 void test_cgroup(void);

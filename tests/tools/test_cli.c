@@ -152,6 +152,7 @@ int main(int main_argc, char **main_argv)
 	       "netns name with a slash is refused", out);
 
 	test_manifest(dir);
+	test_persona(dir);
 	test_attrpath(dir);
 	test_component(dir);
 	test_cgroup();
