@@ -334,6 +334,12 @@ static int fill_persona(struct sk_buff *skb, struct compfw_net *cnet,
 	return entries ? fill_profile(skb, cnet, p->profile) : 0;
 }
 
+/*
+ * The most a PERSONA_GET reply is made to take: one allocation, which a
+ * larger size would have the page allocator find in one piece.
+ */
+#define COMPFW_PERSONA_REPLY_MAX	(1 << 20)
+
 /* Room for a persona with its profile: as a component's manifest takes. */
 static size_t persona_size(const struct compfw_persona *p)
 {
@@ -354,6 +360,11 @@ int compfw_nl_persona_get_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&cnet->lock);
 	p = named_persona(cnet, info);
 	ret = PTR_ERR_OR_ZERO(p);
+	if (!ret && persona_size(p) > COMPFW_PERSONA_REPLY_MAX) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the persona's profile is too large to show in one message");
+		ret = -EMSGSIZE;
+	}
 	if (!ret) {
 		msg = compfw_msg_new(info, COMPFW_CMD_PERSONA_GET, persona_size(p), &hdr);
 		ret = msg ? fill_persona(msg, cnet, p, true) : -ENOMEM;
