@@ -391,7 +391,8 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 	list_del(&comp->list);
 	cnet->memory -= compfw_component_bytes(comp);
 	m = rcu_dereference_protected(comp->manifest, lockdep_is_held(&cnet->lock));
-	cnet->rules -= compfw_manifest_rules(m);
+	if (m)
+		cnet->rules -= m->n_rules;
 	cnet->components--;
 	cnet->dump_seq++;
 	queue_rcu_work(compfw_wq, &comp->free_work);
@@ -473,7 +474,7 @@ void compfw_component_install(struct compfw_net *cnet, struct compfw_component *
 
 	lockdep_assert_held(&cnet->lock);
 	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
-	cnet->rules = cnet->rules + compfw_manifest_rules(m) - compfw_manifest_rules(old);
+	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
 	compfw_manifest_free_rcu(comp->previous);
 	compfw_manifest_retire(old);
 	comp->previous = old;
@@ -527,8 +528,8 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 	cur = rcu_replace_pointer(comp->manifest, comp->previous,
 				  lockdep_is_held(&cnet->lock));
 	compfw_manifest_retire(cur);
-	cnet->rules = cnet->rules + compfw_manifest_rules(comp->previous) -
-		      compfw_manifest_rules(cur);
+	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
+		       (cur ? cur->n_rules : 0);
 	comp->previous = cur;
 	cnet->memory += compfw_component_bytes(comp) - before;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
@@ -558,6 +559,7 @@ int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_compone
 {
 	struct compfw_manifest *m;
 	struct compfw_persona_set *set;
+	long rules;
 	u32 old;
 	int i;
 
@@ -576,6 +578,14 @@ int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_compone
 	old = set->active;
 	if (old == i)
 		return 0;
+	/* The rules in force are the active faces': the namespace's limit holds. */
+	rules = (long)cnet->rules + set->face[i].m->n_rules - set->face[old].m->n_rules;
+	if (rules > compfw_max_rules) {
+		NL_SET_ERR_MSG(extack,
+			       "too many rules in this namespace (module parameter max_rules)");
+		return -E2BIG;
+	}
+	cnet->rules = rules;
 	set->active = i;
 	rcu_assign_pointer(comp->manifest, set->face[i].m);
 	WRITE_ONCE(comp->generation, comp->generation + 1);

@@ -87,20 +87,6 @@ void compfw_manifest_free(struct compfw_manifest *m)
 		free_one(m);
 }
 
-/* Rules of every face: what the limits on rules count. */
-u32 compfw_manifest_rules(const struct compfw_manifest *m)
-{
-	u32 i, n = 0;
-
-	if (!m)
-		return 0;
-	if (!m->set)
-		return m->n_rules;
-	for (i = 0; i < m->set->n; i++)
-		n += m->set->face[i].m->n_rules;
-	return n;
-}
-
 /* The persona whose face @m is, or NULL for a manifest without personas. */
 const char *compfw_manifest_persona(const struct compfw_manifest *m)
 {

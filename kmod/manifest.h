@@ -150,7 +150,6 @@ struct compfw_manifest *compfw_manifest_set_create(struct compfw_net *cnet,
 						   const struct compfw_manifest_spec *header,
 						   const struct compfw_face *faces, u32 n,
 						   u32 dflt, struct netlink_ext_ack *extack);
-u32 compfw_manifest_rules(const struct compfw_manifest *m);
 int compfw_manifest_face(const struct compfw_manifest *m, const char *persona);
 const char *compfw_manifest_persona(const struct compfw_manifest *m);
 bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);

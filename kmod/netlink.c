@@ -354,7 +354,7 @@ static int compfw_fill_component(struct sk_buff *skb, const struct compfw_compon
 		return -EMSGSIZE;
 	if (!m)
 		return 0;
-	if (nla_put_u32(skb, COMPFW_COMPONENT_A_RULES, compfw_manifest_rules(m)) ||
+	if (nla_put_u32(skb, COMPFW_COMPONENT_A_RULES, m->n_rules) ||
 	    (m->set && nla_put_string(skb, COMPFW_COMPONENT_A_PERSONA,
 				      compfw_manifest_persona(m))))
 		return -EMSGSIZE;
@@ -1205,8 +1205,7 @@ static int compfw_build_batch(struct compfw_net *cnet, struct compfw_apply_entry
 		if (ret)
 			return ret;
 		/* Signed: a manifest may shrink. */
-		rules += (long)compfw_manifest_rules(changes[i].m) -
-			 (long)compfw_manifest_rules(old);
+		rules += (long)changes[i].m->n_rules - (old ? (long)old->n_rules : 0);
 		growth += compfw_install_growth(changes[i].comp, changes[i].m);
 	}
 	if (rules > compfw_max_rules) {

@@ -403,8 +403,8 @@ int compfw_persona_replace(struct compfw_net *cnet, struct compfw_persona *p,
 			built[i] = NULL;
 			goto out;
 		}
-		rules += (long)compfw_manifest_rules(built[i]) -
-			 compfw_manifest_rules(rcu_dereference_protected(comp->manifest, true));
+		rules += (long)built[i]->n_rules -
+			 rcu_dereference_protected(comp->manifest, true)->n_rules;
 		growth += compfw_install_growth(comp, built[i]);
 		i++;
 	}

@@ -152,7 +152,8 @@ static void nest_end(struct msg *m, long off)
 static bool is_name(const char *a)
 {
 	return !strcmp(a, "name") || !strcmp(a, "component") ||
-	       !strcmp(a, "peer-component") || !strcmp(a, "peer");
+	       !strcmp(a, "peer-component") || !strcmp(a, "peer") ||
+	       !strcmp(a, "persona") || !strcmp(a, "default-persona");
 }
 
 static void put_string(struct msg *m, const struct fz_attr *a)
@@ -245,20 +246,41 @@ static unsigned int rule_id;
 
 /* put_attrs: the attributes of S listed in ONLY (all when NULL), each by chance */
 
+/*
+ * A manifest that names personas has no entries of its own: a quarter of
+ * the manifests name some (from the pool, as personas are named) and leave
+ * their entries out, so that applies of them succeed and switches find
+ * them. 0: the attribute as it comes; 1: put it; -1: leave it out.
+ */
+static int persona_choice(const struct fz_set *s, const struct fz_attr *a, bool personas)
+{
+	bool entry = !strcmp(a->name, "exposure") || !strcmp(a->name, "ingress") ||
+		     !strcmp(a->name, "egress");
+
+	if (strcmp(s->name, "manifest"))
+		return 0;
+	if (!strcmp(a->name, "persona"))
+		return personas ? 1 : chance(3) ? 0 : -1;
+	if (!strcmp(a->name, "default-persona"))
+		return personas ? (chance(50) ? 1 : -1) : chance(3) ? 0 : -1;
+	return entry && personas && !chance(3) ? -1 : 0;
+}
+
 static void put_attrs(struct msg *m, const struct fz_set *s, const unsigned short *only,
 		      int n_only, int depth)
 {
+	bool excluded, personas = !only && !strcmp(s->name, "manifest") && chance(25);
 	const struct fz_attr *a, *done[64];
 	const struct hint *h;
-	int i, j, k, n = only ? n_only : (int)s->n, n_done = 0;
-	bool excluded;
+	int i, j, k, n = only ? n_only : (int)s->n, n_done = 0, choice;
 
 	for (i = 0; i < n; i++) {
 		a = only ? attr_of(s, only[i]) : &s->attrs[i];
 		if (!a || a->kind == FZ_PAD)
 			continue;
 		h = hint_of(s, a);
-		if (!chance(h ? h->percent : a->multi ? 60 : 50))
+		choice = persona_choice(s, a, personas);
+		if (choice < 0 || (!choice && !chance(h ? h->percent : a->multi ? 60 : 50)))
 			continue;
 		/* rule IDs are unique within a direction: mostly count up */
 		if (!strcmp(s->name, "rule") && !strcmp(a->name, "id") && chance(95)) {
@@ -342,6 +364,11 @@ static void put_nest(struct msg *m, const struct fz_attr *a, int depth)
 		put_cidr_body(m, s, depth + 1);
 	else if (!strcmp(s->name, "l4"))
 		put_l4_body(m, s, depth + 1);
+	else if (!strcmp(a->name, "profile") && chance(95))
+		/* a persona's rules: manifest parts of entries only */
+		put_attrs(m, s, (const unsigned short[]){ type_of("manifest", "exposure"),
+			  type_of("manifest", "ingress"), type_of("manifest", "egress") }, 3,
+			  depth + 1);
 	else
 		put_attrs(m, s, NULL, 0, depth + 1);
 	nest_end(m, off);
@@ -422,6 +449,7 @@ static const struct {
 	unsigned int weight;
 } weights[] = {
 	{ "manifest-apply", 8 }, { "component-new", 3 }, { "component-rollback", 2 },
+	{ "persona-new", 2 }, { "persona-activate", 2 },
 };
 
 static const struct fz_op *pick_op(void)
