@@ -227,6 +227,8 @@ static const struct hint {
 	{ "query", "addr4", 60, "addr6" },
 	{ "query", "addr6", 40, "addr4" },
 	{ "query", "peer", 20, NULL },
+	{ "persona", "name", 95, NULL },
+	{ "component", "persona", 95, NULL },
 };
 
 static const struct hint *hint_of(const struct fz_set *s, const struct fz_attr *a)
@@ -247,8 +249,8 @@ static unsigned int rule_id;
 /* put_attrs: the attributes of S listed in ONLY (all when NULL), each by chance */
 
 /*
- * A manifest that names personas has no entries of its own: a quarter of
- * the manifests name some (from the pool, as personas are named) and leave
+ * A manifest that names personas has no entries of its own: half of the
+ * manifests name some (from the pool, as personas are named) and leave
  * their entries out, so that applies of them succeed and switches find
  * them. 0: the attribute as it comes; 1: put it; -1: leave it out.
  */
@@ -269,7 +271,7 @@ static int persona_choice(const struct fz_set *s, const struct fz_attr *a, bool 
 static void put_attrs(struct msg *m, const struct fz_set *s, const unsigned short *only,
 		      int n_only, int depth)
 {
-	bool excluded, personas = !only && !strcmp(s->name, "manifest") && chance(25);
+	bool excluded, personas = !only && !strcmp(s->name, "manifest") && chance(50);
 	const struct fz_attr *a, *done[64];
 	const struct hint *h;
 	int i, j, k, n = only ? n_only : (int)s->n, n_done = 0, choice;
@@ -292,8 +294,9 @@ static void put_attrs(struct msg *m, const struct fz_set *s, const unsigned shor
 			excluded |= !strcmp(done[j]->name, h->excludes);
 		if (excluded && chance(95))
 			continue;
-		/* the top's multi-attr (manifests to apply) mostly once */
-		k = !a->multi ? 1 : depth ? below(4) + 1 : chance(75) ? 1 : below(3) + 2;
+		/* the top's multi-attr (manifests to apply) mostly once; one or two personas */
+		k = !a->multi ? 1 : choice > 0 ? below(2) + 1 : depth ? below(4) + 1 :
+		    chance(75) ? 1 : below(3) + 2;
 		while (k--)
 			put_value(m, a, depth);
 		if (n_done < (int)ARRAY_SIZE(done))
@@ -449,7 +452,7 @@ static const struct {
 	unsigned int weight;
 } weights[] = {
 	{ "manifest-apply", 8 }, { "component-new", 3 }, { "component-rollback", 2 },
-	{ "persona-new", 2 }, { "persona-activate", 2 },
+	{ "persona-new", 2 }, { "persona-activate", 3 },
 };
 
 static const struct fz_op *pick_op(void)
