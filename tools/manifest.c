@@ -1623,6 +1623,19 @@ static json_t *rules_to_json(const struct mf_rule *rules, unsigned int n)
 	return arr;
 }
 
+static json_t *exposure_to_json(const struct manifest *m)
+{
+	json_t *arr = json_array(), *e;
+	unsigned int i;
+
+	for (i = 0; i < m->n_exposure; i++) {
+		e = json_object();
+		l4_to_json(e, &m->exposure[i]);
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
 static json_t *limits_to_json(const struct manifest *m)
 {
 	json_t *limits = NULL;
@@ -1657,18 +1670,12 @@ json_t *manifest_to_json(const struct manifest *m)
 			log_names[m->log] : "drops"));
 	if (m->has_nflog)
 		json_object_set_new(obj, "nflog_group", json_integer(m->nflog_group));
-	arr = json_array();
-	for (i = 0; i < m->n_exposure; i++) {
-		json_t *e = json_object();
-
-		l4_to_json(e, &m->exposure[i]);
-		json_array_append_new(arr, e);
+	/* A manifest that takes personas has no rules of its own: they are its persona's. */
+	if (!m->n_personas) {
+		json_object_set_new(obj, "exposure", exposure_to_json(m));
+		json_object_set_new(obj, "ingress", rules_to_json(m->ingress, m->n_ingress));
+		json_object_set_new(obj, "egress", rules_to_json(m->egress, m->n_egress));
 	}
-	json_object_set_new(obj, "exposure", arr);
-	json_object_set_new(obj, "ingress",
-			    rules_to_json(m->ingress, m->n_ingress));
-	json_object_set_new(obj, "egress",
-			    rules_to_json(m->egress, m->n_egress));
 	limits = limits_to_json(m);
 	if (limits)
 		json_object_set_new(obj, "limits", limits);
@@ -1707,14 +1714,7 @@ json_t *persona_to_json(const struct persona *pa)
 	unsigned int i;
 
 	o = json_object();
-	arr = json_array();
-	for (i = 0; i < pa->profile.n_exposure; i++) {
-		json_t *e = json_object();
-
-		l4_to_json(e, &pa->profile.exposure[i]);
-		json_array_append_new(arr, e);
-	}
-	json_object_set_new(o, "exposure", arr);
+	json_object_set_new(o, "exposure", exposure_to_json(&pa->profile));
 	json_object_set_new(o, "allowed_ingress",
 			    rules_to_json(pa->profile.ingress, pa->profile.n_ingress));
 	json_object_set_new(o, "allowed_egress",

@@ -120,6 +120,12 @@ test_switch() {
 	check "apply: a manifest that takes two personas" "$ctl" apply "$tmp/app.json"
 	expect_eq "component show: the default persona is active" "$(active)" db_client
 	expect_eq "status: one component, the active persona's rule" "$(status_counts)" "1 1"
+	expect_eq "component show: the manifest as applied, its personas and no rules of its own" \
+		"$("$ctl" -j component show app | python3 -c '
+import json, sys
+m = json.load(sys.stdin)["manifest"]
+print(m["personas"], m["default_persona"], m["active_persona"], "egress" in m)')" \
+		"['db_client', 'maintenance'] db_client db_client False"
 	reach "db_client: 3306 allowed, 2222 denied" allow deny
 	check "persona activate app maintenance" "$ctl" persona activate app maintenance
 	expect_eq "component show: maintenance is active" "$(active)" maintenance
@@ -225,7 +231,7 @@ test_bad() {
 		"db_client maintenance peer"
 }
 
-plan 56
+plan 57
 if ! setup; then
 	echo "Bail out! setup failed"
 	exit 1
