@@ -6,6 +6,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/sizes.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include <linux/compfw.h>
@@ -338,7 +339,7 @@ static int fill_persona(struct sk_buff *skb, struct compfw_net *cnet,
  * The most a PERSONA_GET reply is made to take: one allocation, which a
  * larger size would have the page allocator find in one piece.
  */
-#define COMPFW_PERSONA_REPLY_MAX	(1 << 20)
+#define COMPFW_PERSONA_REPLY_MAX	SZ_1M
 
 /* Room for a persona with its profile: as a component's manifest takes. */
 static size_t persona_size(const struct compfw_persona *p)
