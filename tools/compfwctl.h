@@ -68,6 +68,8 @@ void ctl_disconnect(struct ctl *ctl);
 struct nl_msg *ctl_msg(struct ctl *ctl, unsigned char cmd, int flags);
 struct nl_msg *ctl_msg_size(struct ctl *ctl, unsigned char cmd, int flags,
 			    size_t size);
+struct nl_msg *ctl_name_msg(struct ctl *ctl, unsigned char cmd, int type, const char *name);
+int ctl_check_name(const char *what, const char *name);
 int ctl_transact(struct ctl *ctl, struct nl_msg *msg, const char *what,
 		 int (*parse)(struct nl_msg *msg, void *arg), void *arg);
 int ctl_request(struct ctl *ctl, struct nl_msg *msg,

@@ -64,26 +64,6 @@ static uint64_t u32_or_0(const struct nlattr *attr)
 	return attr ? nla_get_u32((struct nlattr *)attr) : 0;
 }
 
-static int check_name(const char *name)
-{
-	if (!*name || strlen(name) >= COMPFW_NAME_MAX)
-		return ctl_error("component name \"%s\" must be 1 to %d bytes",
-				 name, COMPFW_NAME_MAX - 1);
-	return 0;
-}
-
-/* A request naming one component, for del, show and rollback. */
-static struct nl_msg *name_msg(struct ctl *ctl, int cmd, const char *name)
-{
-	struct nl_msg *msg = ctl_msg(ctl, cmd, 0);
-
-	if (msg && nla_put_string(msg, COMPFW_COMPONENT_A_NAME, name) < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
 /* What one owned address takes in the request: a nest of two attributes. */
 #define ADD_ADDRESS_BYTES 32
 
@@ -208,7 +188,7 @@ static int component_add(struct ctl *ctl, int argc, char **argv)
 	args = calloc(1, sizeof(*args));
 	if (!args)
 		return ctl_error("out of memory");
-	if (check_name(argv[0]) || add_keywords(args, argc - 1, argv + 1) ||
+	if (ctl_check_name("component", argv[0]) || add_keywords(args, argc - 1, argv + 1) ||
 	    ctl_connect(ctl))
 		goto out;
 	msg = ctl_msg_size(ctl, COMPFW_CMD_COMPONENT_NEW, 0,
@@ -237,9 +217,9 @@ static int name_only(struct ctl *ctl, int cmd, const char *what,
 		return 0;
 	if (argc != 1)
 		return ctl_error("usage: compfwctl %s", usage);
-	if (check_name(argv[0]) || ctl_connect(ctl))
+	if (ctl_check_name("component", argv[0]) || ctl_connect(ctl))
 		return 1;
-	msg = name_msg(ctl, cmd, argv[0]);
+	msg = ctl_name_msg(ctl, cmd, COMPFW_COMPONENT_A_NAME, argv[0]);
 	if (!msg)
 		return ctl_error("out of memory");
 	return ctl_transact(ctl, msg, what, NULL, NULL);
@@ -637,7 +617,7 @@ static int component_show(struct ctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 1)
 		return ctl_error("usage: compfwctl component " SHOW_USAGE);
-	if (check_name(argv[0]) || ctl_connect(ctl))
+	if (ctl_check_name("component", argv[0]) || ctl_connect(ctl))
 		return 1;
 	if (fetch_component(ctl, argv[0], true, &c, &reply)) {
 		component_reply_free(&c);

@@ -130,6 +130,27 @@ struct nl_msg *ctl_msg(struct ctl *ctl, unsigned char cmd, int flags)
 	return ctl_msg_size(ctl, cmd, flags, 0);
 }
 
+/* A component's or persona's name, checked before anything is sent. */
+int ctl_check_name(const char *what, const char *name)
+{
+	if (!*name || strlen(name) >= COMPFW_NAME_MAX)
+		return ctl_error("%s name \"%s\" must be 1 to %d bytes", what, name,
+				 COMPFW_NAME_MAX - 1);
+	return 0;
+}
+
+/* A request naming one object in attribute @type: del, show, rollback. */
+struct nl_msg *ctl_name_msg(struct ctl *ctl, unsigned char cmd, int type, const char *name)
+{
+	struct nl_msg *msg = ctl_msg(ctl, cmd, 0);
+
+	if (msg && nla_put_string(msg, type, name) < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 /* A request of up to @size bytes (0: a page); libnl never grows one. */
 struct nl_msg *ctl_msg_size(struct ctl *ctl, unsigned char cmd, int flags,
 			    size_t size)

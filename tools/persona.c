@@ -44,14 +44,6 @@ static struct nla_policy persona_policy[COMPFW_PERSONA_A_MAX + 1] = {
 	[COMPFW_PERSONA_A_RULES] = { .type = NLA_U32 },
 };
 
-static int check_name(const char *what, const char *name)
-{
-	if (!*name || strlen(name) >= COMPFW_NAME_MAX)
-		return ctl_error("%s name \"%s\" must be 1 to %d bytes", what, name,
-				 COMPFW_NAME_MAX - 1);
-	return 0;
-}
-
 /* The JSON path of the attribute the kernel blamed: the request built again. */
 static const char *request_path(struct ctl *ctl, const struct persona *pa, size_t size,
 				long offset, char *buf, size_t bufsize)
@@ -134,17 +126,6 @@ static int persona_replace(struct ctl *ctl, int argc, char **argv)
 	return persona_define(ctl, true, "persona " REPLACE_USAGE, argc, argv);
 }
 
-static struct nl_msg *name_msg(struct ctl *ctl, int cmd, const char *name)
-{
-	struct nl_msg *msg = ctl_msg(ctl, cmd, 0);
-
-	if (msg && nla_put_string(msg, COMPFW_PERSONA_A_NAME, name) < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
 static int persona_del(struct ctl *ctl, int argc, char **argv)
 {
 	struct nl_msg *msg;
@@ -153,9 +134,9 @@ static int persona_del(struct ctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 1)
 		return ctl_error("usage: compfwctl persona " DEL_USAGE);
-	if (check_name("persona", argv[0]) || ctl_connect(ctl))
+	if (ctl_check_name("persona", argv[0]) || ctl_connect(ctl))
 		return 1;
-	msg = name_msg(ctl, COMPFW_CMD_PERSONA_DEL, argv[0]);
+	msg = ctl_name_msg(ctl, COMPFW_CMD_PERSONA_DEL, COMPFW_PERSONA_A_NAME, argv[0]);
 	if (!msg)
 		return ctl_error("out of memory");
 	return ctl_transact(ctl, msg, "persona del", NULL, NULL);
@@ -236,9 +217,9 @@ static int persona_show(struct ctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 1)
 		return ctl_error("usage: compfwctl persona " SHOW_USAGE);
-	if (check_name("persona", argv[0]) || ctl_connect(ctl))
+	if (ctl_check_name("persona", argv[0]) || ctl_connect(ctl))
 		return 1;
-	msg = name_msg(ctl, COMPFW_CMD_PERSONA_GET, argv[0]);
+	msg = ctl_name_msg(ctl, COMPFW_CMD_PERSONA_GET, COMPFW_PERSONA_A_NAME, argv[0]);
 	if (!msg)
 		return ctl_error("out of memory");
 	persona_init(&pa);
@@ -264,7 +245,7 @@ static int persona_activate(struct ctl *ctl, int argc, char **argv)
 		return 0;
 	if (argc != 2)
 		return ctl_error("usage: compfwctl persona " ACTIVATE_USAGE);
-	if (check_name("component", argv[0]) || check_name("persona", argv[1]) ||
+	if (ctl_check_name("component", argv[0]) || ctl_check_name("persona", argv[1]) ||
 	    ctl_connect(ctl))
 		return 1;
 	msg = ctl_msg(ctl, COMPFW_CMD_PERSONA_ACTIVATE, 0);
