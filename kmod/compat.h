@@ -15,6 +15,16 @@
 #include <net/netlink.h>
 #include <net/udp.h>
 
+/*
+ * sched_process_exit says whether the process died with the task from 6.16;
+ * compfw reads signal->live on every kernel, so only the prototype differs.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define COMPFW_EXIT_PROBE(name) void name(void *data, struct task_struct *p, bool group_dead)
+#else
+#define COMPFW_EXIT_PROBE(name) void name(void *data, struct task_struct *p)
+#endif
+
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
 /* NLA_UINT arrived in 6.8: a u32 when the value fits, else a u64. */
 static inline int nla_put_uint(struct sk_buff *skb, int attrtype, u64 value)

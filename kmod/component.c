@@ -545,6 +545,7 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
  * @comp: the component
  * @persona: the persona to take
  * @cause: what asked for it, for the events
+ * @program: the program whose exec or exit asked for it, or NULL
  * @extack: why it is refused
  *
  * Every face is compiled already: this is one pointer swap, so each packet
@@ -555,7 +556,7 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
  */
 int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_component *comp,
 				  const char *persona, enum compfw_cause cause,
-				  struct netlink_ext_ack *extack)
+				  const char *program, struct netlink_ext_ack *extack)
 {
 	struct compfw_manifest *m;
 	struct compfw_persona_set *set;
@@ -574,6 +575,9 @@ int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_compone
 		NL_SET_ERR_MSG(extack, "the component's manifest does not name this persona");
 		return -ENOENT;
 	}
+	/* The API overrides the triggers: their exits change nothing now. */
+	if (cause == COMPFW_CAUSE_API)
+		comp->trig.seq = 0;
 	set = m->set;
 	old = set->active;
 	if (old == i)
@@ -591,6 +595,6 @@ int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_compone
 	WRITE_ONCE(comp->generation, comp->generation + 1);
 	cnet->dump_seq++;
 	compfw_report_persona_switch(cnet->net, comp, comp->generation - 1,
-				     set->face[old].persona, persona, cause);
+				     set->face[old].persona, persona, cause, program);
 	return 1;
 }

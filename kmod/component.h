@@ -55,6 +55,27 @@ struct compfw_totals {
  * @log_limit: the kernel log's rate limit for this component
  * @free_work: frees the component after a grace period
  */
+struct compfw_trigger_proc;
+
+/**
+ * struct compfw_trigger_state - what trigger.c keeps of a component
+ * @seq: the trigger exec whose persona is in force, or 0 (none, or a
+ *	switch by the API since)
+ * @seen: the latest trigger exec acted on
+ * @pass: the last look of trigger.c that met the component
+ * @top: its latest trigger process at that look, or NULL
+ * @next: the next component met by that look
+ *
+ * Under the namespace lock.
+ */
+struct compfw_trigger_state {
+	u64 seq;
+	u64 seen;
+	u64 pass;
+	const struct compfw_trigger_proc *top;
+	struct compfw_component *next;
+};
+
 struct compfw_component {
 	struct rhash_head by_name;
 	struct rhash_head by_id;
@@ -71,6 +92,7 @@ struct compfw_component {
 	bool has_previous;
 	u32 generation;
 	struct compfw_stats __percpu *stats;
+	struct compfw_trigger_state trig;
 	struct ratelimit_state log_limit;
 	struct rcu_work free_work;
 };
@@ -103,7 +125,7 @@ int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *
 			      struct netlink_ext_ack *extack);
 int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_component *comp,
 				  const char *persona, enum compfw_cause cause,
-				  struct netlink_ext_ack *extack);
+				  const char *program, struct netlink_ext_ack *extack);
 
 struct compfw_component *compfw_component_by_name(struct compfw_net *cnet,
 						  const char *name);

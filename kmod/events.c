@@ -154,7 +154,8 @@ static int put_switch(struct sk_buff *msg, const struct compfw_switch *sw)
 		return 0;
 	return nla_put_string(msg, COMPFW_EVENT_A_PERSONA, sw->to) ||
 	       nla_put_string(msg, COMPFW_EVENT_A_OLD_PERSONA, sw->from) ||
-	       nla_put_string(msg, COMPFW_EVENT_A_CAUSE, compfw_cause_name(sw->cause));
+	       nla_put_string(msg, COMPFW_EVENT_A_CAUSE, compfw_cause_name(sw->cause)) ||
+	       (sw->program && nla_put_string(msg, COMPFW_EVENT_A_PROGRAM, sw->program));
 }
 
 /* Control path: a component's manifest changed. */

@@ -12,6 +12,7 @@
 #include "cgroupbind.h"
 #include "family.h"
 #include "netns.h"
+#include "trigger.h"
 #include "version.h"
 
 static int __init compfw_init(void)
@@ -24,6 +25,9 @@ static int __init compfw_init(void)
 	ret = compfw_netns_init();
 	if (ret)
 		goto err_netns;
+	ret = compfw_triggers_init();
+	if (ret)
+		goto err_triggers;
 
 	/* Last: once the family is visible, requests may arrive at once. */
 	ret = compfw_family_register();
@@ -34,6 +38,8 @@ static int __init compfw_init(void)
 	return 0;
 
 err_genl:
+	compfw_triggers_exit();
+err_triggers:
 	compfw_netns_exit();
 err_netns:
 	compfw_cgbind_exit();
@@ -44,6 +50,7 @@ err_cgbind:
 static void __exit compfw_exit(void)
 {
 	compfw_family_unregister();
+	compfw_triggers_exit();
 	compfw_netns_exit();
 	compfw_cgbind_exit();
 	compfw_report_leaks();

@@ -7,6 +7,7 @@
  */
 
 #include <linux/in.h>
+#include <linux/jhash.h>
 #include <linux/kmod.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
@@ -63,16 +64,35 @@ static void free_one(struct compfw_manifest *m)
 
 static size_t set_bytes(u32 n)
 {
-	return sizeof(struct compfw_persona_set) + n * sizeof(struct compfw_face);
+	return sizeof(struct compfw_persona_set) +
+	       n * (sizeof(struct compfw_face) + sizeof(struct compfw_trigger_key));
+}
+
+static size_t path_bytes(const char *path)
+{
+	return path ? strlen(path) + 1 : 0;
+}
+
+/* The set with its trigger paths, without its faces' manifests. */
+static size_t set_size(const struct compfw_persona_set *set)
+{
+	size_t n = set_bytes(set->n);
+	u32 i;
+
+	for (i = 0; i < set->n; i++)
+		n += path_bytes(set->face[i].trigger_path);
+	return n;
 }
 
 static void free_set(struct compfw_persona_set *set)
 {
 	u32 i;
 
-	for (i = 0; i < set->n; i++)
+	for (i = 0; i < set->n; i++) {
 		if (set->face[i].m)
 			free_one(set->face[i].m);
+		compfw_kvfree(set->face[i].trigger_path, path_bytes(set->face[i].trigger_path));
+	}
 	compfw_kvfree(set, set_bytes(set->n));
 }
 
@@ -109,6 +129,78 @@ int compfw_manifest_face(const struct compfw_manifest *m, const char *persona)
 	return -ENOENT;
 }
 
+/*
+ * A process name and a path are different triggers even when their text is
+ * the same: the kind is the hash's seed.
+ */
+enum { TRIGGER_PROCESS, TRIGGER_PATH };
+
+static u32 trigger_hash(const char *s, u32 kind)
+{
+	return jhash(s, strlen(s), kind);
+}
+
+static const char *face_trigger(const struct compfw_face *f, u32 kind)
+{
+	if (kind == TRIGGER_PATH)
+		return f->trigger_path;
+	return f->trigger_process[0] ? f->trigger_process : NULL;
+}
+
+static int find_trigger(const struct compfw_persona_set *set, const char *s, u32 kind)
+{
+	u32 h = trigger_hash(s, kind), lo = 0, hi = set->n_keys, mid;
+	const char *t;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (set->keys[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < set->n_keys && set->keys[lo].hash == h; lo++) {
+		t = face_trigger(&set->face[set->keys[lo].face], kind);
+		if (t && !strcmp(t, s))
+			return set->keys[lo].face;
+	}
+	return -ENOENT;
+}
+
+/**
+ * compfw_manifest_trigger - the face an exec activates
+ * @m: the manifest in force
+ * @comm: the program's name, as the exec set it, or NULL
+ * @path: a path of the program (see trigger.c), or NULL
+ *
+ * Context: any; O(log n) in the set's triggers.
+ * Return: the index of the face whose trigger is @comm or @path, or -ENOENT.
+ */
+int compfw_manifest_trigger(const struct compfw_manifest *m, const char *comm,
+			    const char *path)
+{
+	int i;
+
+	if (!compfw_manifest_has_triggers(m))
+		return -ENOENT;
+	i = comm ? find_trigger(m->set, comm, TRIGGER_PROCESS) : -ENOENT;
+	if (i < 0 && path)
+		i = find_trigger(m->set, path, TRIGGER_PATH);
+	return i;
+}
+
+/* Whether an exec in @m's component may switch it. */
+bool compfw_manifest_has_triggers(const struct compfw_manifest *m)
+{
+	return m && m->set && m->set->n_keys;
+}
+
+/* Whether an exec must find its program's path to match @m's triggers. */
+bool compfw_manifest_path_triggers(const struct compfw_manifest *m)
+{
+	return m && m->set && m->set->has_path_trigger;
+}
+
 static size_t one_bytes(const struct compfw_manifest *m)
 {
 	return m->bytes + (m->retired ? 0 : cfw_policy_bytes(m->policy));
@@ -124,7 +216,7 @@ size_t compfw_manifest_bytes(const struct compfw_manifest *m)
 		return 0;
 	if (!m->set)
 		return one_bytes(m);
-	n = set_bytes(m->set->n);
+	n = set_size(m->set);
 	for (i = 0; i < m->set->n; i++)
 		n += one_bytes(m->set->face[i].m);
 	return n;
@@ -140,7 +232,7 @@ size_t compfw_manifest_kept_bytes(const struct compfw_manifest *m)
 		return 0;
 	if (!m->set)
 		return m->bytes;
-	n = set_bytes(m->set->n);
+	n = set_size(m->set);
 	for (i = 0; i < m->set->n; i++)
 		n += m->set->face[i].m->bytes;
 	return n;
@@ -604,6 +696,77 @@ void compfw_manifest_reset_counters(const struct compfw_manifest *m)
 	}
 }
 
+static char *copy_path(const char *path)
+{
+	size_t len = strlen(path) + 1;
+	char *copy = compfw_kvzalloc(len);
+
+	if (copy)
+		memcpy(copy, path, len);
+	return copy;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct compfw_trigger_key *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->face < y->face ? -1 : x->face > y->face;
+}
+
+static void add_key(struct compfw_persona_set *set, u32 face, u32 kind)
+{
+	const char *s = face_trigger(&set->face[face], kind);
+
+	if (!s)
+		return;
+	set->keys[set->n_keys].hash = trigger_hash(s, kind);
+	set->keys[set->n_keys].face = face;
+	set->n_keys++;
+	if (kind == TRIGGER_PATH)
+		set->has_path_trigger = true;
+}
+
+/* Whether faces @a and @b of @set share a trigger. */
+static bool same_trigger(const struct compfw_persona_set *set, u32 a, u32 b)
+{
+	const struct compfw_face *x = &set->face[a], *y = &set->face[b];
+
+	if (x->trigger_process[0] && !strcmp(x->trigger_process, y->trigger_process))
+		return true;
+	return x->trigger_path && y->trigger_path && !strcmp(x->trigger_path, y->trigger_path);
+}
+
+/*
+ * Sort the set's triggers for the exec probe, and refuse two personas with
+ * the same one: an exec would not know which of them it means.
+ */
+static int index_triggers(struct compfw_net *cnet, struct compfw_persona_set *set,
+			  struct netlink_ext_ack *extack)
+{
+	u32 i, j;
+
+	for (i = 0; i < set->n; i++) {
+		add_key(set, i, TRIGGER_PROCESS);
+		add_key(set, i, TRIGGER_PATH);
+	}
+	sort(set->keys, set->n_keys, sizeof(*set->keys), key_cmp, NULL);
+	for (i = 0; i < set->n_keys; i++) {
+		for (j = i + 1; j < set->n_keys && set->keys[j].hash == set->keys[i].hash; j++) {
+			u32 a = set->keys[i].face, b = set->keys[j].face;
+
+			if (!same_trigger(set, a, b))
+				continue;
+			compfw_err_fmt(extack, cnet->why,
+				       "personas \"%.16s\" and \"%.16s\" have the same trigger",
+				       set->face[a].persona, set->face[b].persona);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /**
  * compfw_manifest_set_create - build a manifest that takes personas
  * @cnet: the namespace, locked
@@ -638,9 +801,21 @@ struct compfw_manifest *compfw_manifest_set_create(struct compfw_net *cnet,
 	set->n = n;
 	set->dflt = dflt;
 	set->active = dflt;
+	set->keys = (struct compfw_trigger_key *)&set->face[n];
 	for (i = 0; i < n; i++) {
 		const struct compfw_manifest *profile = faces[i].m;
 
+		set->face[i] = faces[i];
+		set->face[i].m = NULL;
+		set->face[i].trigger_path = NULL;
+		if (faces[i].trigger_path) {
+			set->face[i].trigger_path = copy_path(faces[i].trigger_path);
+			if (!set->face[i].trigger_path) {
+				NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
+				free_set(set);
+				return ERR_PTR(-ENOMEM);
+			}
+		}
 		spec.policy = profile->spec;
 		spec.excepts = profile->excepts;
 		spec.n_excepts = profile->n_excepts;
@@ -650,8 +825,11 @@ struct compfw_manifest *compfw_manifest_set_create(struct compfw_net *cnet,
 			return m;
 		}
 		m->set = set;
-		set->face[i] = faces[i];
 		set->face[i].m = m;
+	}
+	if (index_triggers(cnet, set, extack)) {
+		free_set(set);
+		return ERR_PTR(-EINVAL);
 	}
 	return set->face[dflt].m;
 }

@@ -3,6 +3,7 @@
 #define _COMPFW_MANIFEST_H
 
 #include <linux/atomic.h>
+#include <linux/sched.h>
 #include <linux/workqueue.h>
 #include <linux/compfw.h>
 
@@ -97,12 +98,23 @@ struct compfw_manifest {
  * @persona: the persona's name
  * @serial: the persona's serial, so that one deleted and made again under
  *	the same name is not taken for it
+ * @trigger_process: the program name whose exec makes it active, or ""
+ * @trigger_path: the program path whose exec makes it active, or NULL; the
+ *	set's own copy
  * @m: the manifest: the component's header, the persona's rules, compiled
  */
 struct compfw_face {
 	char persona[COMPFW_NAME_MAX];
 	u64 serial;
+	char trigger_process[TASK_COMM_LEN];
+	char *trigger_path;
 	struct compfw_manifest *m;
+};
+
+/* A trigger of a set, sorted by @hash so that an exec finds it in O(log n). */
+struct compfw_trigger_key {
+	u32 hash;
+	u32 face;
 };
 
 /**
@@ -110,12 +122,18 @@ struct compfw_face {
  * @n: entries in @face
  * @dflt: the face taken on apply
  * @active: the face in force while the manifest is; under the namespace lock
+ * @n_keys: entries in @keys: the faces with a trigger
+ * @has_path_trigger: some trigger is a path, so an exec must resolve its own
+ * @keys: the triggers, after @face in the same allocation
  * @face: compiled together, so that a switch is one pointer swap
  */
 struct compfw_persona_set {
 	u32 n;
 	u32 dflt;
 	u32 active;
+	u32 n_keys;
+	bool has_path_trigger;
+	struct compfw_trigger_key *keys;
 	struct compfw_face face[];
 };
 
@@ -152,6 +170,10 @@ struct compfw_manifest *compfw_manifest_set_create(struct compfw_net *cnet,
 						   u32 dflt, struct netlink_ext_ack *extack);
 int compfw_manifest_face(const struct compfw_manifest *m, const char *persona);
 const char *compfw_manifest_persona(const struct compfw_manifest *m);
+int compfw_manifest_trigger(const struct compfw_manifest *m, const char *comm,
+			    const char *path);
+bool compfw_manifest_has_triggers(const struct compfw_manifest *m);
+bool compfw_manifest_path_triggers(const struct compfw_manifest *m);
 bool compfw_manifest_names(const struct compfw_manifest *m, u32 component_id);
 const struct compfw_peer_ref *
 compfw_manifest_lost_peer(struct compfw_net *cnet, const struct compfw_manifest *m);

@@ -26,6 +26,7 @@
 #include "netns.h"
 #include "persona.h"
 #include "recheck.h"
+#include "trigger.h"
 #include "version.h"
 
 /* The classifier's directions are the family's. */
@@ -616,9 +617,22 @@ int compfw_nl_component_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return compfw_change_named(info, compfw_del_component);
 }
 
+/* A trigger program still running keeps its persona across a rollback. */
+static int compfw_rollback_component(struct compfw_net *cnet, struct compfw_component *comp,
+				     struct netlink_ext_ack *extack)
+{
+	int ret = compfw_component_rollback(cnet, comp, extack);
+
+	if (!ret) {
+		compfw_triggers_reset(comp);
+		compfw_triggers_reconcile(cnet);
+	}
+	return ret;
+}
+
 int compfw_nl_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return compfw_change_named(info, compfw_component_rollback);
+	return compfw_change_named(info, compfw_rollback_component);
 }
 
 int compfw_nl_component_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1240,12 +1254,15 @@ int compfw_nl_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
 	for (i = 0; i < n; i++) {
 		if (!ret) {
 			compfw_component_install(cnet, changes[i].comp, changes[i].m);
+			compfw_triggers_reset(changes[i].comp);
 			changes[i].m = NULL;
 		}
 		compfw_free_change(&changes[i]);
 	}
-	if (!ret)
+	if (!ret) {
+		compfw_triggers_reconcile(cnet);
 		cnet->dump_seq++;
+	}
 	mutex_unlock(&cnet->lock);
 	kvfree(changes);
 	kvfree(parts);

@@ -246,7 +246,7 @@ int compfw_nl_persona_activate_doit(struct sk_buff *skb, struct genl_info *info)
 		const char *persona = nla_data(info->attrs[COMPFW_COMPONENT_A_PERSONA]);
 
 		ret = compfw_component_take_persona(cnet, comp, persona, COMPFW_CAUSE_API,
-						    info->extack);
+						    NULL, info->extack);
 		if (ret < 0)
 			NL_SET_BAD_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_PERSONA]);
 	}

@@ -13,6 +13,7 @@
 #include "hooks.h"
 #include "netns.h"
 #include "persona.h"
+#include "trigger.h"
 
 unsigned int compfw_net_id __read_mostly;
 struct workqueue_struct *compfw_wq;
@@ -52,12 +53,14 @@ int compfw_net_setup(struct compfw_net *cnet, struct net *net)
 	mutex_init(&cnet->lock);
 	compfw_events_init(cnet);
 	compfw_personas_init(cnet);
+	compfw_triggers_net_init(cnet);
 	return compfw_components_init(cnet);
 }
 
 /* Everything of @cnet goes; queued frees run after a grace period. */
 void compfw_net_teardown(struct compfw_net *cnet)
 {
+	compfw_triggers_net_exit(cnet);
 	mutex_lock(&cnet->lock);
 	compfw_hooks_unregister(cnet);
 	compfw_events_exit(cnet);

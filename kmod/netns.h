@@ -11,6 +11,7 @@
 #include "cgroupbind.h"
 #include "events.h"
 #include "pktsock.h"
+#include "trigger.h"
 
 struct compfw_addrmap;
 
@@ -73,6 +74,7 @@ struct compfw_net {
 	u64 memory;
 	u32 dump_seq;
 	struct compfw_events events;
+	struct compfw_triggers triggers;
 };
 
 extern unsigned int compfw_net_id;

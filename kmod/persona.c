@@ -291,6 +291,10 @@ static struct compfw_manifest *build_faces(struct compfw_net *cnet,
 		}
 		strscpy(faces[i].persona, p->name, sizeof(faces[i].persona));
 		faces[i].serial = p->serial;
+		strscpy(faces[i].trigger_process, p->traits.trigger_process,
+			sizeof(faces[i].trigger_process));
+		/* Borrowed: the set makes its own copy. */
+		faces[i].trigger_path = (char *)p->traits.trigger_path;
 		faces[i].m = p->profile;
 	}
 	m = compfw_manifest_set_create(cnet, header, faces, n, dflt, extack);

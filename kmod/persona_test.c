@@ -94,17 +94,17 @@ static void persona_switch_swaps_the_face(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, compfw_manifest_persona(in_force(test, web)), "a");
 	KUNIT_EXPECT_EQ(test, cnet->rules, 1);
 	gen = web->generation;
-	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API,
+	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API, NULL,
 							    &extack), 1);
 	KUNIT_EXPECT_PTR_EQ(test, in_force(test, web), set->face[1].m);
 	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 2);
 	KUNIT_EXPECT_EQ(test, web->generation, gen + 1);
 	KUNIT_EXPECT_EQ(test, cnet->rules, 2);
 	/* Taking the persona in force changes nothing. */
-	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API,
+	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API, NULL,
 							    &extack), 0);
 	KUNIT_EXPECT_EQ(test, web->generation, gen + 1);
-	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "c", COMPFW_CAUSE_API,
+	KUNIT_EXPECT_EQ(test, compfw_component_take_persona(cnet, web, "c", COMPFW_CAUSE_API, NULL,
 							    &extack), -ENOENT);
 	KUNIT_EXPECT_STREQ(test, extack._msg,
 			   "the component's manifest does not name this persona");
@@ -146,7 +146,7 @@ static void persona_replace_rebuilds_its_users(struct kunit *test)
 	persona(test, "a", 1);
 	persona(test, "b", 1);
 	take_a_and_b(test, web);
-	KUNIT_ASSERT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API,
+	KUNIT_ASSERT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API, NULL,
 							    &extack), 1);
 	gen = web->generation;
 	KUNIT_ASSERT_EQ(test, compfw_persona_replace(cnet, persona_of(test, "b", 5), &extack), 0);

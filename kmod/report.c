@@ -175,6 +175,8 @@ void compfw_report_policy_change(struct net *net, struct compfw_component *comp,
 
 static const char * const cause_name[] = {
 	[COMPFW_CAUSE_API] = "api",
+	[COMPFW_CAUSE_EXEC] = "exec",
+	[COMPFW_CAUSE_EXIT] = "exit",
 };
 
 const char *compfw_cause_name(enum compfw_cause cause)
@@ -190,18 +192,26 @@ const char *compfw_cause_name(enum compfw_cause cause)
  * @from: the persona in force until now
  * @to: the persona in force now
  * @cause: why
+ * @program: the program whose exec or exit it was, or NULL
  *
  * A trace event, a netlink event and a log line (rate-limited: a script may
  * switch thousands of times a second).
  */
 void compfw_report_persona_switch(struct net *net, struct compfw_component *comp,
 				  u32 old_generation, const char *from, const char *to,
-				  enum compfw_cause cause)
+				  enum compfw_cause cause, const char *program)
 {
-	const struct compfw_switch sw = { .from = from, .to = to, .cause = cause };
+	const struct compfw_switch sw = {
+		.from = from, .to = to, .cause = cause, .program = program,
+	};
 
 	trace_compfw_persona_switch(comp, old_generation, &sw);
 	compfw_events_policy(net, comp, old_generation, COMPFW_CHANGE_PERSONA, &sw);
-	net_info_ratelimited("compfw: component %s: persona %s -> %s (%s), generation %u\n",
-			     comp->name, from, to, cause_name[cause], comp->generation);
+	if (program)
+		net_info_ratelimited("compfw: component %s: persona %s -> %s (%s of %s), generation %u\n",
+				     comp->name, from, to, cause_name[cause], program,
+				     comp->generation);
+	else
+		net_info_ratelimited("compfw: component %s: persona %s -> %s (%s), generation %u\n",
+				     comp->name, from, to, cause_name[cause], comp->generation);
 }

@@ -30,6 +30,8 @@ enum compfw_change {
 /* Why a component switched personas. */
 enum compfw_cause {
 	COMPFW_CAUSE_API,
+	COMPFW_CAUSE_EXEC,
+	COMPFW_CAUSE_EXIT,
 };
 
 /* A persona switch, as the events and the trace tell it. */
@@ -37,6 +39,7 @@ struct compfw_switch {
 	const char *from;
 	const char *to;
 	enum compfw_cause cause;
+	const char *program;
 };
 
 /**
@@ -81,6 +84,6 @@ void compfw_report_policy_change(struct net *net, struct compfw_component *comp,
 const char *compfw_cause_name(enum compfw_cause cause);
 void compfw_report_persona_switch(struct net *net, struct compfw_component *comp,
 				  u32 old_generation, const char *from, const char *to,
-				  enum compfw_cause cause);
+				  enum compfw_cause cause, const char *program);
 
 #endif /* _COMPFW_REPORT_H */

@@ -147,6 +147,7 @@ TRACE_EVENT(compfw_persona_switch,
 		__array(char, from, COMPFW_NAME_MAX)
 		__array(char, to, COMPFW_NAME_MAX)
 		__field(u8, cause)
+		__array(char, program, TASK_COMM_LEN)
 		__field(u32, old_generation)
 		__field(u32, generation)
 		__field(pid_t, pid)
@@ -159,15 +160,18 @@ TRACE_EVENT(compfw_persona_switch,
 		strscpy(__entry->from, sw->from, COMPFW_NAME_MAX);
 		strscpy(__entry->to, sw->to, COMPFW_NAME_MAX);
 		__entry->cause = sw->cause;
+		strscpy(__entry->program, sw->program ?: "", TASK_COMM_LEN);
 		__entry->old_generation = old_generation;
 		__entry->generation = comp->generation;
 		__entry->pid = task_tgid_nr(current);
 		memcpy(__entry->comm, current->comm, TASK_COMM_LEN);
 	),
 
-	TP_printk("component=%s id=%u persona=%s->%s cause=%s generation=%u->%u pid=%d comm=%s",
+	TP_printk("component=%s id=%u persona=%s->%s cause=%s program=%s generation=%u->%u pid=%d comm=%s",
 		  __entry->component, __entry->component_id, __entry->from, __entry->to,
-		  __print_symbolic(__entry->cause, { COMPFW_CAUSE_API, "api" }),
+		  __print_symbolic(__entry->cause, { COMPFW_CAUSE_API, "api" },
+				   { COMPFW_CAUSE_EXEC, "exec" }, { COMPFW_CAUSE_EXIT, "exit" }),
+		  __entry->program,
 		  __entry->old_generation, __entry->generation, __entry->pid,
 		  __entry->comm)
 );

@@ -37,6 +37,7 @@ static struct nla_policy event_policy[COMPFW_EVENT_A_MAX + 1] = {
 	[COMPFW_EVENT_A_PERSONA] = { .type = NLA_STRING },
 	[COMPFW_EVENT_A_OLD_PERSONA] = { .type = NLA_STRING },
 	[COMPFW_EVENT_A_CAUSE] = { .type = NLA_STRING },
+	[COMPFW_EVENT_A_PROGRAM] = { .type = NLA_STRING },
 };
 
 static const char *dir_name(const struct nlattr *attr)
@@ -74,6 +75,8 @@ static void print_policy(struct nlattr **tb)
 	}
 	if (tb[COMPFW_EVENT_A_CAUSE])
 		print_string("cause", " cause %s", nla_get_string(tb[COMPFW_EVENT_A_CAUSE]));
+	if (tb[COMPFW_EVENT_A_PROGRAM])
+		print_string("program", " program %s", nla_get_string(tb[COMPFW_EVENT_A_PROGRAM]));
 	print_uint("old_generation", " generation %" PRIu64,
 		   u32_or_0(tb[COMPFW_EVENT_A_OLD_GENERATION]));
 	print_uint("generation", "->%" PRIu64, u32_or_0(tb[COMPFW_EVENT_A_GENERATION]));
