@@ -414,6 +414,7 @@ size_t manifest_msg_size(const struct manifest_set *set)
 		part = attr_size(0) + attr_size(COMPFW_NAME_MAX);
 		size += part + attr_size(COMPFW_VERSION_MAX) +
 			3 * attr_size(2) +
+			(m->n_personas + 1) * attr_size(COMPFW_NAME_MAX) +
 			m->n_exposure * (part + attr_size(4 * attr_size(2)));
 		for (j = 0; j < m->n_ingress; j++)
 			size += part + rule_size(&m->ingress[j]);

@@ -36,6 +36,9 @@ build() {
 	gcc -O2 -Wall -Wextra -Werror $nl -o "$out/compfw-bulk" "$here/bulk.c" \
 		$(pkg-config --libs libnl-genl-3.0)
 	gcc -O2 -Wall -Wextra -Werror -o "$out/connrate" "$here/connrate.c"
+	gcc -O2 -Wall -Wextra -Werror -o "$out/execloop" "$here/execloop.c"
+	gcc -O2 -Wall -Wextra -Werror -static -nostdlib -fno-stack-protector \
+		-o "$out/nothing" "$here/nothing.c"
 	gcc -O2 -Wall -Wextra -Werror $nl $(pkg-config --cflags jansson) \
 		-o "$out/ctl-cost" "$here/ctl-cost.c" \
 		$(ls tools/*.c | grep -v 'tools/compfwctl.c$') \

@@ -239,6 +239,14 @@ def main():
         grow = sw[100000]["median"] / sw[10]["median"]
         md.append("| persona switch independent of rule count: 100,000 rules ≤ 1.5 × 10 rules "
                   "| %.2f × | %s |" % (grow, verdict(grow <= 1.5)))
+    # An exec pays the trigger probe's lookup, O(log n) in the triggers.
+    for pfx, clock in (("icount:", "instruction clock"), ("", "wall clock")):
+        e0 = get(pfx + "control/exec_triggers_0", "exec_rate")
+        e1 = get(pfx + "control/exec_triggers_1000", "exec_rate")
+        if e0 and e1:
+            md.append("| exec rate with 1,000 triggers ≥ 99%% of none (%s) | %.2f%% (%.0f vs %.0f "
+                      "execs/s) | %s |" % (clock, 100 * e1["median"] / e0["median"], e1["median"],
+                                          e0["median"], verdict(e1["median"] >= 0.99 * e0["median"])))
     for cfg, limit, label in (("control/apply_100000_rules", 1000, "apply 100,000 rules ≤ 1 s"),
                               ("control/replace_1_of_10000", 5, "replace 1 component of 10,000 ≤ 5 ms"),
                               ("control/replace_1_of_10000_by_socket", 5,

@@ -133,6 +133,43 @@ persona_switches() {
 	echo "$saved" >/sys/module/compfw/parameters/max_component_rules
 }
 
+# Exec with 1,000 triggers installed against none (issue 15): one component
+# whose manifest takes one persona without a trigger, then that persona and
+# 1,000 more, each triggered by a program name; the same fork/exec loop of
+# a program that is none of them, in the component's cgroup, interleaved.
+# What the triggers cost an exec is the probe's lookup: the program must
+# not be one, or the loop would measure switches.
+exec_rates() {
+	local i n=${EXEC_LOOPS:-2000} prog=/tmp/bench-nothing
+	cp "$top/build/bench/nothing" $prog || die "copy nothing to the tmpfs"
+	ip netns add execb
+	nsenter --net=/run/netns/execb "$bulk" c 0 1 /bench >/dev/null || die "add a component in execb"
+	echo '{ "name": "quiet" }' >/tmp/exec-quiet.json
+	"$ctl" -n execb persona add /tmp/exec-quiet.json || die "persona add quiet"
+	for i in $(seq -w 0 999); do
+		echo "{ \"name\": \"t$i\", \"activation_trigger\": {\"process_name\": \"trig$i\"} }" \
+			>/tmp/exec-t.json
+		"$ctl" -n execb persona add /tmp/exec-t.json || die "persona add t$i"
+	done
+	echo '{ "component": "c0000", "personas": ["quiet"] }' >/tmp/exec-none.json
+	python3 -c 'import json; print(json.dumps({"component": "c0000", "default_persona": "quiet",
+		"personas": ["quiet"] + ["t%03d" % i for i in range(1000)]}))' >/tmp/exec-1000.json
+	for i in $(seq 1 "$RUNS"); do
+		for k in none 1000; do
+			"$ctl" -n execb apply /tmp/exec-$k.json || die "apply exec-$k"
+			set -- $(in_cg execb bench/c0000 "$top/build/bench/execloop" "$n" $prog) ||
+				die "execloop ($k)"
+			[ "$k" = none ] && c=control/exec_triggers_0 || c=control/exec_triggers_1000
+			out $c exec_rate per_s "$3"
+		done
+	done
+	[ "$("$ctl" -n execb -j component show c0000 |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get("persona"))')" = quiet ] ||
+		die "an exec of the loop switched the persona"
+	ip netns del execb
+	rm -f /tmp/exec-*.json $prog
+}
+
 # ---- setup -------------------------------------------------------------
 modprobe compfw || die "modprobe compfw"
 for m in nf_conntrack xt_cgroup xt_conntrack nft_socket; do modprobe $m 2>/dev/null; done
@@ -271,6 +308,7 @@ wall && {
 	persona_switches
 }
 [ $FTRACE = 1 ] && echo nop >$T/current_tracer
+exec_rates
 
 # ---- sanity: the filters filter, and the flow under test passes -----------
 # A dropped SYN is retransmitted (connect() sees no EPERM), so a filtered

@@ -459,6 +459,30 @@ static int survives(const struct manifest_set *set, struct nl_msg *msg)
  * 65,536 rules: far beyond the 64 KiB of one attribute, so the manifest
  * goes in many parts. What a manifest may hold is the kernel's to say.
  */
+/* A manifest that takes 1,000 personas: one part, all of their names. */
+static void many_personas(void)
+{
+	size_t cap = 64 + 1000 * 32, len;
+	char *buf = malloc(cap);
+	struct manifest_set set;
+	struct mf_error err;
+	struct nl_msg *msg;
+	unsigned int i;
+
+	len = snprintf(buf, cap, "{ \"component\": \"many\", \"personas\": [");
+	for (i = 0; i < 1000; i++)
+		len += snprintf(buf + len, cap - len, "%s\"persona-%04u\"", i ? ", " : "", i);
+	snprintf(buf + len, cap - len, "] }");
+	result(!manifest_parse(buf, strlen(buf), &set, &err) && set.m->n_personas == 1000,
+	       "a manifest taking 1,000 personas parses", err.msg);
+	free(buf);
+	msg = encode(&set, NULL, &err);
+	result(msg && nlmsg_hdr(msg)->nlmsg_len <= manifest_msg_size(&set),
+	       "1,000 personas encode within the computed size", err.msg);
+	nlmsg_free(msg);
+	manifest_set_free(&set);
+}
+
 static void large(void)
 {
 	struct manifest_set set;
@@ -577,6 +601,7 @@ void test_manifest(const char *dir)
 	ids(dir);
 	bad_input();
 	large();
+	many_personas();
 	huge_rule();
 	commands();
 }
