@@ -145,7 +145,7 @@ static void compfw_cgmap_set(struct compfw_cgmap *map, struct compfw_cgbind *b,
 	WRITE_ONCE(b->mapped_id, id);
 	hlist_nulls_add_head_rcu(&b->node[t->slot],
 				 &t->buckets[hash_64(id, t->bits)]);
-	b->mapped = true;
+	WRITE_ONCE(b->mapped, true);
 }
 
 static void compfw_cgmap_clear(struct compfw_cgmap *map, struct compfw_cgbind *b)
@@ -155,7 +155,7 @@ static void compfw_cgmap_clear(struct compfw_cgmap *map, struct compfw_cgbind *b
 	if (!b->mapped)
 		return;
 	hlist_nulls_del_rcu(&b->node[t->slot]);
-	b->mapped = false;
+	WRITE_ONCE(b->mapped, false);
 	atomic_dec(&map->count);
 }
 
@@ -312,14 +312,140 @@ static char *compfw_cgroup_path(struct cgroup *cgrp)
 	return path;
 }
 
-static int compfw_cgroup_lookup(const char *path, struct cgroup **cgrp,
-				struct netlink_ext_ack *extack)
+/*
+ * A path that names no cgroup yet must be one that mkdir can make: its
+ * parts as cgroupfs names them, so that the probes can compare them.
+ */
+static int compfw_check_pending(const char *path, struct netlink_ext_ack *extack)
 {
-	*cgrp = cgroup_get_from_path(path);
-	if (!IS_ERR(*cgrp))
+	const char *p = path, *end;
+	size_t n;
+
+	if (*p != '/')
+		goto bad;
+	while (*p) {
+		end = strchrnul(++p, '/');
+		n = end - p;
+		if (!n || n > NAME_MAX || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			goto bad;
+		p = end;
+	}
+	return 0;
+bad:
+	NL_SET_ERR_MSG(extack,
+		       "cgroup path must be /A/B, without empty, \".\" or \"..\" parts");
+	return -EINVAL;
+}
+
+/*
+ * The deepest cgroup at a prefix of @path (the root at least): @path is
+ * cut to that prefix, and the cgroup returned with a reference.
+ */
+static struct cgroup *compfw_cgroup_ancestor(char *path, struct netlink_ext_ack *extack)
+{
+	struct cgroup *cgrp;
+	char *slash;
+
+	for (;;) {
+		slash = strrchr(path, '/');
+		if (slash == path) {
+			path[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+		cgrp = cgroup_get_from_path(path);
+		if (!IS_ERR(cgrp) || PTR_ERR(cgrp) != -ENOENT || slash == path)
+			break;
+	}
+	if (IS_ERR(cgrp))
+		NL_SET_ERR_MSG(extack, "a part of the cgroup path is a file, not a cgroup");
+	return cgrp;
+}
+
+/*
+ * @b's path and level, from the hierarchy's root, for @path, relative to
+ * the caller's cgroup namespace. When no cgroup is at @path yet, its
+ * nearest existing ancestor gives the root's part, and the rest is kept as
+ * written: the component is pending until mkdir makes it.
+ */
+static int compfw_cgroup_resolve(const char *path, struct compfw_cgbind *b,
+				 struct netlink_ext_ack *extack)
+{
+	size_t len = strlen(path), n;
+	struct cgroup *cgrp;
+	char *prefix, *root;
+	const char *rest;
+	u32 level;
+	int ret;
+
+	cgrp = cgroup_get_from_path(path);
+	if (!IS_ERR(cgrp)) {
+		b->level = cgrp->level;
+		b->path = compfw_cgroup_path(cgrp);
+		cgroup_put(cgrp);
+		return b->path ? 0 : -ENOMEM;
+	}
+	if (PTR_ERR(cgrp) != -ENOENT) {
+		NL_SET_ERR_MSG(extack, "a part of the cgroup path is a file, not a cgroup");
+		return PTR_ERR(cgrp) == -ENOTDIR ? -ENOTDIR : PTR_ERR(cgrp);
+	}
+	ret = compfw_check_pending(path, extack);
+	if (ret)
+		return ret;
+	prefix = kmemdup(path, len + 1, GFP_KERNEL);
+	if (!prefix)
+		return -ENOMEM;
+	cgrp = compfw_cgroup_ancestor(prefix, extack);
+	n = prefix[1] ? strlen(prefix) : 0;
+	kfree(prefix);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	rest = path + n;
+	for (level = cgrp->level, n = 0; rest[n]; n++)
+		level += rest[n] == '/';
+	root = compfw_cgroup_path(cgrp);
+	cgroup_put(cgrp);
+	if (!root)
+		return -ENOMEM;
+	n = strcmp(root, "/") ? strlen(root) : 0;
+	b->path = compfw_kvzalloc(n + strlen(rest) + 1);
+	if (b->path) {
+		memcpy(b->path, root, n);
+		strcpy(b->path + n, rest);
+		b->level = level;
+	}
+	compfw_kvfree(root, strlen(root) + 1);
+	return b->path ? 0 : -ENOMEM;
+}
+
+/* Whether another binding of @cnet holds @b's path, present or pending. */
+static bool compfw_path_taken(struct compfw_net *cnet, const struct compfw_cgbind *b)
+{
+	struct rhlist_head *list, *pos;
+	struct compfw_cgbind *other;
+	bool taken = false;
+
+	rcu_read_lock();
+	list = rhltable_lookup(&compfw_registry, &b->path_hash, registry_params);
+	rhl_for_each_entry_rcu(other, pos, list, reg)
+		if (other != b && other->cnet == cnet && !strcmp(other->path, b->path))
+			taken = true;
+	rcu_read_unlock();
+	return taken;
+}
+
+/* The ID of the cgroup at @path now, or 0 when there is none. */
+static u64 compfw_cgroup_id_at(const char *path)
+{
+	struct cgroup *cgrp = cgroup_get_from_path(path);
+	u64 id;
+
+	if (IS_ERR(cgrp))
 		return 0;
-	NL_SET_ERR_MSG(extack, "cgroup does not exist (create it first)");
-	return PTR_ERR(*cgrp) == -ENOTDIR ? -ENOTDIR : -ENOENT;
+	id = cgroup_id(cgrp);
+	cgroup_put(cgrp);
+	return id;
 }
 
 static void compfw_cgbind_unregister(struct compfw_net *cnet,
@@ -343,22 +469,22 @@ static void compfw_cgbind_unregister(struct compfw_net *cnet,
 int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
 		      const char *path, struct netlink_ext_ack *extack)
 {
-	struct cgroup *cgrp, *again;
 	unsigned long flags;
 	int ret;
 	u64 id;
 
 	lockdep_assert_held(&cnet->lock);
-	ret = compfw_cgroup_lookup(path, &cgrp, extack);
+	ret = compfw_cgroup_resolve(path, b, extack);
+	if (ret == -ENOMEM)
+		goto nomem;
 	if (ret)
 		return ret;
 	b->cnet = cnet;
-	b->level = cgrp->level;
-	b->path = compfw_cgroup_path(cgrp);
-	cgroup_put(cgrp);
-	if (!b->path)
-		goto nomem;
 	b->path_hash = compfw_path_hash(b->path);
+	if (compfw_path_taken(cnet, b)) {
+		NL_SET_ERR_MSG(extack, "the cgroup belongs to another component");
+		return -EEXIST;
+	}
 	ret = compfw_cgmap_reserve(cnet);
 	if (ret)
 		goto nomem;
@@ -376,14 +502,11 @@ int compfw_cgbind_add(struct compfw_net *cnet, struct compfw_cgbind *b,
 	 * The probes see us from here on; a cgroup that took or left the path
 	 * before is found by looking again. What a probe recorded meanwhile
 	 * is newer than what we found. Until committed we are not mapped, so
-	 * that a path cannot be two components' in one namespace.
+	 * that a path cannot be two components' in one namespace. No cgroup
+	 * there: the component is pending, and mkdir's probe maps it.
 	 */
 	smp_mb();
-	ret = compfw_cgroup_lookup(path, &again, extack);
-	if (ret)
-		goto err;
-	id = cgroup_id(again);
-	cgroup_put(again);
+	id = compfw_cgroup_id_at(path);
 	spin_lock_irqsave(&cnet->cgmap.lock, flags);
 	if (b->events)
 		id = b->cgroup_id;

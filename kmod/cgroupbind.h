@@ -79,4 +79,10 @@ static inline u64 compfw_cgbind_id(const struct compfw_cgbind *b)
 	return READ_ONCE(b->cgroup_id);
 }
 
+/* No cgroup has been at @b's path since it was bound: it waits for mkdir. */
+static inline bool compfw_cgbind_pending(const struct compfw_cgbind *b)
+{
+	return !READ_ONCE(b->mapped);
+}
+
 #endif /* _COMPFW_CGROUPBIND_H */

@@ -94,8 +94,9 @@ static void component_names_ids_and_cgroups_are_unique(struct kunit *test)
 	component_add_refuses(test, &s, -EEXIST, "a component with this name exists");
 	s.name = "api";
 	component_add_refuses(test, &s, -EEXIST, "the cgroup belongs to another component");
-	s.cgroup_path = "/compfw-kunit-no-such-cgroup";
-	component_add_refuses(test, &s, -ENOENT, "cgroup does not exist (create it first)");
+	s.cgroup_path = "/compfw-kunit-no-such-cgroup/../x";
+	component_add_refuses(test, &s, -EINVAL,
+			      "cgroup path must be /A/B, without empty, \".\" or \"..\" parts");
 	cfwt_component(test, "db", 5);
 	s.cgroup_path = NULL;
 	s.id = 5;

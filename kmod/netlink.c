@@ -333,7 +333,9 @@ static int compfw_put_cgroup_id(struct sk_buff *skb,
 	u64 id = compfw_cgbind_id(&comp->bind);
 
 	if (!id)
-		return nla_put_flag(skb, COMPFW_COMPONENT_A_CGROUP_ABSENT);
+		return nla_put_flag(skb, COMPFW_COMPONENT_A_CGROUP_ABSENT) ||
+		       (compfw_cgbind_pending(&comp->bind) &&
+			nla_put_flag(skb, COMPFW_COMPONENT_A_CGROUP_PENDING));
 	return nla_put_u64_64bit(skb, COMPFW_COMPONENT_A_CGROUP_ID, id,
 				 COMPFW_COMPONENT_A_PAD);
 }

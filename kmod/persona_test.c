@@ -22,8 +22,9 @@ static struct compfw_manifest *in_force(struct kunit *test, struct compfw_compon
 	return rcu_dereference_protected(comp->manifest, lockdep_is_held(&cfwt_net(test)->lock));
 }
 
-/* A persona of @n egress rules to TCP ports 1..@n. */
-static struct compfw_persona *persona_of(struct kunit *test, const char *name, u32 n)
+/* A persona of @n egress rules to TCP ports 1..@n, its trigger @comm or @path. */
+static struct compfw_persona *persona_of(struct kunit *test, const char *name, u32 n,
+					 const char *comm, const char *path)
 {
 	struct cfw_rule_spec *rules = kunit_kcalloc(test, n, sizeof(*rules), GFP_KERNEL);
 	struct compfw_persona_spec s = { .name = name };
@@ -48,15 +49,29 @@ static struct compfw_persona *persona_of(struct kunit *test, const char *name, u
 	s.traits.comm_mode = COMPFW_TRAIT_UNSET;
 	s.traits.dscp = COMPFW_TRAIT_UNSET;
 	s.traits.any_proto = true;
+	if (comm)
+		strscpy(s.traits.trigger_process, comm, sizeof(s.traits.trigger_process));
+	s.traits.trigger_path = path;
 	p = compfw_persona_create(cfwt_net(test), &s, &err, &extack);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(p), "creating %s: %s", name,
 			       extack._msg ?: "(no message)");
 	return p;
 }
 
+static struct compfw_persona *triggered(struct kunit *test, const char *name,
+				       const char *comm, const char *path)
+{
+	struct compfw_persona *p = persona_of(test, name, 1, comm, path);
+	struct netlink_ext_ack extack = {};
+
+	KUNIT_ASSERT_EQ_MSG(test, compfw_persona_add(cfwt_net(test), p, &extack), 0,
+			    "adding %s: %s", name, extack._msg ?: "(no message)");
+	return p;
+}
+
 static struct compfw_persona *persona(struct kunit *test, const char *name, u32 n)
 {
-	struct compfw_persona *p = persona_of(test, name, n);
+	struct compfw_persona *p = persona_of(test, name, n, NULL, NULL);
 	struct netlink_ext_ack extack = {};
 
 	KUNIT_ASSERT_EQ_MSG(test, compfw_persona_add(cfwt_net(test), p, &extack), 0,
@@ -149,7 +164,7 @@ static void persona_replace_rebuilds_its_users(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API, NULL,
 							    &extack), 1);
 	gen = web->generation;
-	KUNIT_ASSERT_EQ(test, compfw_persona_replace(cnet, persona_of(test, "b", 5), &extack), 0);
+	KUNIT_ASSERT_EQ(test, compfw_persona_replace(cnet, persona_of(test, "b", 5, NULL, NULL), &extack), 0);
 	KUNIT_EXPECT_EQ(test, web->generation, gen + 1);
 	KUNIT_EXPECT_STREQ(test, compfw_manifest_persona(in_force(test, web)), "b");
 	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 5);
@@ -177,13 +192,77 @@ static void persona_counts_come_back_to_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cnet->memory, 0);
 }
 
+/*
+ * An exec finds the face its program triggers among many, by process name
+ * or by path (never one for the other); two personas with one trigger are
+ * refused; the set's copies of the paths are counted and freed.
+ */
+static void persona_triggers_find_their_face(struct kunit *test)
+{
+	struct compfw_manifest_spec header = { .nflog_group = -1 };
+	struct compfw_net *cnet = cfwt_net(test);
+	struct compfw_component *web = cfwt_component(test, "web", 0);
+	struct netlink_ext_ack extack = {};
+	struct compfw_persona **p = kunit_kcalloc(test, 203, sizeof(*p), GFP_KERNEL);
+	const char **names = kunit_kcalloc(test, 203, sizeof(*names), GFP_KERNEL);
+	char comm[TASK_COMM_LEN];
+	struct compfw_manifest *m;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, names);
+	p[0] = triggered(test, "a", "mysql", NULL);
+	p[1] = triggered(test, "b", NULL, "/usr/sbin/backup");
+	p[2] = triggered(test, "c", NULL, NULL);
+	for (i = 3; i < 203; i++) {
+		char *name = kunit_kzalloc(test, 8, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, name);
+		snprintf(name, 8, "t%03d", i);
+		snprintf(comm, sizeof(comm), "trig%03d", i);
+		p[i] = triggered(test, name, comm, NULL);
+	}
+	for (i = 0; i < 203; i++)
+		names[i] = p[i]->name;
+	m = compfw_persona_faces(cnet, &header, names, 203, 2, &extack);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(m), "faces: %s", extack._msg ?: "(no message)");
+	compfw_component_install(cnet, web, m);
+	KUNIT_EXPECT_TRUE(test, compfw_manifest_has_triggers(m));
+	KUNIT_EXPECT_TRUE(test, compfw_manifest_path_triggers(m));
+	KUNIT_EXPECT_EQ(test, compfw_manifest_trigger(m, "mysql", NULL), 0);
+	KUNIT_EXPECT_EQ(test, compfw_manifest_trigger(m, "sh", "/usr/sbin/backup"), 1);
+	KUNIT_EXPECT_EQ(test, compfw_manifest_trigger(m, "/usr/sbin/backup", NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, compfw_manifest_trigger(m, NULL, "mysql"), -ENOENT);
+	for (i = 3; i < 203; i++) {
+		snprintf(comm, sizeof(comm), "trig%03d", i);
+		KUNIT_EXPECT_EQ(test, compfw_manifest_trigger(m, comm, NULL), i);
+	}
+	KUNIT_EXPECT_EQ(test, compfw_manifest_trigger(m, "trig999", "/bin/true"), -ENOENT);
+
+	/* "a" and "d" both answer to mysql. */
+	triggered(test, "d", "mysql", NULL);
+	names[1] = "d";
+	m = compfw_persona_faces(cnet, &header, names, 2, 0, &extack);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(m));
+	KUNIT_EXPECT_STREQ(test, extack._msg, "personas \"a\" and \"d\" have the same trigger");
+
+	cfwt_del(test, web);
+	for (i = 0; i < 203; i++)
+		KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, p[i], &extack), 0);
+	KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, compfw_persona_by_name(cnet, "d"), &extack),
+			0);
+	KUNIT_EXPECT_EQ(test, cnet->memory, 0);
+}
+
 CFWT_LOCKED(persona_switch_swaps_the_face)
+CFWT_LOCKED(persona_triggers_find_their_face)
 CFWT_LOCKED(persona_in_use_stays)
 CFWT_LOCKED(persona_replace_rebuilds_its_users)
 CFWT_LOCKED(persona_counts_come_back_to_zero)
 
 static struct kunit_case persona_cases[] = {
 	KUNIT_CASE(persona_switch_swaps_the_face_locked),
+	KUNIT_CASE(persona_triggers_find_their_face_locked),
 	KUNIT_CASE(persona_in_use_stays_locked),
 	KUNIT_CASE(persona_replace_rebuilds_its_users_locked),
 	KUNIT_CASE(persona_counts_come_back_to_zero_locked),

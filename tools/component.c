@@ -383,11 +383,15 @@ void component_print(const struct component_reply *c)
 		   nla_get_u32(tb[COMPFW_COMPONENT_A_ID]));
 	if (cgroup) {
 		/* The component keeps its path while no cgroup is at it. */
-		bool absent = tb[COMPFW_COMPONENT_A_CGROUP_ABSENT];
+		const char *state = tb[COMPFW_COMPONENT_A_CGROUP_PENDING] ? "pending" :
+				    tb[COMPFW_COMPONENT_A_CGROUP_ABSENT] ? "absent" : NULL;
 
-		print_string("cgroup", absent ? "cgroup        %s (absent)\n" :
-			     "cgroup        %s\n", nla_get_string(cgroup));
-		print_string("cgroup_state", NULL, absent ? "absent" : "present");
+		char fmt[32];
+
+		snprintf(fmt, sizeof(fmt), state ? "cgroup        %%s (%s)\n" : "cgroup        %%s\n",
+			 state);
+		print_string("cgroup", fmt, nla_get_string(cgroup));
+		print_string("cgroup_state", NULL, state ?: "present");
 	} else {
 		print_null("cgroup", "cgroup        %s\n", "-");
 	}

@@ -191,9 +191,9 @@ $(reach 8080:allow 8081:deny)"
 	expect_err "bad input: duplicate component name" \
 		"compfwctl: component add: a component with this name exists (File exists)" \
 		"$ctl" component add web
-	expect_err "bad input: cgroup does not exist" \
-		"compfwctl: component add: cgroup does not exist (create it first) (No such file or directory)" \
-		"$ctl" component add x cgroup /nope
+	expect_err "bad input: a cgroup path through a file" \
+		"compfwctl: component add: a part of the cgroup path is a file, not a cgroup (Not a directory)" \
+		"$ctl" component add x cgroup /cgroup.procs/x
 	unchanged "bad input: all refused, traffic too" "$before"
 }
 
