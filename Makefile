@@ -3,7 +3,7 @@
 #   make                  compfwctl, and compfw.ko against KDIR when it exists
 #   make module KERNEL=6.1|6.12|sid  compfw.ko against a cached Debian test kernel
 #   make check            every test suite; ends with "N passed, N failed"
-#   make demo             boot a VM, load compfw, show `compfwctl status`
+#   make demo             boot a VM and show compfw at work (tests/vm/demo-guest.sh)
 #   make lint             checkpatch --strict, sparse and W=1 on every test kernel
 #   make bench [KERNEL=6.12]  throughput, connection rate, control plane, classifier
 #   make fuzz             the long fuzz runs: compfwctl's manifest reader and the
@@ -12,8 +12,9 @@
 #   make stress           the stress selftests at full counts (100 rmmods, 60 s of
 #                         writers, 100 namespaces and cgroups) on KERNEL
 #   make install          compfw.ko (then depmod for the kernel it was built
-#                         against), compfwctl, its man pages, bash completion
-#                         and the schemas; DESTDIR, PREFIX, INSTALL_MOD_PATH
+#                         against), compfwctl, its man pages, bash completion,
+#                         the schemas and compfw.service (with compfw-boot);
+#                         DESTDIR, PREFIX, INSTALL_MOD_PATH, UNITDIR
 #   make uninstall        remove what make install installed (same variables)
 #   make dkms-source      the module's sources for DKMS, in
 #                         $(DESTDIR)/usr/src/compfw-VERSION (README.md)
@@ -30,6 +31,8 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/compfw
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+LIBEXECDIR ?= $(PREFIX)/libexec/compfw
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 # Where under /lib/modules/KERNELRELEASE/ the module goes (kbuild's name).
 INSTALL_MOD_DIR ?= extra
 INSTALL_MOD_PATH ?=
@@ -129,6 +132,10 @@ install: tools/compfwctl
 	install -D -m 0644 Documentation/man/compfw.7 "$(DESTDIR)$(MANDIR)/man7/compfw.7"
 	install -D -m 0644 $(COMPLETION) "$(DESTDIR)$(BASHCOMPDIR)/compfwctl"
 	install -D -m 0644 -t "$(DESTDIR)$(DATADIR)" $(SCHEMAS)
+	install -D -m 0755 tools/systemd/compfw-boot "$(DESTDIR)$(LIBEXECDIR)/compfw-boot"
+	install -d "$(DESTDIR)$(UNITDIR)"
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+		tools/systemd/compfw.service.in >"$(DESTDIR)$(UNITDIR)/compfw.service"
 
 # kmod/compfw.ko, built here if it is not yet, into MODROOT; then depmod for
 # the kernel it is built against (kbuild's own depmod needs a System.map,
@@ -144,6 +151,7 @@ uninstall:
 	rm -f "$(DESTDIR)$(SBINDIR)/compfwctl" "$(DESTDIR)$(MANDIR)/man8/compfwctl.8" \
 		"$(DESTDIR)$(MANDIR)/man5/compfw.json.5" "$(DESTDIR)$(MANDIR)/man7/compfw.7" \
 		"$(DESTDIR)$(BASHCOMPDIR)/compfwctl" \
+		"$(DESTDIR)$(LIBEXECDIR)/compfw-boot" "$(DESTDIR)$(UNITDIR)/compfw.service" \
 		$(addprefix "$(DESTDIR)$(DATADIR)/,$(addsuffix ",$(notdir $(SCHEMAS))))
 	@[ -z "$(DESTDIR)" ] || $(MAKE) prune-destdir
 
@@ -152,6 +160,7 @@ uninstall:
 prune-destdir:
 	@for d in "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)"/man5 "$(DESTDIR)$(MANDIR)"/man7 \
 		"$(DESTDIR)$(MANDIR)"/man8 "$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(DATADIR)" \
+		"$(DESTDIR)$(LIBEXECDIR)" "$(DESTDIR)$(UNITDIR)" \
 		$(if $(wildcard $(KDIR)),"$(MODROOT)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)"); do \
 		while [ "$${d#$(DESTDIR)/}" != "$$d" ]; do \
 			if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || break; fi; \

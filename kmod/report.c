@@ -208,10 +208,10 @@ void compfw_report_persona_switch(struct net *net, struct compfw_component *comp
 	trace_compfw_persona_switch(comp, old_generation, &sw);
 	compfw_events_policy(net, comp, old_generation, COMPFW_CHANGE_PERSONA, &sw);
 	if (program)
-		net_info_ratelimited("compfw: component %s: persona %s -> %s (%s of %s), generation %u\n",
+		net_info_ratelimited("component %s: persona %s -> %s (%s of %s), generation %u\n",
 				     comp->name, from, to, cause_name[cause], program,
 				     comp->generation);
 	else
-		net_info_ratelimited("compfw: component %s: persona %s -> %s (%s), generation %u\n",
+		net_info_ratelimited("component %s: persona %s -> %s (%s), generation %u\n",
 				     comp->name, from, to, cause_name[cause], comp->generation);
 }

@@ -196,7 +196,7 @@ static void start(struct compfw_net *cnet, struct compfw_trigger_proc *rec)
 
 	w = kzalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
 	if (!w) {
-		net_warn_ratelimited("compfw: no memory to switch to persona %s for %s[%d]\n",
+		net_warn_ratelimited("no memory to switch to persona %s for %s[%d]\n",
 				     rec->persona, current->comm, task_pid_nr(current));
 		compfw_account_free(rec, sizeof(*rec));
 		kfree(rec);
@@ -244,7 +244,7 @@ static void on_exec(void *data, struct task_struct *p, pid_t old_pid,
 		if (rec)
 			face = match(comp, bprm, rec);
 		else
-			net_warn_ratelimited("compfw: component %s: no memory to follow %s[%d]\n",
+			net_warn_ratelimited("component %s: no memory to follow %s[%d]\n",
 					     comp->name, current->comm, task_pid_nr(current));
 	}
 	rcu_read_unlock();
@@ -277,7 +277,7 @@ static void on_fork(void *data, struct task_struct *parent, struct task_struct *
 		list_add(&copy->list, &rec->list);
 		copy = NULL;
 	} else if (rec) {
-		net_warn_ratelimited("compfw: no memory to follow %s[%d]: its persona may end early\n",
+		net_warn_ratelimited("no memory to follow %s[%d]: its persona may end early\n",
 				     child->comm, task_pid_nr(child));
 	}
 	spin_unlock(&trigger_lock);
@@ -312,7 +312,7 @@ static bool take(struct compfw_net *cnet, struct compfw_component *comp, const c
 
 	ret = compfw_component_take_persona(cnet, comp, persona, cause, program, &ext);
 	if (ret < 0)
-		net_warn_ratelimited("compfw: component %s: persona %s not taken (%s of %s): %s\n",
+		net_warn_ratelimited("component %s: persona %s not taken (%s of %s): %s\n",
 				     comp->name, persona, compfw_cause_name(cause), program,
 				     ext._msg ?: "error");
 	return ret > 0;

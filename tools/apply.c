@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * compfwctl apply FILE: install a file's manifests, in the kernel and in the
- * cgroup limit files, all of them or none.
+ * compfwctl apply FILE...: install the files' manifests, in the kernel and in
+ * the cgroup limit files, all of them or none. A directory stands for its
+ * *.json files, in name order (compfw.service applies /etc/compfw so).
  *
- *   1. parse and check the whole file (manifest.c): bad input sends nothing;
+ *   1. parse and check every file (manifest.c): bad input sends nothing;
  *   2. find each limited component's cgroup and read the files' old values;
  *   3. write the limits; if one fails, put back the files already written
  *      and stop: the kernel has not been asked anything;
  *   4. MANIFEST_APPLY, the kernel's all-or-nothing step: every manifest of
- *      the file in one request, each as many self-contained parts as its
+ *      the files in one request, each as many self-contained parts as its
  *      size takes, so that its size is the kernel's to limit
  *      (manifest_nl.c); if the kernel refuses, put the limit files back.
  *
@@ -22,30 +23,45 @@
  * Every error is one line naming the file and, when it can, the JSON path.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/compfw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "attrpath.h"
 #include "cgroup.h"
 #include "compfwctl.h"
 #include "manifest.h"
 
-#define APPLY_USAGE "apply FILE"
+#define APPLY_USAGE "apply FILE|DIR..."
+
+/**
+ * struct source - where a manifest of the request comes from
+ * @file: its file
+ * @index: its index in the file's array, or -1 for a file of one manifest
+ */
+struct source {
+	char *file;
+	int index;
+};
 
 /**
  * struct apply - one `compfwctl apply`
- * @file: the name errors start with
- * @set: the manifests
+ * @file: the name errors without a manifest start with: the only argument,
+ *	or "apply"
+ * @set: the manifests of every file, in order
+ * @src: for each of them, its file and place
  * @writes: limit files to write, in file order
  * @n_writes: their number
  */
 struct apply {
 	const char *file;
 	struct manifest_set set;
+	struct source *src;
 	struct limit_write *writes;
 	unsigned int n_writes;
 };
@@ -84,14 +100,19 @@ char *ctl_read_file(const char *name, size_t *len)
 	return NULL;
 }
 
-/* "[1]." for a member of the second manifest of an array, "" for a lone one. */
+/*
+ * "web.json: [1]." for a member of the second manifest of web.json's array,
+ * "web.json: " for a file's lone one: where manifest @i of the request is.
+ */
 static const char *mpath(const struct apply *a, unsigned int i, char *buf,
 			 size_t size)
 {
-	if (a->set.is_array)
-		snprintf(buf, size, "[%u].", i);
+	const struct source *src = &a->src[i];
+
+	if (src->index >= 0)
+		snprintf(buf, size, "%s: [%d].", src->file, src->index);
 	else
-		buf[0] = '\0';
+		snprintf(buf, size, "%s: ", src->file);
 	return buf;
 }
 
@@ -99,21 +120,20 @@ static int prepare_manifest(struct ctl *ctl, struct apply *a, unsigned int i,
 			    const char *mnt)
 {
 	const struct manifest *m = &a->set.m[i];
-	char cgroup[PATH_MAX], text[512], p[32];
+	char cgroup[PATH_MAX], text[512], p[PATH_MAX + 32];
 	struct ctl_reply reply;
 	struct limit_write *w;
 	int which, err;
 
 	if (component_cgroup(ctl, m->component, cgroup, sizeof(cgroup), &reply))
-		return ctl_error("%s: %scomponent: %s", a->file,
-				 mpath(a, i, p, sizeof(p)),
+		return ctl_error("%scomponent: %s", mpath(a, i, p, sizeof(p)),
 				 ctl_reply_text(&reply, text, sizeof(text)));
 	if (!cgroup[0])
-		return ctl_error("%s: %slimits: component \"%s\" has no cgroup",
-				 a->file, mpath(a, i, p, sizeof(p)), m->component);
+		return ctl_error("%slimits: component \"%s\" has no cgroup",
+				 mpath(a, i, p, sizeof(p)), m->component);
 	if (!mnt)
-		return ctl_error("%s: %slimits: no cgroup2 file system is mounted",
-				 a->file, mpath(a, i, p, sizeof(p)));
+		return ctl_error("%slimits: no cgroup2 file system is mounted",
+				 mpath(a, i, p, sizeof(p)));
 	for (which = 0; which < MF_LIMIT_COUNT; which++) {
 		if (!m->limit[which])
 			continue;
@@ -123,8 +143,8 @@ static int prepare_manifest(struct ctl *ctl, struct apply *a, unsigned int i,
 		w->manifest = i;
 		err = limit_prepare(w, mnt, cgroup);
 		if (err)
-			return ctl_error("%s: %slimits.%s: cannot read %s: %s",
-					 a->file, mpath(a, i, p, sizeof(p)),
+			return ctl_error("%slimits.%s: cannot read %s: %s",
+					 mpath(a, i, p, sizeof(p)),
 					 mf_limit_key[which], w->path,
 					 strerror(-err));
 	}
@@ -183,6 +203,33 @@ static const char *request_path(struct ctl *ctl, struct apply *a, size_t size,
 	return buf;
 }
 
+/*
+ * A JSON path of the request ("[3].egress[0]" when it holds an array) as the
+ * path in its own file: @path rewritten, and the file returned.
+ */
+static const char *localize(const struct apply *a, char *path, size_t size)
+{
+	const struct source *src;
+	char rest[256], *end;
+	unsigned long k;
+
+	if (!a->set.is_array || path[0] != '[')
+		return a->set.n ? a->src[0].file : a->file;
+	k = strtoul(path + 1, &end, 10);
+	if (*end != ']' || k >= a->set.n)
+		return a->file;
+	src = &a->src[k];
+	end++;
+	if (src->index < 0 && *end == '.')
+		end++;
+	snprintf(rest, sizeof(rest), "%s", end);
+	if (src->index >= 0)
+		snprintf(path, size, "[%d]%.200s", src->index, rest);
+	else
+		snprintf(path, size, "%.200s", rest);
+	return src->file;
+}
+
 /* Step 4, with the kernel's complaint mapped back to the file. */
 static int send_manifests(struct ctl *ctl, struct apply *a)
 {
@@ -201,13 +248,17 @@ static int send_manifests(struct ctl *ctl, struct apply *a)
 	if (!msg)
 		return ctl_error("out of memory");
 	if (manifest_put_set(msg, &a->set, NULL, &err)) {
+		const char *file = localize(a, err.path, sizeof(err.path));
+
 		nlmsg_free(msg);
-		return ctl_error("%s", manifest_error_format(a->file, &err, line,
-							     sizeof(line)));
+		return ctl_error("%s", manifest_error_format(file, &err, line, sizeof(line)));
 	}
 	if (ctl_request(ctl, msg, NULL, NULL, &reply)) {
+		const char *file;
+
 		request_path(ctl, a, size, reply.offset, path, sizeof(path));
-		ret = ctl_error("%s: %s%s%s", a->file, path, path[0] ? ": " : "",
+		file = path[0] ? localize(a, path, sizeof(path)) : a->file;
+		ret = ctl_error("%s: %s%s%s", file, path, path[0] ? ": " : "",
 				ctl_reply_text(&reply, text, sizeof(text)));
 	}
 	return ret;
@@ -216,7 +267,7 @@ static int send_manifests(struct ctl *ctl, struct apply *a)
 /* Step 3: the limit files, all of them or none. */
 static int write_limits(struct apply *a)
 {
-	char p[32], restore[PATH_MAX + 64];
+	char p[PATH_MAX + 32], restore[PATH_MAX + 64];
 	const struct limit_write *w;
 	unsigned int failed;
 	int err, unrestored;
@@ -229,8 +280,8 @@ static int write_limits(struct apply *a)
 	if (unrestored >= 0)
 		snprintf(restore, sizeof(restore), "; cannot restore %s",
 			 a->writes[unrestored].path);
-	return ctl_error("%s: %slimits.%s: cannot write %s: %s; nothing applied%s",
-			 a->file, mpath(a, w->manifest, p, sizeof(p)),
+	return ctl_error("%slimits.%s: cannot write %s: %s; nothing applied%s",
+			 mpath(a, w->manifest, p, sizeof(p)),
 			 mf_limit_key[w->which], w->path, strerror(-err), restore);
 }
 
@@ -242,25 +293,129 @@ static void restore_limits(struct apply *a)
 	while (i-- > 0)
 		if (limit_restore(&a->writes[i]))
 			fprintf(stderr, "compfwctl: %s: cannot restore %s\n",
-				a->file, a->writes[i].path);
+				a->src[a->writes[i].manifest].file, a->writes[i].path);
 }
 
-static int apply_file(struct ctl *ctl, struct apply *a)
+/* The manifests of @file, added to @a's. */
+static int load_file(struct apply *a, const char *file)
 {
-	char line[1024];
+	struct manifest_set one;
+	struct manifest *m;
+	struct source *src;
 	struct mf_error err;
+	char line[1024];
+	unsigned int i;
 	size_t len;
 	char *buf;
 	int ret;
 
-	buf = ctl_read_file(a->file, &len);
+	buf = ctl_read_file(file, &len);
 	if (!buf)
-		return ctl_error("%s: %s", a->file, strerror(errno));
-	ret = manifest_parse(buf, len, &a->set, &err);
+		return ctl_error("%s: %s", file, strerror(errno));
+	ret = manifest_parse(buf, len, &one, &err);
 	free(buf);
-	if (ret)
-		return ctl_error("%s", manifest_error_format(a->file, &err, line,
-							     sizeof(line)));
+	if (ret) {
+		manifest_set_free(&one);
+		return ctl_error("%s", manifest_error_format(file, &err, line, sizeof(line)));
+	}
+	m = realloc(a->set.m, (a->set.n + one.n) * sizeof(*m));
+	if (m)
+		a->set.m = m;
+	src = realloc(a->src, (a->set.n + one.n) * sizeof(*src));
+	if (src)
+		a->src = src;
+	if (!m || !src) {
+		manifest_set_free(&one);
+		return ctl_error("out of memory");
+	}
+	for (i = 0; i < one.n; i++) {
+		a->src[a->set.n + i].file = strdup(file);
+		if (!a->src[a->set.n + i].file) {
+			while (i--)
+				free(a->src[a->set.n + i].file);
+			manifest_set_free(&one);
+			return ctl_error("out of memory");
+		}
+	}
+	for (i = 0; i < one.n; i++) {
+		a->set.m[a->set.n] = one.m[i];
+		a->src[a->set.n].index = one.is_array ? (int)i : -1;
+		a->set.n++;
+	}
+	/* The request names each manifest by its place once there are two. */
+	a->set.is_array = a->set.n > 1 || one.is_array;
+	free(one.m);
+	return 0;
+}
+
+static int json_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".json");
+}
+
+/* A directory's *.json files, in name order. */
+static int load_dir(struct apply *a, const char *dir)
+{
+	struct dirent **names;
+	char path[PATH_MAX];
+	int n, i, ret = 0;
+
+	n = scandir(dir, &names, json_name, alphasort);
+	if (n < 0)
+		return ctl_error("%s: %s", dir, strerror(errno));
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (!ret)
+			ret = load_file(a, path);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+/* One component in two files: the kernel would take them for one manifest. */
+static int check_twice(const struct apply *a)
+{
+	char p[PATH_MAX + 32], q[PATH_MAX + 32];
+	unsigned int i, j;
+
+	for (i = 1; i < a->set.n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(a->src[i].file, a->src[j].file) &&
+			    !strcmp(a->set.m[i].component, a->set.m[j].component))
+				return ctl_error("%scomponent: component \"%s\" appears twice (also %scomponent)",
+						 mpath(a, i, p, sizeof(p)), a->set.m[i].component,
+						 mpath(a, j, q, sizeof(q)));
+	return 0;
+}
+
+static int load(struct apply *a, int argc, char **argv)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") && !stat(argv[i], &st) && S_ISDIR(st.st_mode)) {
+			if (load_dir(a, argv[i]))
+				return 1;
+		} else if (load_file(a, argv[i])) {
+			return 1;
+		}
+	}
+	return check_twice(a);
+}
+
+static int apply_all(struct ctl *ctl, struct apply *a, int argc, char **argv)
+{
+	int ret;
+
+	if (load(a, argc, argv))
+		return 1;
+	/* An empty directory: nothing to install, nothing to ask. */
+	if (!a->set.n)
+		return 0;
 	if (ctl_connect(ctl) || prepare_limits(ctl, a) || write_limits(a))
 		return 1;
 	ret = send_manifests(ctl, a);
@@ -272,14 +427,18 @@ static int apply_file(struct ctl *ctl, struct apply *a)
 int cmd_apply(struct ctl *ctl, int argc, char **argv)
 {
 	struct apply a = { 0 };
+	unsigned int i;
 	int ret;
 
 	if (ctl_wants_help(argc, argv, APPLY_USAGE))
 		return 0;
-	if (argc != 1)
+	if (argc < 1)
 		return ctl_error("usage: compfwctl " APPLY_USAGE);
-	a.file = argv[0];
-	ret = apply_file(ctl, &a);
+	a.file = argc == 1 ? argv[0] : "apply";
+	ret = apply_all(ctl, &a, argc, argv);
+	for (i = 0; i < a.set.n; i++)
+		free(a.src[i].file);
+	free(a.src);
 	manifest_set_free(&a.set);
 	free(a.writes);
 	return ret;

@@ -154,9 +154,13 @@ if [ -n "$KDIR" ]; then
 		usr/local/sbin/compfwctl usr/local/share/man/man8/compfwctl.8 \
 		usr/local/share/man/man5/compfw.json.5 usr/local/share/man/man7/compfw.7 \
 		usr/local/share/bash-completion/completions/compfwctl \
-		usr/local/share/compfw/compfw-manifest.schema.json usr/local/share/compfw/compfw.yaml | sort)
+		usr/local/share/compfw/compfw-manifest.schema.json usr/local/share/compfw/compfw.yaml \
+		usr/local/libexec/compfw/compfw-boot usr/local/lib/systemd/system/compfw.service | sort)
 	got=$(cd "$dest" && find . -type f ! -path "./$m/modules.*" | sed 's|^\./||' | sort)
-	expect_eq "install: exactly the module, compfwctl, 3 man pages, the completion, 2 schemas" "$got" "$want"
+	expect_eq "install: exactly the module, compfwctl, 3 man pages, the completion, 2 schemas, the unit and its script" "$got" "$want"
+	expect "install: the unit runs the installed compfw-boot and compfwctl" \
+		sh -c "grep -q '^ExecStart=/usr/local/libexec/compfw/compfw-boot /etc/compfw\$' '$dest/usr/local/lib/systemd/system/compfw.service' &&
+		       grep -q '^Environment=COMPFWCTL=/usr/local/sbin/compfwctl\$' '$dest/usr/local/lib/systemd/system/compfw.service'"
 	expect "install: depmod ran for the module's kernel in DESTDIR (modules.dep names compfw)" \
 		grep -q "^extra/compfw.ko:" "$dest/$m/modules.dep"
 	expect "install: the module installed is built for KDIR's kernel" \

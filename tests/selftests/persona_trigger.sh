@@ -209,7 +209,7 @@ test_exec() {
 		'"component":"app","change":"persona","old_persona":"base","persona":"db","cause":"exec","program":"dbtool"' \
 		"$tmp/monitor"
 	check "kernel log: the switch and its program" \
-		sh -c 'dmesg | grep -q "compfw: component app: persona base -> db (exec of dbtool)"'
+		sh -c 'dmesg | grep -q "\] compfw: component app: persona base -> db (exec of dbtool)"'
 	if [ -r "$tracing/trace" ]; then
 		check "trace: compfw_persona_switch with cause and program" \
 			grep -q "component=app .*persona=base->db cause=exec program=dbtool" "$tracing/trace"
