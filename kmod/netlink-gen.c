@@ -70,8 +70,9 @@ static const struct nla_policy compfw_component_get_dump_nl_policy[COMPFW_COMPON
 };
 
 /* COMPFW_CMD_MANIFEST_APPLY - do */
-static const struct nla_policy compfw_manifest_apply_nl_policy[COMPFW_APPLY_A_MANIFEST + 1] = {
+static const struct nla_policy compfw_manifest_apply_nl_policy[COMPFW_APPLY_A_CHECK + 1] = {
 	[COMPFW_APPLY_A_MANIFEST] = NLA_POLICY_NESTED(compfw_manifest_nl_policy),
+	[COMPFW_APPLY_A_CHECK] = { .type = NLA_FLAG, },
 };
 
 /* COMPFW_CMD_COMPONENT_ROLLBACK - do */
@@ -175,7 +176,7 @@ const struct genl_split_ops compfw_nl_ops[14] = {
 		.cmd		= COMPFW_CMD_MANIFEST_APPLY,
 		.doit		= compfw_nl_manifest_apply_doit,
 		.policy		= compfw_manifest_apply_nl_policy,
-		.maxattr	= COMPFW_APPLY_A_MANIFEST,
+		.maxattr	= COMPFW_APPLY_A_CHECK,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

@@ -1238,6 +1238,7 @@ int compfw_nl_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
 	struct compfw_apply_entry *changes = NULL;
 	struct compfw_part *parts = NULL;
 	int n_parts, n = 0, i, ret;
+	bool dry;
 
 	mutex_lock(&cnet->lock);
 	n_parts = compfw_collect_parts(cnet, info, &parts);
@@ -1253,15 +1254,17 @@ int compfw_nl_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
 		n = compfw_group_parts(parts, n_parts, changes);
 		ret = compfw_build_batch(cnet, changes, n, info->extack);
 	}
+	/* A dry run: built and checked, then freed as a refused batch is. */
+	dry = !ret && nla_get_flag(info->attrs[COMPFW_APPLY_A_CHECK]);
 	for (i = 0; i < n; i++) {
-		if (!ret) {
+		if (!ret && !dry) {
 			compfw_component_install(cnet, changes[i].comp, changes[i].m);
 			compfw_triggers_reset(changes[i].comp);
 			changes[i].m = NULL;
 		}
 		compfw_free_change(&changes[i]);
 	}
-	if (!ret) {
+	if (!ret && !dry) {
 		compfw_triggers_reconcile(cnet);
 		cnet->dump_seq++;
 	}
@@ -1269,7 +1272,7 @@ int compfw_nl_manifest_apply_doit(struct sk_buff *skb, struct genl_info *info)
 	kvfree(changes);
 	kvfree(parts);
 
-	if (!ret)
+	if (!ret && !dry)
 		compfw_recheck_flows(cnet);
 	return ret;
 }

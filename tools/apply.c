@@ -37,7 +37,7 @@
 #include "compfwctl.h"
 #include "manifest.h"
 
-#define APPLY_USAGE "apply FILE|DIR..."
+#define APPLY_USAGE "apply [--check] FILE|DIR..."
 
 /**
  * struct source - where a manifest of the request comes from
@@ -183,7 +183,7 @@ static int prepare_limits(struct ctl *ctl, struct apply *a)
  * the request built again, this time recording where each attribute came
  * from, which only an error needs. "" when there is none.
  */
-static const char *request_path(struct ctl *ctl, struct apply *a, size_t size,
+static const char *request_path(struct ctl *ctl, struct apply *a, bool check, size_t size,
 				int offset, char *buf, size_t bufsize)
 {
 	struct attr_paths paths = { 0 };
@@ -195,7 +195,9 @@ static const char *request_path(struct ctl *ctl, struct apply *a, size_t size,
 		msg = ctl_msg_size(ctl, COMPFW_CMD_MANIFEST_APPLY, 0, size);
 	if (!msg)
 		return buf;
-	if (!manifest_put_set(msg, &a->set, &paths, &err))
+	/* As the request was made: the check flag first. */
+	if ((!check || !nla_put_flag(msg, COMPFW_APPLY_A_CHECK)) &&
+	    !manifest_put_set(msg, &a->set, &paths, &err))
 		attr_paths_format(&paths, attr_paths_find(&paths, offset), buf,
 				  bufsize);
 	nlmsg_free(msg);
@@ -231,7 +233,7 @@ static const char *localize(const struct apply *a, char *path, size_t size)
 }
 
 /* Step 4, with the kernel's complaint mapped back to the file. */
-static int send_manifests(struct ctl *ctl, struct apply *a)
+static int send_manifests(struct ctl *ctl, struct apply *a, bool check)
 {
 	char text[512], path[256], line[1024];
 	struct ctl_reply reply;
@@ -247,6 +249,10 @@ static int send_manifests(struct ctl *ctl, struct apply *a)
 	msg = ctl_msg_size(ctl, COMPFW_CMD_MANIFEST_APPLY, 0, size);
 	if (!msg)
 		return ctl_error("out of memory");
+	if (check && nla_put_flag(msg, COMPFW_APPLY_A_CHECK) < 0) {
+		nlmsg_free(msg);
+		return ctl_error("out of memory");
+	}
 	if (manifest_put_set(msg, &a->set, NULL, &err)) {
 		const char *file = localize(a, err.path, sizeof(err.path));
 
@@ -256,7 +262,7 @@ static int send_manifests(struct ctl *ctl, struct apply *a)
 	if (ctl_request(ctl, msg, NULL, NULL, &reply)) {
 		const char *file;
 
-		request_path(ctl, a, size, reply.offset, path, sizeof(path));
+		request_path(ctl, a, check, size, reply.offset, path, sizeof(path));
 		file = path[0] ? localize(a, path, sizeof(path)) : a->file;
 		ret = ctl_error("%s: %s%s%s", file, path, path[0] ? ": " : "",
 				ctl_reply_text(&reply, text, sizeof(text)));
@@ -355,8 +361,27 @@ static int json_name(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".json");
 }
 
-/* A directory's *.json files, in name order. */
-static int load_dir(struct apply *a, const char *dir)
+/* The files a list of arguments names; a directory's *.json in name order. */
+struct files {
+	char **name;
+	unsigned int n;
+};
+
+static int add_name(struct files *f, const char *name)
+{
+	char **grown = realloc(f->name, (f->n + 1) * sizeof(*f->name));
+
+	if (!grown)
+		return ctl_error("out of memory");
+	f->name = grown;
+	f->name[f->n] = strdup(name);
+	if (!f->name[f->n])
+		return ctl_error("out of memory");
+	f->n++;
+	return 0;
+}
+
+static int add_dir(struct files *f, const char *dir)
 {
 	struct dirent **names;
 	char path[PATH_MAX];
@@ -368,11 +393,34 @@ static int load_dir(struct apply *a, const char *dir)
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		if (!ret)
-			ret = load_file(a, path);
+			ret = add_name(f, path);
 		free(names[i]);
 	}
 	free(names);
 	return ret;
+}
+
+static int expand(struct files *f, int argc, char **argv)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") && !stat(argv[i], &st) && S_ISDIR(st.st_mode)) {
+			if (add_dir(f, argv[i]))
+				return 1;
+		} else if (add_name(f, argv[i])) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void files_free(struct files *f)
+{
+	while (f->n)
+		free(f->name[--f->n]);
+	free(f->name);
 }
 
 /* One component in two files: the kernel would take them for one manifest. */
@@ -391,55 +439,92 @@ static int check_twice(const struct apply *a)
 	return 0;
 }
 
-static int load(struct apply *a, int argc, char **argv)
+static int load(struct apply *a, const struct files *f)
 {
-	struct stat st;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") && !stat(argv[i], &st) && S_ISDIR(st.st_mode)) {
-			if (load_dir(a, argv[i]))
-				return 1;
-		} else if (load_file(a, argv[i])) {
+	for (i = 0; i < f->n; i++)
+		if (load_file(a, f->name[i]))
 			return 1;
-		}
-	}
 	return check_twice(a);
 }
 
-static int apply_all(struct ctl *ctl, struct apply *a, int argc, char **argv)
+static void apply_free(struct apply *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->set.n; i++)
+		free(a->src[i].file);
+	free(a->src);
+	manifest_set_free(&a->set);
+	free(a->writes);
+	memset(a, 0, sizeof(*a));
+}
+
+static int apply_all(struct ctl *ctl, struct apply *a, const struct files *f)
 {
 	int ret;
 
-	if (load(a, argc, argv))
+	if (load(a, f))
 		return 1;
 	/* An empty directory: nothing to install, nothing to ask. */
 	if (!a->set.n)
 		return 0;
 	if (ctl_connect(ctl) || prepare_limits(ctl, a) || write_limits(a))
 		return 1;
-	ret = send_manifests(ctl, a);
+	ret = send_manifests(ctl, a, false);
 	if (ret)
 		restore_limits(a);
 	return ret;
 }
 
-int cmd_apply(struct ctl *ctl, int argc, char **argv)
+/*
+ * apply --check: each file on its own, so that every file's first error is
+ * told, in the kernel too (a dry run: MANIFEST_APPLY with CHECK); then, when
+ * each passed, all of them together, as the apply would send them.
+ */
+static int check_all(struct ctl *ctl, const char *label, const struct files *f)
 {
 	struct apply a = { 0 };
-	unsigned int i;
+	unsigned int i, failed = 0;
+
+	for (i = 0; i < f->n; i++) {
+		a.file = f->name[i];
+		failed += load_file(&a, f->name[i]) || ctl_connect(ctl) ||
+			  prepare_limits(ctl, &a) || send_manifests(ctl, &a, true);
+		apply_free(&a);
+	}
+	if (failed || f->n < 2)
+		return !!failed;
+	a.file = label;
+	failed = load(&a, f) || send_manifests(ctl, &a, true);
+	apply_free(&a);
+	return failed;
+}
+
+int cmd_apply(struct ctl *ctl, int argc, char **argv)
+{
+	struct files f = { 0 };
+	struct apply a = { 0 };
+	bool check = false;
 	int ret;
 
 	if (ctl_wants_help(argc, argv, APPLY_USAGE))
 		return 0;
+	if (argc && !strcmp(argv[0], "--check")) {
+		check = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 1)
 		return ctl_error("usage: compfwctl " APPLY_USAGE);
 	a.file = argc == 1 ? argv[0] : "apply";
-	ret = apply_all(ctl, &a, argc, argv);
-	for (i = 0; i < a.set.n; i++)
-		free(a.src[i].file);
-	free(a.src);
-	manifest_set_free(&a.set);
-	free(a.writes);
+	ret = expand(&f, argc, argv);
+	if (!ret && check)
+		ret = check_all(ctl, a.file, &f);
+	else if (!ret)
+		ret = apply_all(ctl, &a, &f);
+	apply_free(&a);
+	files_free(&f);
 	return ret;
 }

@@ -348,8 +348,8 @@ const char *ctl_reply_text(const struct ctl_reply *reply, char *buf,
 	if (reply->transport)
 		snprintf(buf, size, "%s", reply->transport);
 	else if (reply->extack[0])
-		snprintf(buf, size, "%s (%s)", reply->extack,
-			 ctl_errno_text(reply->err));
+		/* The kernel's reason says it all; its errno would only repeat it. */
+		snprintf(buf, size, "%s", reply->extack);
 	else
 		snprintf(buf, size, "%s", ctl_errno_text(reply->err));
 	return buf;

@@ -148,7 +148,7 @@ $(reach 8080:allow 8081:deny)"
 		"$tmp/web.v2.json")
 	printf '%s\n' "$bad" >"$tmp/batch.json"
 	expect_err "atomic: batch with one bad manifest is refused" \
-		"compfwctl: $tmp/batch.json: [1].egress[0].peer.component: unknown peer component (No such file or directory)" \
+		"compfwctl: $tmp/batch.json: [1].egress[0].peer.component: unknown peer component" \
 		"$ctl" apply "$tmp/batch.json"
 	unchanged "atomic: batch refused" "$before"
 	# The same with a manifest for a component that does not exist.
@@ -156,7 +156,7 @@ $(reach 8080:allow 8081:deny)"
 		"$tmp/web.v2.json")
 	printf '%s\n' "$bad" >"$tmp/batch.json"
 	expect_err "atomic: batch naming an unknown component is refused" \
-		"compfwctl: $tmp/batch.json: [1].component: unknown component (No such file or directory)" \
+		"compfwctl: $tmp/batch.json: [1].component: unknown component" \
 		"$ctl" apply "$tmp/batch.json"
 	unchanged "atomic: unknown component" "$before"
 }
@@ -180,19 +180,19 @@ $(reach 8080:allow 8081:deny)"
 		'ingress[0].peer.except[0]: except 11.0.0.0/16 is not inside 10.0.0.0/8'
 	bad_apply "bad input: more excepts in one rule than the kernel takes" \
 		"{\"component\": \"web\", \"ingress\": [{\"peer\": {\"cidr\": \"10.0.0.0/8\", \"except\": [$(seq -f '"10.%g.0.0/16"' 0 64 | paste -sd,)]}}]}" \
-		'ingress[0].peer.except[64]: too many excepts in one rule (at most 64) (Argument list too long)'
+		'ingress[0].peer.except[64]: too many excepts in one rule (at most 64)'
 	bad_apply "bad input: unknown peer component" \
 		'{"component": "web", "ingress": [{"peer": {"component": "nosuch"}, "protocol": "tcp", "ports": 8080}]}' \
-		'ingress[0].peer.component: unknown peer component (No such file or directory)'
+		'ingress[0].peer.component: unknown peer component'
 	bad_apply "bad input: duplicate rule id" \
 		'{"component": "web", "ingress": [{"id": 3, "protocol": "tcp"}, {"id": 3, "protocol": "udp"}]}' \
 		'ingress[1].id: duplicate rule id 3 (also ingress[0].id)'
 
 	expect_err "bad input: duplicate component name" \
-		"compfwctl: component add: a component with this name exists (File exists)" \
+		"compfwctl: component add: a component with this name exists" \
 		"$ctl" component add web
 	expect_err "bad input: a cgroup path through a file" \
-		"compfwctl: component add: a part of the cgroup path is a file, not a cgroup (Not a directory)" \
+		"compfwctl: component add: a part of the cgroup path is a file, not a cgroup" \
 		"$ctl" component add x cgroup /cgroup.procs/x
 	unchanged "bad input: all refused, traffic too" "$before"
 }
@@ -252,7 +252,7 @@ test_limits() {
 	"$ctl" component add db
 	before=$(snapshot)
 	expect_err "limits: max_components=3 refuses a fourth" \
-		"compfwctl: component add: too many components (module parameter max_components) (No space left on device)" \
+		"compfwctl: component add: too many components (module parameter max_components)" \
 		"$ctl" component add batch
 	expect_eq "limits: max_components: nothing changed" "$(snapshot)" "$before"
 
@@ -266,14 +266,14 @@ test_limits() {
 	json.dump([m("api", 2), m("db", 1)], open(sys.argv[1] + ".batch", "w"))
 	EOF
 	expect_err "limits: max_component_rules=4 refuses 5 rules" \
-		"compfwctl: $f.5: too many rules in one manifest (module parameter max_component_rules) (Argument list too long)" \
+		"compfwctl: $f.5: too many rules in one manifest (module parameter max_component_rules)" \
 		"$ctl" apply "$f.5"
 	expect_eq "limits: max_component_rules: nothing changed" "$(snapshot)" "$before"
 	check "limits: 4 rules fit" "$ctl" apply "$f.4"
 	before=$(snapshot)
 	# 4 in force + 2 + 1 > max_rules=6: the whole batch goes.
 	expect_err "limits: max_rules=6 refuses a batch that would make 7" \
-		"compfwctl: $f.batch: too many rules in this namespace (module parameter max_rules) (Argument list too long)" \
+		"compfwctl: $f.batch: too many rules in this namespace (module parameter max_rules)" \
 		"$ctl" apply "$f.batch"
 	expect_eq "limits: max_rules: nothing changed" "$(snapshot)" "$before"
 	modprobe -r compfw

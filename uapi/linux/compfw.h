@@ -116,6 +116,7 @@ enum compfw_cidr_attrs {
 
 enum compfw_apply_attrs {
 	COMPFW_APPLY_A_MANIFEST = 1,
+	COMPFW_APPLY_A_CHECK,
 
 	__COMPFW_APPLY_A_MAX,
 	COMPFW_APPLY_A_MAX = (__COMPFW_APPLY_A_MAX - 1)
