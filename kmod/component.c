@@ -344,20 +344,24 @@ err_free:
 	return ERR_PTR(ret);
 }
 
+/* The first component whose manifest names @id, and how many do. */
 static struct compfw_component *compfw_component_referrer(struct compfw_net *cnet,
-							  u32 id)
+							  u32 id, u32 *n)
 {
-	struct compfw_component *comp;
+	struct compfw_component *comp, *first = NULL;
 	struct compfw_manifest *m;
 
+	*n = 0;
 	/* Previous manifests do not count: rolling back to one is refused. */
 	list_for_each_entry(comp, &cnet->components_list, list) {
 		m = rcu_dereference_protected(comp->manifest,
 					      lockdep_is_held(&cnet->lock));
-		if (comp->id != id && m && compfw_manifest_names(m, id))
-			return comp;
+		if (comp->id != id && m && compfw_manifest_names(m, id)) {
+			first = first ?: comp;
+			(*n)++;
+		}
 	}
-	return NULL;
+	return first;
 }
 
 int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
@@ -367,11 +371,20 @@ int compfw_component_del(struct compfw_net *cnet, struct compfw_component *comp,
 	int ret;
 
 	const struct compfw_persona *p;
+	struct compfw_component *by;
+	u32 n;
 
 	lockdep_assert_held(&cnet->lock);
-	if (compfw_component_referrer(cnet, comp->id)) {
-		NL_SET_ERR_MSG(extack,
-			       "another component's manifest names this component as a peer");
+	by = compfw_component_referrer(cnet, comp->id, &n);
+	if (by && n == 1) {
+		compfw_err_fmt(extack, cnet->why,
+			       "the manifest of component \"%.40s\" names it as a peer", by->name);
+		return -EBUSY;
+	}
+	if (by) {
+		compfw_err_fmt(extack, cnet->why,
+			       "the manifests of \"%.30s\" and %u more name it as a peer",
+			       by->name, n - 1);
 		return -EBUSY;
 	}
 	p = compfw_persona_naming(cnet, comp->id);

@@ -183,7 +183,7 @@ static void component_named_as_a_peer_stays(struct kunit *test)
 	compfw_component_install(cnet, web, manifest(test, "v1", 1, db->id));
 	KUNIT_EXPECT_EQ(test, compfw_component_del(cnet, db, &extack), -EBUSY);
 	KUNIT_EXPECT_STREQ(test, extack._msg,
-			   "another component's manifest names this component as a peer");
+			   "the manifest of component \"web\" names it as a peer");
 	KUNIT_EXPECT_PTR_EQ(test, compfw_component_by_name(cnet, "db"), db);
 
 	/* Only the manifest in force counts: a previous one may lose its peer... */

@@ -116,6 +116,23 @@ static const char *mpath(const struct apply *a, unsigned int i, char *buf,
 	return buf;
 }
 
+/*
+ * A controller's files (cpu.max) are in a cgroup only when its parent lists
+ * the controller in cgroup.subtree_control: the parent's file, for @file.
+ */
+static const char *subtree_control(const char *file, char *buf, size_t size)
+{
+	const char *end = strrchr(file, '/');
+	size_t n;
+
+	/* FILE is .../PARENT/CGROUP/cpu.max: back over CGROUP too. */
+	while (end && end > file && end[-1] != '/')
+		end--;
+	n = end && end > file ? (size_t)(end - file) : 0;
+	snprintf(buf, size, "%.*scgroup.subtree_control", (int)n, file);
+	return buf;
+}
+
 static int prepare_manifest(struct ctl *ctl, struct apply *a, unsigned int i,
 			    const char *mnt)
 {
@@ -142,6 +159,11 @@ static int prepare_manifest(struct ctl *ctl, struct apply *a, unsigned int i,
 		w->value = m->limit[which];
 		w->manifest = i;
 		err = limit_prepare(w, mnt, cgroup);
+		if (err == -ENOENT)
+			return ctl_error("%slimits.%s: cannot read %s: %s (enable the %s controller: echo +%s >%s)",
+					 mpath(a, i, p, sizeof(p)), mf_limit_key[which], w->path,
+					 strerror(-err), mf_limit_key[which], mf_limit_key[which],
+					 subtree_control(w->path, text, sizeof(text)));
 		if (err)
 			return ctl_error("%slimits.%s: cannot read %s: %s",
 					 mpath(a, i, p, sizeof(p)),

@@ -25,10 +25,51 @@ void ctl_usage(FILE *out, const struct ctl_cmd *cmds)
 	      "       compfwctl --version | --help\n"
 	      "options:\n"
 	      "  -j, --json          print JSON\n"
+	      "  -p, --pretty        print JSON, indented\n"
 	      "  -n, --netns NETNS   act in the network namespace NETNS (see ip-netns(8))\n"
 	      "objects:\n", out);
 	for (; cmds->name; cmds++)
 		fprintf(out, "  %s\n", cmds->usage);
+}
+
+/*
+ * The command @word names: its own name, or a prefix of one name only, as
+ * ip takes "ip a" (NULL, and the reason printed, otherwise).
+ */
+static const struct ctl_cmd *find_cmd(const struct ctl_cmd *cmds, const char *word,
+				      const char *what)
+{
+	const struct ctl_cmd *cmd, *found = NULL;
+	char names[256] = "";
+	size_t n = strlen(word);
+	unsigned int matches = 0;
+
+	for (cmd = cmds; cmd->name; cmd++)
+		if (!strcmp(cmd->name, word))
+			return cmd;
+	for (cmd = cmds; n && cmd->name; cmd++) {
+		if (strncmp(cmd->name, word, n))
+			continue;
+		found = cmd;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 matches++ ? ", " : "", cmd->name);
+	}
+	if (matches == 1)
+		return found;
+	if (matches > 1)
+		ctl_error("ambiguous %s \"%s\": %s", what, word, names);
+	return NULL;
+}
+
+/* Whether @word is a prefix of two names or more (find_cmd() said so). */
+static bool is_ambiguous(const struct ctl_cmd *cmds, const char *word)
+{
+	const struct ctl_cmd *cmd;
+	unsigned int matches = 0;
+
+	for (cmd = cmds; *word && cmd->name; cmd++)
+		matches += !strncmp(cmd->name, word, strlen(word));
+	return matches > 1;
 }
 
 int ctl_dispatch(struct ctl *ctl, const struct ctl_cmd *cmds,
@@ -40,9 +81,11 @@ int ctl_dispatch(struct ctl *ctl, const struct ctl_cmd *cmds,
 		ctl_usage(argc < 1 ? stderr : stdout, cmds);
 		return argc < 1;
 	}
-	for (cmd = cmds; cmd->name; cmd++)
-		if (!strcmp(cmd->name, argv[0]))
-			return cmd->run(ctl, argc - 1, argv + 1);
+	cmd = find_cmd(cmds, argv[0], what);
+	if (cmd)
+		return cmd->run(ctl, argc - 1, argv + 1);
+	if (is_ambiguous(cmds, argv[0]))
+		return 1;
 	return ctl_error("unknown %s \"%s\"; try 'compfwctl help'", what,
 			 argv[0]);
 }
@@ -61,9 +104,11 @@ int ctl_dispatch_object(struct ctl *ctl, const char *object,
 			fprintf(out, "  %s %s\n", object, cmd->usage);
 		return argc < 1;
 	}
-	for (cmd = cmds; cmd->name; cmd++)
-		if (!strcmp(cmd->name, argv[0]))
-			return cmd->run(ctl, argc - 1, argv + 1);
+	cmd = find_cmd(cmds, argv[0], "command");
+	if (cmd)
+		return cmd->run(ctl, argc - 1, argv + 1);
+	if (is_ambiguous(cmds, argv[0]))
+		return 1;
 	return ctl_error("unknown %s command \"%s\"; try 'compfwctl %s help'",
 			 object, argv[0], object);
 }

@@ -18,7 +18,7 @@ static const struct ctl_cmd objects[] = {
 	{ "apply", cmd_apply, "apply [--check] FILE|DIR...  install the manifests of the files (JSON; DIR: its *.json; - for stdin), all or none" },
 	{ "stats", cmd_stats, "stats [show|reset] [COMPONENT]  counters per component and per rule (--format openmetrics)" },
 	{ "query", cmd_query, "query COMPONENT ingress|egress PROTO ADDR [PORT] [--peer NAME]  what would it decide?" },
-	{ "monitor", cmd_monitor, "monitor                 print policy changes and drops as they happen" },
+	{ "monitor", cmd_monitor, "monitor [-t]            print policy changes and drops as they happen" },
 	{ NULL, NULL, NULL },
 };
 
@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -35,10 +36,14 @@ int main(int argc, char **argv)
 	int opt, ret;
 
 	/* "+": options end at the object, so that commands may have their own. */
-	while ((opt = getopt_long(argc, argv, "+jn:Vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpn:Vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			ctl.json = true;
+			break;
+		case 'p':
+			ctl.json = true;
+			print_pretty(true);
 			break;
 		case 'n':
 			ctl.netns = optarg;

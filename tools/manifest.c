@@ -262,6 +262,53 @@ struct members {
 	json_t *v[MF_K_COUNT];
 };
 
+/* Edit distance (Levenshtein) of two field names, at most 31 bytes of each. */
+static unsigned int distance(const char *a, const char *b)
+{
+	unsigned int row[32], i, j, diag, up, n = strlen(b);
+
+	if (strlen(a) > 31 || n > 31)
+		return UINT32_MAX;
+	for (j = 0; j <= n; j++)
+		row[j] = j;
+	for (i = 1; a[i - 1]; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= n; j++) {
+			up = row[j];
+			row[j] = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[n];
+}
+
+/* Of the keys @allowed, the one @name is likely a typo of, or NULL. */
+static const char *nearest_key(const char *name, uint64_t allowed)
+{
+	unsigned int k, d, best = 3;
+	const char *near = NULL;
+
+	for (k = 1; k < MF_K_COUNT; k++) {
+		if (!(allowed & MF_BIT(k)))
+			continue;
+		/* "prot" for "protocol": a name cut short. */
+		if (strlen(name) >= 3 && !strncmp(mf_key_name[k], name, strlen(name)))
+			return mf_key_name[k];
+		d = distance(name, mf_key_name[k]);
+		/* Two edits at most, and fewer than the name has letters. */
+		if (d < best && d < strlen(name)) {
+			best = d;
+			near = mf_key_name[k];
+		}
+	}
+	return near;
+}
+
 /*
  * Unknown fields are errors: a typo must not silently widen a policy. The
  * others go into @m; there are no duplicates, which jansson refuses.
@@ -276,6 +323,9 @@ static int check_fields(struct pctx *p, json_t *obj, uint64_t allowed,
 	memset(m, 0, sizeof(*m));
 	json_object_foreach(obj, name, c) {
 		key = key_of(name, allowed);
+		if (key == MF_K_OTHER && nearest_key(name, allowed))
+			return fail(p, "unknown field \"%s\" (did you mean \"%s\"?)", name,
+				    nearest_key(name, allowed));
 		if (key == MF_K_OTHER)
 			return fail(p, "unknown field \"%s\"", name);
 		m->v[key] = c;
@@ -1056,6 +1106,12 @@ static int parse_manifest(struct pctx *p, json_t *obj,
 
 	if (!json_is_object(obj))
 		return fail(p, "must be an object");
+	/* A rule on its own, as a newcomer may write one first. */
+	if (!json_object_get(obj, "component") &&
+	    (json_object_get(obj, "protocol") || json_object_get(obj, "ports") ||
+	     json_object_get(obj, "peer")))
+		return fail(p, "a rule, not a manifest: a manifest is {\"component\": NAME, "
+			    "\"ingress\": [RULE...], \"egress\": [RULE...]}, its rules in those arrays");
 	if (check_fields(p, obj, fields, &mb))
 		return -1;
 	if (!mb.v[MF_K_COMPONENT])

@@ -11,6 +11,8 @@
 #include <netlink/genl/ctrl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "compfwctl.h"
 #include "print.h"
@@ -108,17 +110,33 @@ static void print_drop(struct nlattr **tb)
 			   nla_get_u32(tb[COMPFW_EVENT_A_MISSED]));
 }
 
+/* -t: when the event came, to the microsecond, local time, as ip monitor -t. */
+static void print_timestamp(void)
+{
+	char when[64], text[80];
+	struct timeval tv;
+	struct tm tm;
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(text, sizeof(text), "%s.%06ld", when, (long)tv.tv_usec);
+	print_string("timestamp", "[%s] ", text);
+}
+
 static int print_event(struct nl_msg *msg, void *arg)
 {
 	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[COMPFW_EVENT_A_MAX + 1];
+	const bool *timestamps = arg;
 
-	(void)arg;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_EVENT_A_MAX, event_policy) < 0 ||
 	    !tb[COMPFW_EVENT_A_COMPONENT])
 		return NL_OK;
 	print_start(stdout, print_is_json());
 	print_open_object(NULL);
+	if (*timestamps)
+		print_timestamp();
 	if (gnlh->cmd == COMPFW_CMD_EVENT_POLICY)
 		print_policy(tb);
 	else if (gnlh->cmd == COMPFW_CMD_EVENT_DROP)
@@ -132,14 +150,19 @@ static int print_event(struct nl_msg *msg, void *arg)
 
 int cmd_monitor(struct ctl *ctl, int argc, char **argv)
 {
+	static bool timestamps;
 	int group, ret;
 
 	if (argc > 0 && (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help"))) {
-		puts("usage: compfwctl [-j] monitor");
+		puts("usage: compfwctl [-j] monitor [-t]");
 		return 0;
 	}
+	if (argc > 0 && (!strcmp(argv[0], "-t") || !strcmp(argv[0], "--timestamp"))) {
+		timestamps = true;
+		argc--;
+	}
 	if (argc > 0)
-		return ctl_error("monitor takes no arguments");
+		return ctl_error("monitor takes only -t (timestamps)");
 	if (ctl_connect(ctl))
 		return 1;
 	group = genl_ctrl_resolve_grp(ctl->sock, COMPFW_GENL_NAME, COMPFW_MCGRP_EVENTS);
@@ -154,7 +177,7 @@ int cmd_monitor(struct ctl *ctl, int argc, char **argv)
 				 nl_geterror(ret));
 	/* Events are not answers: they carry no sequence number of ours. */
 	nl_socket_disable_seq_check(ctl->sock);
-	nl_socket_modify_cb(ctl->sock, NL_CB_VALID, NL_CB_CUSTOM, print_event, NULL);
+	nl_socket_modify_cb(ctl->sock, NL_CB_VALID, NL_CB_CUSTOM, print_event, &timestamps);
 	do
 		ret = nl_recvmsgs_default(ctl->sock);
 	while (ret >= 0 || ret == -NLE_NOMEM);

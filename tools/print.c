@@ -14,6 +14,7 @@
 
 static FILE *print_out;
 static bool print_json;
+static bool pretty;
 static json_t *stack[PRINT_MAX_DEPTH];
 static const char *stack_key[PRINT_MAX_DEPTH];
 static int depth = -1;
@@ -61,6 +62,11 @@ void print_start(FILE *out, bool json)
 	depth = -1;
 }
 
+void print_pretty(bool on)
+{
+	pretty = on;
+}
+
 bool print_is_json(void)
 {
 	return print_json;
@@ -70,7 +76,7 @@ void print_end(void)
 {
 	if (!print_json || depth < 0)
 		return;
-	json_dumpf(stack[0], print_out, JSON_INDENT(0) | JSON_COMPACT |
+	json_dumpf(stack[0], print_out, (pretty ? JSON_INDENT(2) : JSON_INDENT(0) | JSON_COMPACT) |
 		   JSON_PRESERVE_ORDER);
 	fputc('\n', print_out);
 	json_decref(stack[0]);

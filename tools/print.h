@@ -12,6 +12,8 @@
 #include <jansson.h>
 
 void print_start(FILE *out, bool json);
+/* -p: JSON indented, one member a line. */
+void print_pretty(bool on);
 void print_end(void);
 bool print_is_json(void);
 

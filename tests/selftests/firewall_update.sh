@@ -194,6 +194,9 @@ $(reach 8080:allow 8081:deny)"
 	expect_err "bad input: a cgroup path through a file" \
 		"compfwctl: component add: a part of the cgroup path is a file, not a cgroup" \
 		"$ctl" component add x cgroup /cgroup.procs/x
+	expect_err "bad input: component del of a peer names the manifest that names it" \
+		'compfwctl: component del: the manifest of component "api" names it as a peer' \
+		"$ctl" component del web
 	unchanged "bad input: all refused, traffic too" "$before"
 }
 
@@ -281,7 +284,7 @@ test_limits() {
 
 # ---- main ------------------------------------------------------------------
 
-plan 43
+plan 44
 if ! setup; then
 	echo "Bail out! setup failed"
 	exit 1
