@@ -53,6 +53,20 @@ bad = {
 for name, doc in bad.items():
     check("refused: %s" % name, not validator.is_valid(doc))
 
+# An error is told at the member that is wrong, not at the document's root:
+# jsonschema's best match, as an editor's schema support shows it.
+at_member = {
+    "unknown field": ({"component": "web", "ingress": [{"prot": "tcp"}]}, ["ingress", 0]),
+    "port out of range": ({"component": "web", "ingress": [{"protocol": "tcp", "ports": 70000}]},
+                          ["ingress", 0, "ports"]),
+    "unknown mode, second of an array": ([{"component": "a"}, {"component": "b", "mode": "x"}],
+                                         [1, "mode"]),
+    "bad cpu limit": ({"component": "web", "limits": {"cpu": "abc"}}, ["limits", "cpu"]),
+}
+for name, (doc, path) in at_member.items():
+    err = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+    check("told at the member: %s (%s)" % (name, path), err is not None and list(err.absolute_path) == path)
+
 # Personas: compfw-persona.schema.json is the manifest schema's persona.
 persona_file = json.load(open(os.path.join(TOP, "Documentation/userspace-api/compfw-persona.schema.json")))
 check("compfw-persona.schema.json is the manifest schema's persona",
