@@ -25,13 +25,13 @@
 #include <linux/cgroup.h>
 #include <linux/dcache.h>
 #include <linux/hashtable.h>
+#include <linux/module.h>
 #include <linux/nsproxy.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/tracepoint.h>
-#include <linux/wait_bit.h>
 #include <net/net_namespace.h>
 
 #include "account.h"
@@ -84,8 +84,6 @@ static DEFINE_SPINLOCK(trigger_lock);
 static DEFINE_HASHTABLE(procs, 10);
 static atomic_t n_procs = ATOMIC_INIT(0);
 static u64 last_seq;
-/* Task works queued and not yet run: the module may not go before them. */
-static atomic_t pending = ATOMIC_INIT(0);
 /* One path per CPU: the probes run with preemption off. */
 static char __percpu *path_buf;
 static struct tracepoint *tp_exec, *tp_fork, *tp_exit;
@@ -212,17 +210,22 @@ static void start(struct compfw_net *cnet, struct compfw_trigger_proc *rec)
 	list_add_tail(&rec->list, &cnet->triggers.live);
 	spin_unlock(&trigger_lock);
 
-	/* current's namespace holds it: the work holds it for itself. */
+	/*
+	 * The work holds the module (rmmod is refused while it waits: a
+	 * traced process may stop before it runs) and current's namespace.
+	 */
+	if (!try_module_get(THIS_MODULE))
+		goto unqueued;
 	w->net = get_net(cnet->net);
 	init_task_work(&w->cb, trigger_run);
-	atomic_inc(&pending);
-	if (task_work_add(current, &w->cb, TWA_RESUME)) {
-		/* Exiting: its exit forgets it, and the work acts then. */
-		put_net(w->net);
-		compfw_account_free(w, sizeof(*w));
-		kfree(w);
-		atomic_dec(&pending);
-	}
+	if (!task_work_add(current, &w->cb, TWA_RESUME))
+		return;
+	/* Exiting: its exit forgets it, and the work acts then. */
+	put_net(w->net);
+	module_put(THIS_MODULE);
+unqueued:
+	compfw_account_free(w, sizeof(*w));
+	kfree(w);
 }
 
 static void on_exec(void *data, struct task_struct *p, pid_t old_pid,
@@ -420,8 +423,8 @@ static void trigger_run(struct callback_head *cb)
 	put_net(w->net);
 	compfw_account_free(w, sizeof(*w));
 	kfree(w);
-	if (atomic_dec_and_test(&pending))
-		wake_up_var(&pending);
+	/* The module's exit waits, by tasks RCU, until this has returned. */
+	module_put(THIS_MODULE);
 }
 
 static void trigger_work(struct work_struct *work)
@@ -524,10 +527,10 @@ void compfw_triggers_exit(void)
 	tracepoint_probe_unregister(tp_fork, on_fork, NULL);
 	tracepoint_probe_unregister(tp_exit, on_exit, NULL);
 	tracepoint_synchronize_unregister();
-	wait_var_event(&pending, !atomic_read(&pending));
 	/*
-	 * A task that ran the last work may still be in its last instructions:
-	 * a tasks-RCU grace period waits until every task has left them.
+	 * No work is queued (each holds the module), but the task that ran the
+	 * last one may still be in its last instructions: a tasks-RCU grace
+	 * period waits until every task has left them.
 	 */
 	synchronize_rcu_tasks();
 	free_percpu(path_buf);
