@@ -358,6 +358,24 @@ static bool act(struct compfw_net *cnet, struct compfw_component *comp,
 	return take(cnet, comp, m->set->face[m->set->dflt].persona, COMPFW_CAUSE_EXIT, program);
 }
 
+/*
+ * The component of @rec, once per @pass: its latest trigger process @top
+ * (or NULL), and onto the list of those to act on.
+ */
+static void meet(struct compfw_net *cnet, const struct compfw_trigger_proc *rec,
+		 const struct compfw_trigger_proc *top, u64 pass,
+		 struct compfw_component **visit)
+{
+	struct compfw_component *comp = component_of(cnet, rec);
+
+	if (!comp || comp->trig.pass == pass)
+		return;
+	comp->trig.pass = pass;
+	comp->trig.top = top;
+	comp->trig.next = *visit;
+	*visit = comp;
+}
+
 /**
  * compfw_triggers_reconcile - give every component what its triggers want
  * @cnet: the namespace, locked
@@ -378,25 +396,12 @@ bool compfw_triggers_reconcile(struct compfw_net *cnet)
 	spin_lock(&trigger_lock);
 	list_splice_init(&t->gone, &gone);
 	/* Newest first: the first record of a component met is its latest. */
-	list_for_each_entry_reverse(rec, &t->live, list) {
-		comp = component_of(cnet, rec);
-		if (!comp || comp->trig.pass == pass)
-			continue;
-		comp->trig.pass = pass;
-		comp->trig.top = rec;
-		comp->trig.next = visit;
-		visit = comp;
-	}
+	list_for_each_entry_reverse(rec, &t->live, list)
+		meet(cnet, rec, rec, pass, &visit);
 	spin_unlock(&trigger_lock);
-	list_for_each_entry(rec, &gone, list) {
-		comp = component_of(cnet, rec);
-		if (!comp || comp->trig.pass == pass)
-			continue;
-		comp->trig.pass = pass;
-		comp->trig.top = NULL;
-		comp->trig.next = visit;
-		visit = comp;
-	}
+	/* Those with a process gone and none running: back to their default. */
+	list_for_each_entry(rec, &gone, list)
+		meet(cnet, rec, NULL, pass, &visit);
 	for (comp = visit; comp; comp = comp->trig.next)
 		cut |= act(cnet, comp, comp->trig.top, &gone);
 	list_for_each_entry_safe(rec, tmp, &gone, list)

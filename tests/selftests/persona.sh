@@ -19,6 +19,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib/compfw_env.sh"
+. "$(dirname "$0")/lib/persona_env.sh"
 require modprobe python3 timeout ss
 
 cgbase=/sys/fs/cgroup/compfw-test/persona-$$
@@ -61,22 +62,6 @@ write_files() {
 	{ "component": "app", "version": "p1",
 	  "personas": ["db_client", "maintenance"], "default_persona": "db_client" }
 	EOF
-}
-
-# reach WANT3306 WANT2222: what app reaches, both ports at once.
-reach() {
-	expect_verdicts "$1" app host "db:$2" "maint:$3" <<-'EOF'
-	db try tcp 127.0.0.1 3306
-	maint try tcp 127.0.0.1 2222
-	EOF
-}
-
-active() {
-	"$ctl" -j component show app | python3 -c 'import json,sys; print(json.load(sys.stdin).get("persona"))'
-}
-
-generation() {
-	"$ctl" -j component show app | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'
 }
 
 # Established to 3306, as the client's side shows it.

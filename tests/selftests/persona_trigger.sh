@@ -25,6 +25,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib/compfw_env.sh"
+. "$(dirname "$0")/lib/persona_env.sh"
 require modprobe python3 timeout
 
 cgbase=/sys/fs/cgroup/compfw-test/trigger-$$
@@ -111,22 +112,6 @@ write_files() {
 	EOF
 }
 
-# reach WANT3306 WANT2222 NAME: what app reaches, both ports at once.
-reach() {
-	expect_verdicts "$3" app host "db:$1" "maint:$2" <<-'EOF'
-	db try tcp 127.0.0.1 3306
-	maint try tcp 127.0.0.1 2222
-	EOF
-}
-
-active() {
-	"$ctl" -j component show app | python3 -c 'import json,sys; print(json.load(sys.stdin).get("persona"))'
-}
-
-generation() {
-	"$ctl" -j component show app | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])'
-}
-
 is_active() {
 	[ "$(active)" = "$1" ]
 }
@@ -190,7 +175,7 @@ setup() {
 
 test_exec() {
 	expect_eq "before: base is active" "$(active)" base
-	reach deny allow "base: 3306 denied, 2222 allowed"
+	reach "base: 3306 denied, 2222 allowed" deny allow
 	start_tool othertool app 5
 	expect_eq "a program of another name in the cgroup: its first connection is base's" \
 		"$(first othertool)" deny
@@ -204,7 +189,7 @@ test_exec() {
 		"$(first dbtool)" allow
 	expect_eq "component show: db is active while dbtool runs" "$(active)" db
 	expect_eq "the switch bumped the generation once" "$(generation)" $((gen + 1))
-	reach allow deny "db: the whole component reaches 3306, not 2222"
+	reach "db: the whole component reaches 3306, not 2222" allow deny
 	check "monitor: the switch, caused by the exec of dbtool" wait_for 60 grep -q \
 		'"component":"app","change":"persona","old_persona":"base","persona":"db","cause":"exec","program":"dbtool"' \
 		"$tmp/monitor"
@@ -221,7 +206,7 @@ test_exec() {
 	check "dbtool exits: the component returns to base" wait_for 60 is_active base
 	check "monitor: the return, caused by the exit of dbtool" wait_for 60 grep -q \
 		'"old_persona":"db","persona":"base","cause":"exit","program":"dbtool"' "$tmp/monitor"
-	reach deny allow "base again: 3306 denied, 2222 allowed"
+	reach "base again: 3306 denied, 2222 allowed" deny allow
 
 	gen=$(generation)
 	start_tool dbtool other 60
@@ -238,7 +223,7 @@ test_path() {
 	local pid=$!
 	env_pids+=("$pid")
 	check "exec of $bin/backup-agent: backup is active" wait_for 60 is_active backup
-	reach allow allow "backup: 3306 and 2222"
+	reach "backup: 3306 and 2222" allow allow
 	kill "$pid"
 	wait "$pid" 2>/dev/null
 	check "it exits: base again" wait_for 60 is_active base
@@ -288,7 +273,7 @@ test_api_and_apply() {
 	check "dbtool runs: db" wait_for 60 is_active db
 	check "apply a new version while it runs" "$ctl" apply "$tmp/app.t2.json"
 	expect_eq "the new manifest keeps the trigger's persona" "$(active)" db
-	reach allow deny "db after the apply: 3306 allowed, 2222 denied"
+	reach "db after the apply: 3306 allowed, 2222 denied" allow deny
 	check "persona activate app backup, dbtool still running" "$ctl" persona activate app backup
 	local n
 	n=$(exits)
