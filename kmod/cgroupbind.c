@@ -349,11 +349,8 @@ static struct cgroup *compfw_cgroup_ancestor(char *path, struct netlink_ext_ack 
 
 	for (;;) {
 		slash = strrchr(path, '/');
-		if (slash == path) {
-			path[1] = '\0';
-		} else {
-			*slash = '\0';
-		}
+		/* The root keeps its slash. */
+		slash[slash == path] = '\0';
 		cgrp = cgroup_get_from_path(path);
 		if (!IS_ERR(cgrp) || PTR_ERR(cgrp) != -ENOENT || slash == path)
 			break;
@@ -412,7 +409,7 @@ static int compfw_cgroup_resolve(const char *path, struct compfw_cgbind *b,
 	b->path = compfw_kvzalloc(n + strlen(rest) + 1);
 	if (b->path) {
 		memcpy(b->path, root, n);
-		strcpy(b->path + n, rest);
+		strscpy(b->path + n, rest, strlen(rest) + 1);
 		b->level = level;
 	}
 	compfw_kvfree(root, strlen(root) + 1);

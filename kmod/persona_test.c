@@ -59,7 +59,7 @@ static struct compfw_persona *persona_of(struct kunit *test, const char *name, u
 }
 
 static struct compfw_persona *triggered(struct kunit *test, const char *name,
-				       const char *comm, const char *path)
+					const char *comm, const char *path)
 {
 	struct compfw_persona *p = persona_of(test, name, 1, comm, path);
 	struct netlink_ext_ack extack = {};
@@ -164,7 +164,8 @@ static void persona_replace_rebuilds_its_users(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, compfw_component_take_persona(cnet, web, "b", COMPFW_CAUSE_API, NULL,
 							    &extack), 1);
 	gen = web->generation;
-	KUNIT_ASSERT_EQ(test, compfw_persona_replace(cnet, persona_of(test, "b", 5, NULL, NULL), &extack), 0);
+	KUNIT_ASSERT_EQ(test, compfw_persona_replace(cnet, persona_of(test, "b", 5, NULL, NULL),
+						     &extack), 0);
 	KUNIT_EXPECT_EQ(test, web->generation, gen + 1);
 	KUNIT_EXPECT_STREQ(test, compfw_manifest_persona(in_force(test, web)), "b");
 	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 5);
