@@ -366,8 +366,10 @@ def run_cases():
            [name, ("cgroup", "/x")], EINVAL, UNKNOWN, P((C, "cgroup")))
     expect("not taken", "with address", "stats-reset",
            [name, ("address", cidr_ok)], EINVAL, UNKNOWN, P((C, "address")))
-    expect("not taken", "with a component beside the manifests", "manifest-apply",
-           [manifest(), ("@type2", b"pol-x\0")], EINVAL, UNKNOWN, P(("apply", 2)))
+    expect("not taken", "with an attribute above apply's max", "manifest-apply",
+           [manifest(), ("@type3", b"pol-x\0")], EINVAL, UNKNOWN, P(("apply", 3)))
+    expect("typed", "check flag with a payload", "manifest-apply",
+           [manifest(), ("check@raw", b"x")], ERANGE, POLICY, P(("apply", "check")))
     # GET_STATUS takes no attributes: it has no policy. Newer kernels
     # (7.2) refuse any attribute of such an op themselves; on older ones
     # the op validates the same way, so that every kernel answers alike.
