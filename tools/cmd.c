@@ -34,16 +34,18 @@ void ctl_usage(FILE *out, const struct ctl_cmd *cmds)
 
 /*
  * The command @word names: its own name, or a prefix of one name only, as
- * ip takes "ip a" (NULL, and the reason printed, otherwise).
+ * ip takes "ip a". NULL otherwise; *@ambiguous when it is the prefix of
+ * several, which are then told.
  */
 static const struct ctl_cmd *find_cmd(const struct ctl_cmd *cmds, const char *word,
-				      const char *what)
+				      const char *what, bool *ambiguous)
 {
 	const struct ctl_cmd *cmd, *found = NULL;
 	char names[256] = "";
 	size_t n = strlen(word);
 	unsigned int matches = 0;
 
+	*ambiguous = false;
 	for (cmd = cmds; cmd->name; cmd++)
 		if (!strcmp(cmd->name, word))
 			return cmd;
@@ -56,35 +58,27 @@ static const struct ctl_cmd *find_cmd(const struct ctl_cmd *cmds, const char *wo
 	}
 	if (matches == 1)
 		return found;
-	if (matches > 1)
+	if (matches > 1) {
+		*ambiguous = true;
 		ctl_error("ambiguous %s \"%s\": %s", what, word, names);
+	}
 	return NULL;
-}
-
-/* Whether @word is a prefix of two names or more (find_cmd() said so). */
-static bool is_ambiguous(const struct ctl_cmd *cmds, const char *word)
-{
-	const struct ctl_cmd *cmd;
-	unsigned int matches = 0;
-
-	for (cmd = cmds; *word && cmd->name; cmd++)
-		matches += !strncmp(cmd->name, word, strlen(word));
-	return matches > 1;
 }
 
 int ctl_dispatch(struct ctl *ctl, const struct ctl_cmd *cmds,
 		 const char *what, int argc, char **argv)
 {
 	const struct ctl_cmd *cmd;
+	bool ambiguous;
 
 	if (argc < 1 || !strcmp(argv[0], "help")) {
 		ctl_usage(argc < 1 ? stderr : stdout, cmds);
 		return argc < 1;
 	}
-	cmd = find_cmd(cmds, argv[0], what);
+	cmd = find_cmd(cmds, argv[0], what, &ambiguous);
 	if (cmd)
 		return cmd->run(ctl, argc - 1, argv + 1);
-	if (is_ambiguous(cmds, argv[0]))
+	if (ambiguous)
 		return 1;
 	return ctl_error("unknown %s \"%s\"; try 'compfwctl help'", what,
 			 argv[0]);
@@ -96,6 +90,7 @@ int ctl_dispatch_object(struct ctl *ctl, const char *object,
 {
 	const struct ctl_cmd *cmd;
 	FILE *out = argc < 1 ? stderr : stdout;
+	bool ambiguous;
 
 	if (argc < 1 || !strcmp(argv[0], "help")) {
 		fprintf(out, "usage: compfwctl [-j] [-n NETNS] %s COMMAND [ARGS]\n"
@@ -104,10 +99,10 @@ int ctl_dispatch_object(struct ctl *ctl, const char *object,
 			fprintf(out, "  %s %s\n", object, cmd->usage);
 		return argc < 1;
 	}
-	cmd = find_cmd(cmds, argv[0], "command");
+	cmd = find_cmd(cmds, argv[0], "command", &ambiguous);
 	if (cmd)
 		return cmd->run(ctl, argc - 1, argv + 1);
-	if (is_ambiguous(cmds, argv[0]))
+	if (ambiguous)
 		return 1;
 	return ctl_error("unknown %s command \"%s\"; try 'compfwctl %s help'",
 			 object, argv[0], object);
