@@ -167,11 +167,10 @@ static int match_paths(const struct compfw_manifest *m, const struct linux_binpr
 	return face;
 }
 
-/* Under rcu_read_lock: the face of @comp's manifest that @bprm triggers. */
-static int match(const struct compfw_component *comp, const struct linux_binprm *bprm,
-		 struct compfw_trigger_proc *rec)
+/* Under rcu_read_lock: the face of @m, @comp's manifest, that @bprm triggers. */
+static int match(const struct compfw_component *comp, const struct compfw_manifest *m,
+		 const struct linux_binprm *bprm, struct compfw_trigger_proc *rec)
 {
-	const struct compfw_manifest *m = rcu_dereference(comp->manifest);
 	int face;
 
 	face = compfw_manifest_trigger(m, current->comm, NULL);
@@ -231,6 +230,7 @@ unqueued:
 static void on_exec(void *data, struct task_struct *p, pid_t old_pid,
 		    struct linux_binprm *bprm)
 {
+	const struct compfw_manifest *m = NULL;
 	struct compfw_trigger_proc *rec = NULL;
 	struct compfw_component *comp;
 	struct compfw_net *cnet;
@@ -242,10 +242,13 @@ static void on_exec(void *data, struct task_struct *p, pid_t old_pid,
 	rcu_read_lock();
 	cnet = compfw_net(current->nsproxy->net_ns);
 	comp = compfw_component_of_cgroup(cnet, task_dfl_cgroup(current));
-	if (comp && compfw_manifest_has_triggers(rcu_dereference(comp->manifest))) {
+	/* One read of the manifest: the triggers matched are the faces named. */
+	if (comp)
+		m = rcu_dereference(comp->manifest);
+	if (compfw_manifest_has_triggers(m)) {
 		rec = proc_alloc();
 		if (rec)
-			face = match(comp, bprm, rec);
+			face = match(comp, m, bprm, rec);
 		else
 			net_warn_ratelimited("component %s: no memory to follow %s[%d]\n",
 					     comp->name, current->comm, task_pid_nr(current));
