@@ -175,6 +175,11 @@ suite lint tests/lib/lint.sh
 suite classify bench_classify
 wait
 
+# The failures again, last: CI shows only the end of a long output.
+if grep -q '^not ok' "$out"/*.tap; then
+	echo "# === the failures"
+	grep -H '^not ok' "$out"/*.tap | sed "s|^$out/|# |"
+fi
 summary=$(tests/lib/tap-summary.sh "$out"/*.tap)
 echo "$summary"
 case "$summary" in

@@ -24,33 +24,76 @@ cgbase=/sys/fs/cgroup/compfw-test/ynl-$$
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/compfw-ynl.XXXXXX")
 cleanup() {
 	[ -n "${sub:-}" ] && kill "$sub" 2>/dev/null
+	[ -n "${ynl_srv:-}" ] && kill "$ynl_srv" 2>/dev/null
 	env_cleanup
 	modprobe -r compfw 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-# ynl ARGS...: the kernel's client, JSON out; on an error it prints the
-# netlink error with its extack and exits 1.
-ynl() {
+# The kernel's client, started once (tests/selftests/lib/ynl_server.py):
+# each call below is what one run of its cli.py --output-json would print,
+# with cli.py's exit status; a Python start under TCG costs seconds.
+ynl_cli() {
 	"$top/tests/lib/ynl.sh" cli --output-json "$@"
+}
+ynl_start() {
+	local spec=$top/Documentation/netlink/specs/compfw.yaml line
+	mkfifo "$tmp/req" "$tmp/resp" || return 1
+	exec {ynl_req}<>"$tmp/req" {ynl_resp}<>"$tmp/resp"
+	python3 "$top/tests/selftests/lib/ynl_server.py" "$tree/tools/net/ynl" "$spec" \
+		"$tree/Documentation/netlink/$(sed -n 's/^protocol: *//p' "$spec").yaml" \
+		"$tmp" 2>"$tmp/server.err" &
+	ynl_srv=$!
+	ynl_read line && [ "$line" = ready ]
+}
+# ynl_read VAR: a line of the server's into VAR; fails once it is gone.
+ynl_read() {
+	until IFS= read -r -t 10 "$1" <&"$ynl_resp"; do
+		kill -0 "$ynl_srv" 2>/dev/null && continue
+		cat "$tmp/server.err"
+		return 1
+	done
+}
+# ynl_call REQUEST: the server's answer printed; its status returned.
+ynl_call() {
+	local head rc n line
+	printf '%s\n' "$1" >&"$ynl_req"
+	ynl_read head || return 1
+	read -r rc n <<<"$head"
+	while [ "$n" -gt 0 ] && ynl_read line; do
+		printf '%s\n' "$line"
+		n=$((n - 1))
+	done
+	return "$rc"
+}
+json_str() {
+	local s=$1
+	s=${s//\\/\\\\}
+	s=${s//\"/\\\"}
+	s=${s//$'\n'/\\n}
+	s=${s//$'\t'/\\t}
+	printf '"%s"' "$s"
+}
+
+# ynl --do|--dump OP [--json ATTRS]: as cli.py would; other arguments go to
+# cli.py itself.
+ynl() {
+	case "$1 ${3:-}" in
+	"--do "|"--dump "|"--do --json"|"--dump --json")
+		[ $# -le 4 ] || { ynl_cli "$@"; return; }
+		# JSON: its line breaks are blanks; a request is one line.
+		local attrs=${4:-'{}'}
+		ynl_call "{\"${1#--}\": $(json_str "$2"), \"attrs\": ${attrs//$'\n'/ }}" ;;
+	*)	ynl_cli "$@" ;;
+	esac
 }
 
 # jget JSON EXPR: EXPR (python, over the decoded JSON as r) printed.
 # manifest(r): the manifest parts of a component reply (a dict, or a list
 # if the spec makes them multi-attr), merged as a user would read them.
 jget() {
-	python3 -c '
-import json, sys
-def manifest(r):
-    parts = r.get("manifest", [])
-    merged = {}
-    for p in parts if isinstance(parts, list) else [parts]:
-        for k, v in p.items():
-            merged[k] = merged.get(k, []) + v if isinstance(v, list) else v
-    return merged
-r = json.loads(sys.argv[1])
-print(eval(sys.argv[2]))' "$1" "$2" 2>&1
+	ynl_call "{\"eval\": $(json_str "$2"), \"json\": $(json_str "$1")}" 2>&1
 }
 
 # ynl_ok NAME OUTVAR ARGS...: the call must succeed; its output in OUTVAR.
@@ -85,13 +128,21 @@ while time.time() < end:
 ip4() { python3 -c 'import ipaddress, sys; print(int(ipaddress.IPv4Address(sys.argv[1])))' "$1"; }
 ip6() { python3 -c 'import ipaddress, sys; print(ipaddress.IPv6Address(sys.argv[1]).packed.hex())' "$1"; }
 
-plan 54
+plan 57
 modprobe -r compfw 2>/dev/null
 check "load compfw" modprobe compfw
 env_cgroups web db spare
 tree=$("$top/tests/lib/ynl.sh" tree 2>&1) && [ -f "$tree/tools/net/ynl/cli.py" ] &&
 	pass "ynl tooling prepared on the host: $tree" ||
 	fail "ynl tooling prepared on the host" "$tree"
+
+# get-status through cli.py itself, once, with its schema check; the rest
+# through one long-lived client.
+out=$(ynl_cli --do get-status 2>&1) && pass "cli.py --do get-status" ||
+	fail "cli.py --do get-status" "$out"
+expect_eq "cli.py: get-status: no components yet" "$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["components"])' "$out" 2>&1)" 0
+ynl_start && pass "ynl's YnlFamily started once for the test" ||
+	fail "ynl's YnlFamily started once for the test" "$(cat "$tmp/server.err")"
 
 # get-status: a do with no request attributes.
 ynl_ok "ynl --do get-status" out --do get-status
