@@ -62,8 +62,9 @@ err_id:
 
 static void compfw_component_free(struct compfw_component *comp)
 {
+	/* The history first: the entry of the version in force is in its manifest. */
+	compfw_history_free(&comp->history);
 	compfw_manifest_free(rcu_dereference_protected(comp->manifest, true));
-	compfw_manifest_free(comp->previous);
 	free_percpu(comp->stats);
 	compfw_kvfree(comp->addresses, comp->n_addresses * sizeof(*comp->addresses));
 	compfw_cgbind_free(&comp->bind);
@@ -141,7 +142,7 @@ struct compfw_component *compfw_component_of_cgroup(struct compfw_net *cnet,
 
 /*
  * What @comp takes as the cap max_netns_memory counts it: itself, its
- * strings and counters, and its two manifests.
+ * strings and counters, its manifest and the versions it keeps.
  */
 static size_t compfw_component_bytes(const struct compfw_component *comp)
 {
@@ -151,7 +152,7 @@ static size_t compfw_component_bytes(const struct compfw_component *comp)
 	n += sizeof(struct compfw_stats) * num_possible_cpus();
 	if (comp->cgroup_path)
 		n += 2 * (strlen(comp->cgroup_path) + 1);	/* and the bound path */
-	return n + compfw_manifest_bytes(m) + compfw_manifest_bytes(comp->previous);
+	return n + compfw_manifest_bytes(m) + compfw_history_bytes(&comp->history);
 }
 
 /**
@@ -159,7 +160,8 @@ static size_t compfw_component_bytes(const struct compfw_component *comp)
  * @comp: the component
  * @m: its new manifest
  *
- * The manifest in force is kept without its tables, the previous one goes.
+ * The manifest in force is kept without its tables; the versions beyond
+ * history_depth go.
  * Return: bytes, negative when the component shrinks.
  */
 long compfw_install_growth(const struct compfw_component *comp,
@@ -169,7 +171,7 @@ long compfw_install_growth(const struct compfw_component *comp,
 	long cur_tables = compfw_manifest_bytes(cur) - compfw_manifest_kept_bytes(cur);
 
 	return (long)compfw_manifest_bytes(m) - cur_tables -
-	       (long)compfw_manifest_bytes(comp->previous);
+	       (long)compfw_history_push_frees(&comp->history);
 }
 
 /**
@@ -232,6 +234,7 @@ compfw_component_alloc(const struct compfw_component_spec *spec)
 	comp = compfw_kvzalloc(sizeof(*comp));
 	if (!comp)
 		return NULL;
+	compfw_history_init(&comp->history, &comp->created);
 	strscpy(comp->name, spec->name, sizeof(comp->name));
 	comp->stats = alloc_percpu_gfp(struct compfw_stats, COMPFW_GFP);
 	if (!comp->stats)
@@ -477,7 +480,8 @@ void compfw_component_reset_stats(struct compfw_component *comp)
  * @comp: the component
  * @m: its new manifest, from compfw_manifest_create(); the component owns it
  *
- * The manifest in force until now becomes the one a rollback returns to.
+ * The manifest in force until now becomes the one a rollback returns to;
+ * the history keeps it, and drops its oldest version beyond history_depth.
  */
 void compfw_component_install(struct compfw_net *cnet, struct compfw_component *comp,
 			      struct compfw_manifest *m)
@@ -488,68 +492,106 @@ void compfw_component_install(struct compfw_net *cnet, struct compfw_component *
 	lockdep_assert_held(&cnet->lock);
 	old = rcu_replace_pointer(comp->manifest, m, lockdep_is_held(&cnet->lock));
 	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
-	compfw_manifest_free_rcu(comp->previous);
 	compfw_manifest_retire(old);
-	comp->previous = old;
-	comp->has_previous = true;
-	cnet->memory += compfw_component_bytes(comp) - before;
 	WRITE_ONCE(comp->generation, comp->generation + 1);
+	compfw_history_push(&comp->history, &m->hist, old, comp->generation);
+	cnet->memory += compfw_component_bytes(comp) - before;
 	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,
 				    COMPFW_CHANGE_APPLY);
 }
 
-/**
- * compfw_component_rollback - swap the manifest in force with the previous
- * @cnet: the namespace, locked
- * @comp: the component
- * @extack: why a rollback is refused
- *
- * The two swap, so a second rollback undoes the first. After the first
- * manifest the previous one is none: the component is unmanaged again.
- *
- * Return: 0, -ENOENT (nothing to go back to, or a peer it names is gone)
- * or -ENOMEM.
- */
-int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
-			      struct netlink_ext_ack *extack)
+/* Put @v back in force: its peers and personas must be as it knew them. */
+static int compfw_component_bring_back(struct compfw_net *cnet, struct compfw_component *comp,
+				       struct compfw_version *v, struct netlink_ext_ack *extack)
 {
 	size_t before = compfw_component_bytes(comp);
 	const struct compfw_peer_ref *lost;
 	const struct compfw_face *gone;
 	struct compfw_manifest *cur;
 
-	lockdep_assert_held(&cnet->lock);
-	if (!comp->has_previous) {
-		NL_SET_ERR_MSG(extack, "no previous manifest to roll back to");
-		return -ENOENT;
-	}
-	lost = comp->previous ? compfw_manifest_lost_peer(cnet, comp->previous) : NULL;
+	lost = v->m ? compfw_manifest_lost_peer(cnet, v->m) : NULL;
 	if (lost) {
 		compfw_err_fmt(extack, cnet->why, "peer \"%.58s\" was deleted", lost->name);
 		return -ENOENT;
 	}
-	gone = compfw_persona_lost(cnet, comp->previous);
+	gone = compfw_persona_lost(cnet, v->m);
 	if (gone) {
 		compfw_err_fmt(extack, cnet->why,
 			       "persona \"%.58s\" was deleted or changed", gone->persona);
 		return -ENOENT;
 	}
-	if (compfw_manifest_revive(comp->previous)) {
+	if (compfw_manifest_revive(v->m)) {
 		NL_SET_ERR_MSG(extack, "out of memory compiling the previous manifest");
 		return -ENOMEM;
 	}
-	cur = rcu_replace_pointer(comp->manifest, comp->previous,
-				  lockdep_is_held(&cnet->lock));
+	cur = rcu_replace_pointer(comp->manifest, v->m, lockdep_is_held(&cnet->lock));
 	compfw_manifest_retire(cur);
-	cnet->rules = cnet->rules + (comp->previous ? comp->previous->n_rules : 0) -
-		       (cur ? cur->n_rules : 0);
-	comp->previous = cur;
-	cnet->memory += compfw_component_bytes(comp) - before;
+	cnet->rules = cnet->rules + (v->m ? v->m->n_rules : 0) - (cur ? cur->n_rules : 0);
 	WRITE_ONCE(comp->generation, comp->generation + 1);
+	compfw_history_bring_back(&comp->history, v, cur, comp->generation);
+	cnet->memory += compfw_component_bytes(comp) - before;
 	cnet->dump_seq++;
 	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,
 				    COMPFW_CHANGE_ROLLBACK);
 	return 0;
+}
+
+/**
+ * compfw_component_rollback - put back the manifest in force before this one
+ * @cnet: the namespace, locked
+ * @comp: the component
+ * @extack: why a rollback is refused
+ *
+ * The version in force becomes the previous one, so a second rollback
+ * undoes the first. After the first manifest the previous one is none:
+ * the component is unmanaged again.
+ *
+ * Return: 0, -ENOENT (nothing to go back to, or a peer or persona it names
+ * is gone) or -ENOMEM.
+ */
+int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
+			      struct netlink_ext_ack *extack)
+{
+	struct compfw_version *v;
+
+	lockdep_assert_held(&cnet->lock);
+	v = compfw_history_previous(&comp->history);
+	if (!v) {
+		NL_SET_ERR_MSG(extack, "no previous manifest to roll back to");
+		return -ENOENT;
+	}
+	return compfw_component_bring_back(cnet, comp, v, extack);
+}
+
+/**
+ * compfw_component_rollback_to - put back any version of the history
+ * @cnet: the namespace, locked
+ * @comp: the component
+ * @generation: the generation the version had when last in force
+ * @extack: why it is refused
+ *
+ * Return: 0, -ENOENT (no such version, or a peer or persona it names is
+ * gone), -EALREADY (it is in force) or -ENOMEM.
+ */
+int compfw_component_rollback_to(struct compfw_net *cnet, struct compfw_component *comp,
+				 u32 generation, struct netlink_ext_ack *extack)
+{
+	struct compfw_version *v;
+
+	lockdep_assert_held(&cnet->lock);
+	v = compfw_history_find(&comp->history, generation);
+	if (!v) {
+		compfw_err_fmt(extack, cnet->why,
+			       "generation %u is not in the component's history",
+			       generation);
+		return -ENOENT;
+	}
+	if (v == compfw_history_in_force(&comp->history)) {
+		compfw_err_fmt(extack, cnet->why, "generation %u is the version in force",
+			       generation);
+		return -EALREADY;
+	}
+	return compfw_component_bring_back(cnet, comp, v, extack);
 }
 
 /**

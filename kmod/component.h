@@ -10,6 +10,7 @@
 
 #include "cgroupbind.h"
 #include "classify.h"
+#include "history.h"
 #include "report.h"
 
 struct netlink_ext_ack;
@@ -47,10 +48,10 @@ struct compfw_totals {
  * @addresses: prefixes the component owns
  * @n_addresses: entries in @addresses
  * @manifest: the policy in force, NULL while unmanaged; RCU
- * @previous: the policy before it, for rollback, NULL for "unmanaged";
- *	under compfw_net.lock
- * @has_previous: a rollback is possible (to @previous), under the lock
- * @generation: bumped by every apply and rollback
+ * @history: the versions of its manifest it keeps, for rollback; under
+ *	compfw_net.lock
+ * @created: the first version in @history, unmanaged
+ * @generation: bumped by every apply, rollback and persona switch
  * @stats: per-CPU counters
  * @log_limit: the kernel log's rate limit for this component
  * @free_work: frees the component after a grace period
@@ -88,8 +89,8 @@ struct compfw_component {
 	struct cfw_cidr *addresses;
 	u32 n_addresses;
 	struct compfw_manifest __rcu *manifest;
-	struct compfw_manifest *previous;
-	bool has_previous;
+	struct compfw_history history;
+	struct compfw_version created;
 	u32 generation;
 	struct compfw_stats __percpu *stats;
 	struct compfw_trigger_state trig;
@@ -123,6 +124,8 @@ int compfw_memory_check(struct compfw_net *cnet, long growth,
 			struct netlink_ext_ack *extack);
 int compfw_component_rollback(struct compfw_net *cnet, struct compfw_component *comp,
 			      struct netlink_ext_ack *extack);
+int compfw_component_rollback_to(struct compfw_net *cnet, struct compfw_component *comp,
+				 u32 generation, struct netlink_ext_ack *extack);
 int compfw_component_take_persona(struct compfw_net *cnet, struct compfw_component *comp,
 				  const char *persona, enum compfw_cause cause,
 				  const char *program, struct netlink_ext_ack *extack);
@@ -138,6 +141,12 @@ void compfw_component_count(struct compfw_component *comp, int outcome,
 void compfw_component_read_stats(const struct compfw_component *comp,
 				 struct compfw_totals *t);
 void compfw_component_reset_stats(struct compfw_component *comp);
+
+/* A rollback has a version to go back to. */
+static inline bool compfw_component_has_previous(const struct compfw_component *comp)
+{
+	return comp->history.n > 1;
+}
 
 static inline bool compfw_component_managed(const struct compfw_component *comp)
 {

@@ -212,6 +212,57 @@ static void component_id_reuse_is_not_the_peer(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, extack._msg, "peer \"db\" was deleted");
 }
 
+static void restore_history_depth(void *saved)
+{
+	compfw_history_depth = (unsigned long)saved;
+}
+
+/* The last history_depth versions, any of which comes back by generation. */
+static void component_keeps_its_last_versions(struct kunit *test)
+{
+	static const char *const names[] = {
+		"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10",
+	};
+	void *saved = (void *)(unsigned long)compfw_history_depth;
+	struct compfw_net *cnet = cfwt_net(test);
+	size_t memory = cnet->memory;
+	struct netlink_ext_ack extack = {};
+	struct compfw_component *c;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_history_depth, saved), 0);
+	compfw_history_depth = 4;
+	c = cfwt_component(test, "web", 0);
+	KUNIT_EXPECT_EQ(test, c->history.n, 1);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		compfw_component_install(cnet, c, manifest(test, names[i], 1 + i % 2, 0));
+	KUNIT_EXPECT_EQ(test, c->history.n, 4);
+	KUNIT_EXPECT_EQ(test, c->generation, 10);
+
+	/* Generation 7 was v7's; 6 was pushed out, 10 is in force. */
+	KUNIT_ASSERT_EQ(test, compfw_component_rollback_to(cnet, c, 7, &extack), 0);
+	KUNIT_EXPECT_STREQ(test, version_in_force(test, c), "v7");
+	KUNIT_EXPECT_EQ(test, cnet->rules, 1);
+	KUNIT_EXPECT_EQ(test, c->history.n, 4);
+	KUNIT_EXPECT_EQ(test, compfw_component_rollback_to(cnet, c, 6, &extack), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg,
+			   "generation 6 is not in the component's history");
+	KUNIT_EXPECT_EQ(test, compfw_component_rollback_to(cnet, c, 11, &extack), -EALREADY);
+	KUNIT_EXPECT_STREQ(test, version_in_force(test, c), "v7");
+
+	/* A plain rollback returns to v10, the one in force before v7. */
+	KUNIT_ASSERT_EQ(test, compfw_component_rollback(cnet, c, &extack), 0);
+	KUNIT_EXPECT_STREQ(test, version_in_force(test, c), "v10");
+	KUNIT_EXPECT_EQ(test, cnet->rules, 2);
+	KUNIT_ASSERT_EQ(test, compfw_component_rollback_to(cnet, c, 11, &extack), 0);
+	KUNIT_EXPECT_STREQ(test, version_in_force(test, c), "v7");
+
+	/* What the kept versions took is given back with the component. */
+	cfwt_del(test, c);
+	KUNIT_EXPECT_EQ(test, cnet->memory, memory);
+	KUNIT_EXPECT_EQ(test, cnet->rules, 0);
+}
+
 CFWT_LOCKED(component_is_found_by_name_and_id)
 CFWT_LOCKED(component_names_ids_and_cgroups_are_unique)
 CFWT_LOCKED(component_count_is_capped)
@@ -219,6 +270,7 @@ CFWT_LOCKED(component_rolls_back_and_forth)
 CFWT_LOCKED(component_first_rollback_unmanages)
 CFWT_LOCKED(component_named_as_a_peer_stays)
 CFWT_LOCKED(component_id_reuse_is_not_the_peer)
+CFWT_LOCKED(component_keeps_its_last_versions)
 
 static struct kunit_case component_cases[] = {
 	KUNIT_CASE(component_is_found_by_name_and_id_locked),
@@ -228,6 +280,7 @@ static struct kunit_case component_cases[] = {
 	KUNIT_CASE(component_first_rollback_unmanages_locked),
 	KUNIT_CASE(component_named_as_a_peer_stays_locked),
 	KUNIT_CASE(component_id_reuse_is_not_the_peer_locked),
+	KUNIT_CASE(component_keeps_its_last_versions_locked),
 	{}
 };
 

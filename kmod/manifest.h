@@ -9,6 +9,7 @@
 
 #include "account.h"
 #include "classify.h"
+#include "history.h"
 
 struct netlink_ext_ack;
 struct compfw_component;
@@ -64,6 +65,8 @@ struct compfw_persona_set;
  * @set: the personas the component may take, when the manifest names
  *	some: then this manifest is one of them (a face), its rules the
  *	persona's, and the whole set is retired, revived and freed together
+ * @hist: its entry in its component's history (a set's is in the face
+ *	it was applied with), under the namespace lock
  * @bytes: the size of the one allocation that holds the manifest and all
  *	its arrays and strings (the compiled @policy is another)
  * @free_work: frees the manifest after a grace period
@@ -89,6 +92,7 @@ struct compfw_manifest {
 	struct compfw_peer_ref *peers;
 	u32 n_peers;
 	struct compfw_persona_set *set;
+	struct compfw_version hist;
 	size_t bytes;
 	struct rcu_work free_work;
 };

@@ -76,8 +76,9 @@ static const struct nla_policy compfw_manifest_apply_nl_policy[COMPFW_APPLY_A_CH
 };
 
 /* COMPFW_CMD_COMPONENT_ROLLBACK - do */
-static const struct nla_policy compfw_component_rollback_nl_policy[COMPFW_COMPONENT_A_NAME + 1] = {
+static const struct nla_policy compfw_component_rollback_nl_policy[COMPFW_COMPONENT_A_TO_GENERATION + 1] = {
 	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+	[COMPFW_COMPONENT_A_TO_GENERATION] = { .type = NLA_U32, },
 };
 
 /* COMPFW_CMD_STATS_RESET - do */
@@ -137,8 +138,13 @@ static const struct nla_policy compfw_persona_activate_nl_policy[COMPFW_COMPONEN
 	[COMPFW_COMPONENT_A_PERSONA] = { .type = NLA_NUL_STRING, .len = 63, },
 };
 
+/* COMPFW_CMD_COMPONENT_HISTORY - do */
+static const struct nla_policy compfw_component_history_nl_policy[COMPFW_COMPONENT_A_NAME + 1] = {
+	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
 /* Ops table for compfw */
-const struct genl_split_ops compfw_nl_ops[14] = {
+const struct genl_split_ops compfw_nl_ops[15] = {
 	{
 		.cmd	= COMPFW_CMD_GET_STATUS,
 		.doit	= compfw_nl_get_status_doit,
@@ -183,7 +189,7 @@ const struct genl_split_ops compfw_nl_ops[14] = {
 		.cmd		= COMPFW_CMD_COMPONENT_ROLLBACK,
 		.doit		= compfw_nl_component_rollback_doit,
 		.policy		= compfw_component_rollback_nl_policy,
-		.maxattr	= COMPFW_COMPONENT_A_NAME,
+		.maxattr	= COMPFW_COMPONENT_A_TO_GENERATION,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -233,6 +239,13 @@ const struct genl_split_ops compfw_nl_ops[14] = {
 		.doit		= compfw_nl_persona_activate_doit,
 		.policy		= compfw_persona_activate_nl_policy,
 		.maxattr	= COMPFW_COMPONENT_A_PERSONA,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= COMPFW_CMD_COMPONENT_HISTORY,
+		.doit		= compfw_nl_component_history_doit,
+		.policy		= compfw_component_history_nl_policy,
+		.maxattr	= COMPFW_COMPONENT_A_NAME,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

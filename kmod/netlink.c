@@ -352,7 +352,8 @@ static int compfw_fill_component(struct sk_buff *skb, const struct compfw_compon
 	    (comp->cgroup_path &&
 	     (nla_put_string(skb, COMPFW_COMPONENT_A_CGROUP, comp->cgroup_path) ||
 	      compfw_put_cgroup_id(skb, comp))) ||
-	    (comp->has_previous && nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)) ||
+	    (compfw_component_has_previous(comp) &&
+	     nla_put_flag(skb, COMPFW_COMPONENT_A_HAS_PREVIOUS)) ||
 	    compfw_fill_stats(skb, comp))
 		return -EMSGSIZE;
 	if (!m)
@@ -577,7 +578,7 @@ out:
 }
 
 /*
- * DEL and ROLLBACK: @op on the named component, under the lock, its reason
+ * DEL: @op on the named component, under the lock, its reason
  * in extack; then live flows are judged again.
  */
 static int compfw_change_named(struct genl_info *info,
@@ -619,22 +620,37 @@ int compfw_nl_component_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return compfw_change_named(info, compfw_del_component);
 }
 
-/* A trigger program still running keeps its persona across a rollback. */
-static int compfw_rollback_component(struct compfw_net *cnet, struct compfw_component *comp,
-				     struct netlink_ext_ack *extack)
+/*
+ * To the previous version, or to-generation's; a trigger program still
+ * running keeps its persona across a rollback.
+ */
+int compfw_nl_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	int ret = compfw_component_rollback(cnet, comp, extack);
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct nlattr *to = info->attrs[COMPFW_COMPONENT_A_TO_GENERATION];
+	struct compfw_component *comp;
+	int ret;
 
+	mutex_lock(&cnet->lock);
+	comp = compfw_named(cnet, info);
+	ret = PTR_ERR_OR_ZERO(comp);
+	if (!ret && to) {
+		ret = compfw_component_rollback_to(cnet, comp, nla_get_u32(to), info->extack);
+		if (ret)
+			NL_SET_BAD_ATTR(info->extack, to);
+	} else if (!ret) {
+		ret = compfw_component_rollback(cnet, comp, info->extack);
+		if (ret)
+			NL_SET_BAD_ATTR(info->extack, info->attrs[COMPFW_COMPONENT_A_NAME]);
+	}
 	if (!ret) {
 		compfw_triggers_reset(comp);
 		compfw_triggers_reconcile(cnet);
 	}
+	mutex_unlock(&cnet->lock);
+	if (!ret)
+		compfw_recheck_flows(cnet);
 	return ret;
-}
-
-int compfw_nl_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	return compfw_change_named(info, compfw_rollback_component);
 }
 
 int compfw_nl_component_get_doit(struct sk_buff *skb, struct genl_info *info)

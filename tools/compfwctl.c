@@ -13,7 +13,7 @@
 
 static const struct ctl_cmd objects[] = {
 	{ "status", cmd_status, "status                  module version and object counts" },
-	{ "component", cmd_component, "component COMMAND       add, del, list, show, rollback components ('component help')" },
+	{ "component", cmd_component, "component COMMAND       add, del, list, show, history, rollback components ('component help')" },
 	{ "persona", cmd_persona, "persona COMMAND         add, replace, del, list, show, activate personas ('persona help')" },
 	{ "apply", cmd_apply, "apply [--check] FILE|DIR...  install the manifests of the files (JSON; DIR: its *.json; - for stdin), all or none" },
 	{ "stats", cmd_stats, "stats [show|reset] [COMPONENT]  counters per component and per rule (--format openmetrics)" },

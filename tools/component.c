@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * compfwctl component add|del|list|show|rollback: the components the kernel
+ * compfwctl component add|del|list|show: the components the kernel
  * knows, with their manifests and counters, and the limits their cgroup's
  * files hold.
  */
@@ -24,7 +24,6 @@
 #define DEL_USAGE "del NAME"
 #define LIST_USAGE "list"
 #define SHOW_USAGE "show NAME"
-#define ROLLBACK_USAGE "rollback NAME"
 
 static struct nla_policy component_policy[COMPFW_COMPONENT_A_MAX + 1] = {
 	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_STRING,
@@ -207,7 +206,7 @@ out:
 	return ret;
 }
 
-/* del, rollback: a name, nothing back but the acknowledgement. */
+/* del: a name, nothing back but the acknowledgement. */
 static int name_only(struct ctl *ctl, int cmd, const char *what,
 		     const char *usage, int argc, char **argv)
 {
@@ -653,23 +652,12 @@ int component_cgroup(struct ctl *ctl, const char *name, char *cgroup,
 	return ret;
 }
 
-/*
- * The kernel reinstates the previous manifest. The limits are not the
- * kernel's and are left as the cgroup's files hold them: a rollback of the
- * limits is an apply of the old file.
- */
-static int component_rollback(struct ctl *ctl, int argc, char **argv)
-{
-	return name_only(ctl, COMPFW_CMD_COMPONENT_ROLLBACK,
-			 "component rollback", "component " ROLLBACK_USAGE,
-			 argc, argv);
-}
-
 static const struct ctl_cmd component_cmds[] = {
 	{ "add", component_add, ADD_USAGE },
 	{ "del", component_del, DEL_USAGE },
 	{ "list", component_list, LIST_USAGE },
 	{ "show", component_show, SHOW_USAGE },
+	{ "history", component_history, HISTORY_USAGE },
 	{ "rollback", component_rollback, ROLLBACK_USAGE },
 	{ NULL, NULL, NULL },
 };

@@ -53,4 +53,10 @@ const char *component_reply_check(struct component_reply *c);
 void component_reply_free(struct component_reply *c);
 void component_print(const struct component_reply *c);
 
+/* history.c: component history, component rollback */
+#define HISTORY_USAGE "history NAME"
+#define ROLLBACK_USAGE "rollback NAME [--to GENERATION]"
+int component_history(struct ctl *ctl, int argc, char **argv);
+int component_rollback(struct ctl *ctl, int argc, char **argv);
+
 #endif /* _COMPFWCTL_COMPONENT_H */

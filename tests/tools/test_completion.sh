@@ -76,6 +76,8 @@ expect "compfwctl stats reset " "api web worker"
 expect "compfwctl query " "api help web worker"
 expect "compfwctl query web egress tcp 10.0.0.1 80 --peer a" "api"
 expect "compfwctl -n blue component rollback a" "api"
+expect "compfwctl component history w" "web worker"
+expect "compfwctl component rollback web -" "--to"
 grep -qx -- "-n blue -j component list" "$tmp/calls" &&
 	ok "component names are asked in the namespace of -n NETNS" ||
 	not_ok "component names are asked in the namespace of -n NETNS" "$(cat "$tmp/calls")"
