@@ -76,9 +76,9 @@ static const struct nla_policy compfw_manifest_apply_nl_policy[COMPFW_APPLY_A_CH
 };
 
 /* COMPFW_CMD_COMPONENT_ROLLBACK - do */
-static const struct nla_policy compfw_component_rollback_nl_policy[COMPFW_COMPONENT_A_TO_GENERATION + 1] = {
+static const struct nla_policy compfw_component_rollback_nl_policy[COMPFW_COMPONENT_A_TO + 1] = {
 	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
-	[COMPFW_COMPONENT_A_TO_GENERATION] = { .type = NLA_U32, },
+	[COMPFW_COMPONENT_A_TO] = { .type = NLA_U32, },
 };
 
 /* COMPFW_CMD_STATS_RESET - do */
@@ -189,7 +189,7 @@ const struct genl_split_ops compfw_nl_ops[15] = {
 		.cmd		= COMPFW_CMD_COMPONENT_ROLLBACK,
 		.doit		= compfw_nl_component_rollback_doit,
 		.policy		= compfw_component_rollback_nl_policy,
-		.maxattr	= COMPFW_COMPONENT_A_TO_GENERATION,
+		.maxattr	= COMPFW_COMPONENT_A_TO,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{

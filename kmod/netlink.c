@@ -621,13 +621,13 @@ int compfw_nl_component_del_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * To the previous version, or to-generation's; a trigger program still
+ * To the previous version, or to that of attribute to; a trigger program still
  * running keeps its persona across a rollback.
  */
 int compfw_nl_component_rollback_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct compfw_net *cnet = compfw_net(genl_info_net(info));
-	struct nlattr *to = info->attrs[COMPFW_COMPONENT_A_TO_GENERATION];
+	struct nlattr *to = info->attrs[COMPFW_COMPONENT_A_TO];
 	struct compfw_component *comp;
 	int ret;
 

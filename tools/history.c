@@ -165,7 +165,7 @@ int component_rollback(struct ctl *ctl, int argc, char **argv)
 	if (ctl_check_name("component", argv[0]) || ctl_connect(ctl))
 		return 1;
 	msg = ctl_name_msg(ctl, COMPFW_CMD_COMPONENT_ROLLBACK, COMPFW_COMPONENT_A_NAME, argv[0]);
-	if (msg && to >= 0 && nla_put_u32(msg, COMPFW_COMPONENT_A_TO_GENERATION, (uint32_t)to) < 0) {
+	if (msg && to >= 0 && nla_put_u32(msg, COMPFW_COMPONENT_A_TO, (uint32_t)to) < 0) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}

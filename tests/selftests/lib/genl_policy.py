@@ -362,8 +362,12 @@ def run_cases():
            P((C, "id")))
     expect("not taken", "with pad", "component-del", [name, ("pad@raw", b"")], EINVAL,
            UNSUPPORTED, P((C, "pad")))
+    # Below the op's highest attribute (to) but not in its
+    # policy: the kernel's other text.
     expect("not taken", "with cgroup", "component-rollback",
-           [name, ("cgroup", "/x")], EINVAL, UNKNOWN, P((C, "cgroup")))
+           [name, ("cgroup", "/x")], EINVAL, UNSUPPORTED, P((C, "cgroup")))
+    expect("not taken", "with to", "component-history",
+           [name, ("to", 1)], EINVAL, UNKNOWN, P((C, "to")))
     expect("not taken", "with address", "stats-reset",
            [name, ("address", cidr_ok)], EINVAL, UNKNOWN, P((C, "address")))
     expect("not taken", "with an attribute above apply's max", "manifest-apply",
