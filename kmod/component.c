@@ -60,6 +60,29 @@ err_id:
 	return ret;
 }
 
+/* A version out of force is its retired manifest (NULL: unmanaged). */
+static size_t manifest_version_bytes(const struct compfw_version *v)
+{
+	return compfw_manifest_bytes(v->m);
+}
+
+/* Packets may still be reading it (the rollback copy of a face). */
+static void drop_manifest_version(struct compfw_version *v)
+{
+	compfw_manifest_free_rcu(v->m);
+}
+
+static void free_manifest_version(struct compfw_version *v)
+{
+	compfw_manifest_free(v->m);
+}
+
+static const struct compfw_history_ops manifest_versions = {
+	.bytes = manifest_version_bytes,
+	.drop = drop_manifest_version,
+	.free = free_manifest_version,
+};
+
 static void compfw_component_free(struct compfw_component *comp)
 {
 	/* The history first: the entry of the version in force is in its manifest. */
@@ -234,7 +257,7 @@ compfw_component_alloc(const struct compfw_component_spec *spec)
 	comp = compfw_kvzalloc(sizeof(*comp));
 	if (!comp)
 		return NULL;
-	compfw_history_init(&comp->history, &comp->created);
+	compfw_history_init(&comp->history, &manifest_versions, &comp->created, 0);
 	strscpy(comp->name, spec->name, sizeof(comp->name));
 	comp->stats = alloc_percpu_gfp(struct compfw_stats, COMPFW_GFP);
 	if (!comp->stats)
@@ -494,7 +517,8 @@ void compfw_component_install(struct compfw_net *cnet, struct compfw_component *
 	cnet->rules = cnet->rules + m->n_rules - (old ? old->n_rules : 0);
 	compfw_manifest_retire(old);
 	WRITE_ONCE(comp->generation, comp->generation + 1);
-	compfw_history_push(&comp->history, &m->hist, old, comp->generation);
+	compfw_history_in_force(&comp->history)->m = old;
+	compfw_history_push(&comp->history, &m->hist, COMPFW_HISTORY_APPLY, comp->generation);
 	cnet->memory += compfw_component_bytes(comp) - before;
 	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,
 				    COMPFW_CHANGE_APPLY);
@@ -528,7 +552,8 @@ static int compfw_component_bring_back(struct compfw_net *cnet, struct compfw_co
 	compfw_manifest_retire(cur);
 	cnet->rules = cnet->rules + (v->m ? v->m->n_rules : 0) - (cur ? cur->n_rules : 0);
 	WRITE_ONCE(comp->generation, comp->generation + 1);
-	compfw_history_bring_back(&comp->history, v, cur, comp->generation);
+	compfw_history_in_force(&comp->history)->m = cur;
+	compfw_history_bring_back(&comp->history, v, comp->generation);
 	cnet->memory += compfw_component_bytes(comp) - before;
 	cnet->dump_seq++;
 	compfw_report_policy_change(cnet->net, comp, comp->generation - 1,

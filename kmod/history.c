@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A component's history: the versions of its manifest it keeps, the one in
- * force first, then the others by when they were last in force. Putting an
- * old version back moves it to the front, so that two plain rollbacks undo
- * each other as they always did, and "rollback --to" reaches any of them.
+ * A history: the versions a component keeps of its manifest, or a persona
+ * of its definition, the one in force first, then the others by when they
+ * were last in force. Putting an old version back moves it to the front,
+ * so that two plain rollbacks undo each other as they always did, and
+ * "rollback --to" reaches any of them.
  *
- * A version's entry lives in its manifest (one manifest is one version,
- * however often it comes back) and the component's creation in the
- * component: keeping a version never allocates, so an apply that passed
- * its checks cannot fail on its history. What is kept of a version out of
- * force is its retired manifest, without compiled tables.
+ * A version's entry lives in what it is a version of (a component's
+ * manifest, however often it comes back, or the component itself for its
+ * creation; a persona's definition): keeping a version never allocates, so
+ * a change that passed its checks cannot fail on its history. What is kept
+ * of a version out of force is without compiled tables.
  */
 
 #include <linux/cred.h>
@@ -20,7 +21,6 @@
 #include <linux/timekeeping.h>
 
 #include "history.h"
-#include "manifest.h"
 
 #define COMPFW_HISTORY_MIN	2
 #define COMPFW_HISTORY_MAX	64
@@ -28,7 +28,7 @@
 unsigned int compfw_history_depth = 8;
 module_param_named(history_depth, compfw_history_depth, uint, 0644);
 MODULE_PARM_DESC(history_depth,
-		 "Versions of its manifest a component keeps, the one in force included (2 to 64)");
+		 "Versions a component's manifest and a persona keep, the one in force included (2 to 64)");
 
 static u32 compfw_history_limit(void)
 {
@@ -40,6 +40,7 @@ static const char *const change_names[] = {
 	[COMPFW_HISTORY_NEW] = "new",
 	[COMPFW_HISTORY_APPLY] = "apply",
 	[COMPFW_HISTORY_ROLLBACK] = "rollback",
+	[COMPFW_HISTORY_REPLACE] = "replace",
 };
 
 const char *compfw_history_change_name(u8 change)
@@ -58,26 +59,41 @@ static void compfw_version_stamp(struct compfw_version *v, u8 change, u32 genera
 	strscpy_pad(v->comm, current->comm, sizeof(v->comm));
 }
 
-/* A component's creation: its first version, unmanaged, at generation 0. */
-void compfw_history_init(struct compfw_history *h, struct compfw_version *created)
+/* Its owner's creation, by the current task: the first version. */
+void compfw_history_init(struct compfw_history *h, const struct compfw_history_ops *ops,
+			 struct compfw_version *created, u32 generation)
 {
 	INIT_LIST_HEAD(&h->versions);
+	h->ops = ops;
 	created->m = NULL;
-	compfw_version_stamp(created, COMPFW_HISTORY_NEW, 0);
+	compfw_version_stamp(created, COMPFW_HISTORY_NEW, generation);
 	list_add(&created->list, &h->versions);
 	h->n = 1;
 }
 
-/* The manifests of every version but the one in force (the caller's). */
+/* @from's versions are @to's now: a persona's in force is another object. */
+void compfw_history_move(struct compfw_history *to, struct compfw_history *from)
+{
+	list_replace_init(&from->versions, &to->versions);
+	to->n = from->n;
+	to->ops = from->ops;
+	from->n = 0;
+}
+
+/* Every version but the one in force (the caller's). */
 void compfw_history_free(struct compfw_history *h)
 {
-	struct compfw_version *v, *tmp, *in_force = compfw_history_in_force(h);
+	struct compfw_version *v, *tmp, *in_force;
 
+	if (list_empty(&h->versions))
+		return;
+	in_force = compfw_history_in_force(h);
 	list_for_each_entry_safe(v, tmp, &h->versions, list) {
 		list_del(&v->list);
 		if (v != in_force)
-			compfw_manifest_free(v->m);
+			h->ops->free(v);
 	}
+	h->n = 0;
 }
 
 /* The version longest out of force. */
@@ -86,7 +102,7 @@ static struct compfw_version *compfw_history_oldest(const struct compfw_history 
 	return list_last_entry(&h->versions, struct compfw_version, list);
 }
 
-/* What the versions out of force take: their retired manifests. */
+/* What the versions out of force take. */
 size_t compfw_history_bytes(const struct compfw_history *h)
 {
 	const struct compfw_version *v;
@@ -94,7 +110,7 @@ size_t compfw_history_bytes(const struct compfw_history *h)
 
 	list_for_each_entry(v, &h->versions, list)
 		if (v != compfw_history_in_force(h))
-			n += compfw_manifest_bytes(v->m);
+			n += h->ops->bytes(v);
 	return n;
 }
 
@@ -108,7 +124,7 @@ size_t compfw_history_push_frees(const struct compfw_history *h)
 	list_for_each_entry_reverse(v, &h->versions, list) {
 		if (n <= limit)
 			break;
-		bytes += compfw_manifest_bytes(v->m);
+		bytes += h->ops->bytes(v);
 		n--;
 	}
 	return bytes;
@@ -124,23 +140,21 @@ static void compfw_history_trim(struct compfw_history *h)
 		v = compfw_history_oldest(h);
 		list_del(&v->list);
 		h->n--;
-		/* Packets may still be reading it (the rollback copy of a face). */
-		compfw_manifest_free_rcu(v->m);
+		h->ops->drop(v);
 	}
 }
 
 /*
  * compfw_history_push - a new version is in force
  * @h: the history
- * @v: its entry (in its manifest), not in any history yet
- * @left: the manifest in force until now (the active face of a set), or NULL
- * @generation: the component's generation now
+ * @v: its entry, not in any history yet
+ * @change: &enum compfw_history_change
+ * @generation: the owner's generation now
  */
 void compfw_history_push(struct compfw_history *h, struct compfw_version *v,
-			 struct compfw_manifest *left, u32 generation)
+			 u8 change, u32 generation)
 {
-	compfw_history_in_force(h)->m = left;
-	compfw_version_stamp(v, COMPFW_HISTORY_APPLY, generation);
+	compfw_version_stamp(v, change, generation);
 	list_add(&v->list, &h->versions);
 	h->n++;
 	compfw_history_trim(h);
@@ -150,13 +164,11 @@ void compfw_history_push(struct compfw_history *h, struct compfw_version *v,
  * compfw_history_bring_back - an old version is in force again
  * @h: the history
  * @v: the version, out of force
- * @left: the manifest in force until now, or NULL
- * @generation: the component's generation now
+ * @generation: the owner's generation now
  */
 void compfw_history_bring_back(struct compfw_history *h, struct compfw_version *v,
-			       struct compfw_manifest *left, u32 generation)
+			       u32 generation)
 {
-	compfw_history_in_force(h)->m = left;
 	compfw_version_stamp(v, COMPFW_HISTORY_ROLLBACK, generation);
 	list_move(&v->list, &h->versions);
 	compfw_history_trim(h);

@@ -8,6 +8,19 @@
 #include <linux/uidgid.h>
 
 struct compfw_manifest;
+struct compfw_version;
+
+/**
+ * struct compfw_history_ops - what a history keeps its versions in
+ * @bytes: what a version out of force takes
+ * @drop: free a version pushed out; packets may still be reading it
+ * @free: free a version out of force as its owner goes; none reads it
+ */
+struct compfw_history_ops {
+	size_t (*bytes)(const struct compfw_version *v);
+	void (*drop)(struct compfw_version *v);
+	void (*free)(struct compfw_version *v);
+};
 
 /*
  * How a version was last put in force: values of the history entry's
@@ -17,15 +30,18 @@ enum compfw_history_change {
 	COMPFW_HISTORY_NEW,
 	COMPFW_HISTORY_APPLY,
 	COMPFW_HISTORY_ROLLBACK,
+	COMPFW_HISTORY_REPLACE,
 };
 
 /**
- * struct compfw_version - one version of a component's manifest
+ * struct compfw_version - one version of a component's manifest or of a
+ * persona
  * @list: entry in compfw_history.versions
- * @m: the manifest (a face of it, for one with personas), retired; NULL
- *	for "unmanaged". Stale while the version is in force: the component's
- *	own pointer is the truth then (a persona switch moves it).
- * @generation: the component's generation when it was last put in force
+ * @m: a component's: the manifest (a face of it, for one with personas),
+ *	retired; NULL for "unmanaged". Stale while the version is in force:
+ *	the component's own pointer is the truth then (a persona switch moves
+ *	it). Unused for a persona, whose versions are whole personas.
+ * @generation: its owner's generation when it was last put in force
  * @when: then, in seconds since the epoch
  * @change: &enum compfw_history_change
  * @uid: who put it in force
@@ -44,31 +60,35 @@ struct compfw_version {
 };
 
 /**
- * struct compfw_history - the versions a component keeps, under the
- * namespace lock
+ * struct compfw_history - the versions a component or a persona keeps,
+ * under the namespace lock
  * @versions: the one in force first, then the others by when they were
  *	last in force, newest first
- * @n: entries in @versions; at least 1 (the component's creation) and at
+ * @n: entries in @versions; at least 1 (the owner's creation) and at
  *	most compfw_history_depth once a change is done
+ * @ops: how its versions are counted and freed
  */
 struct compfw_history {
 	struct list_head versions;
 	u32 n;
+	const struct compfw_history_ops *ops;
 };
 
 extern unsigned int compfw_history_depth;
 
-void compfw_history_init(struct compfw_history *h, struct compfw_version *created);
+void compfw_history_init(struct compfw_history *h, const struct compfw_history_ops *ops,
+			 struct compfw_version *created, u32 generation);
+void compfw_history_move(struct compfw_history *to, struct compfw_history *from);
 void compfw_history_free(struct compfw_history *h);
 size_t compfw_history_bytes(const struct compfw_history *h);
 size_t compfw_history_push_frees(const struct compfw_history *h);
 
 void compfw_history_push(struct compfw_history *h, struct compfw_version *v,
-			 struct compfw_manifest *left, u32 generation);
+			 u8 change, u32 generation);
 struct compfw_version *compfw_history_find(const struct compfw_history *h, u32 generation);
 struct compfw_version *compfw_history_previous(const struct compfw_history *h);
 void compfw_history_bring_back(struct compfw_history *h, struct compfw_version *v,
-			       struct compfw_manifest *left, u32 generation);
+			       u32 generation);
 const char *compfw_history_change_name(u8 change);
 
 static inline struct compfw_version *compfw_history_in_force(const struct compfw_history *h)

@@ -98,7 +98,7 @@ static const struct nla_policy compfw_query_nl_policy[COMPFW_QUERY_A_PEER + 1] =
 };
 
 /* COMPFW_CMD_PERSONA_NEW - do */
-static const struct nla_policy compfw_persona_new_nl_policy[COMPFW_PERSONA_A_PROFILE + 1] = {
+static const struct nla_policy compfw_persona_new_nl_policy[COMPFW_PERSONA_A_VERSION + 1] = {
 	[COMPFW_PERSONA_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
 	[COMPFW_PERSONA_A_REPLACE] = { .type = NLA_FLAG, },
 	[COMPFW_PERSONA_A_SECURITY_LEVEL] = NLA_POLICY_MAX(NLA_U8, 2),
@@ -115,6 +115,7 @@ static const struct nla_policy compfw_persona_new_nl_policy[COMPFW_PERSONA_A_PRO
 	[COMPFW_PERSONA_A_LIMIT_MEMORY] = { .type = NLA_NUL_STRING, .len = 127, },
 	[COMPFW_PERSONA_A_LIMIT_IO] = { .type = NLA_NUL_STRING, .len = 127, },
 	[COMPFW_PERSONA_A_PROFILE] = NLA_POLICY_NESTED(compfw_manifest_nl_policy),
+	[COMPFW_PERSONA_A_VERSION] = { .type = NLA_NUL_STRING, .len = 63, },
 };
 
 /* COMPFW_CMD_PERSONA_DEL - do */
@@ -143,8 +144,19 @@ static const struct nla_policy compfw_component_history_nl_policy[COMPFW_COMPONE
 	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
 };
 
+/* COMPFW_CMD_PERSONA_HISTORY - do */
+static const struct nla_policy compfw_persona_history_nl_policy[COMPFW_PERSONA_A_NAME + 1] = {
+	[COMPFW_PERSONA_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+};
+
+/* COMPFW_CMD_PERSONA_ROLLBACK - do */
+static const struct nla_policy compfw_persona_rollback_nl_policy[COMPFW_PERSONA_A_TO + 1] = {
+	[COMPFW_PERSONA_A_NAME] = { .type = NLA_NUL_STRING, .len = 63, },
+	[COMPFW_PERSONA_A_TO] = { .type = NLA_U32, },
+};
+
 /* Ops table for compfw */
-const struct genl_split_ops compfw_nl_ops[15] = {
+const struct genl_split_ops compfw_nl_ops[17] = {
 	{
 		.cmd	= COMPFW_CMD_GET_STATUS,
 		.doit	= compfw_nl_get_status_doit,
@@ -210,7 +222,7 @@ const struct genl_split_ops compfw_nl_ops[15] = {
 		.cmd		= COMPFW_CMD_PERSONA_NEW,
 		.doit		= compfw_nl_persona_new_doit,
 		.policy		= compfw_persona_new_nl_policy,
-		.maxattr	= COMPFW_PERSONA_A_PROFILE,
+		.maxattr	= COMPFW_PERSONA_A_VERSION,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
@@ -246,6 +258,20 @@ const struct genl_split_ops compfw_nl_ops[15] = {
 		.doit		= compfw_nl_component_history_doit,
 		.policy		= compfw_component_history_nl_policy,
 		.maxattr	= COMPFW_COMPONENT_A_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= COMPFW_CMD_PERSONA_HISTORY,
+		.doit		= compfw_nl_persona_history_doit,
+		.policy		= compfw_persona_history_nl_policy,
+		.maxattr	= COMPFW_PERSONA_A_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= COMPFW_CMD_PERSONA_ROLLBACK,
+		.doit		= compfw_nl_persona_rollback_doit,
+		.policy		= compfw_persona_rollback_nl_policy,
+		.maxattr	= COMPFW_PERSONA_A_TO,
 		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };

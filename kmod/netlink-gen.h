@@ -18,7 +18,7 @@ extern const struct nla_policy compfw_manifest_nl_policy[COMPFW_MANIFEST_A_ACTIV
 extern const struct nla_policy compfw_rule_nl_policy[COMPFW_RULE_A_L4 + 1];
 
 /* Ops table for compfw */
-extern const struct genl_split_ops compfw_nl_ops[15];
+extern const struct genl_split_ops compfw_nl_ops[17];
 
 int compfw_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info);
 int compfw_nl_component_new_doit(struct sk_buff *skb, struct genl_info *info);
@@ -40,6 +40,9 @@ int compfw_nl_persona_activate_doit(struct sk_buff *skb,
 				    struct genl_info *info);
 int compfw_nl_component_history_doit(struct sk_buff *skb,
 				     struct genl_info *info);
+int compfw_nl_persona_history_doit(struct sk_buff *skb, struct genl_info *info);
+int compfw_nl_persona_rollback_doit(struct sk_buff *skb,
+				    struct genl_info *info);
 
 enum {
 	COMPFW_NLGRP_EVENTS,

@@ -12,6 +12,7 @@
 
 struct compfw_component;
 struct compfw_net;
+struct compfw_persona;
 
 /*
  * One manifest attribute holds at most 64 KiB (nla_len is 16 bits): a
@@ -64,5 +65,6 @@ void compfw_blame_entry(const struct compfw_apply_entry *c,
 int compfw_put_entry(struct sk_buff *skb, struct compfw_net *cnet,
 		     const struct compfw_manifest *m, u32 i);
 struct compfw_component *compfw_named(struct compfw_net *cnet, struct genl_info *info);
+struct compfw_persona *compfw_named_persona(struct compfw_net *cnet, struct genl_info *info);
 
 #endif /* _COMPFW_NETLINK_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The personas' part of the family: PERSONA_NEW, _DEL, _GET and _ACTIVATE.
+ * The personas' part of the family: PERSONA_NEW, _DEL, _GET, _ACTIVATE and
+ * _ROLLBACK (PERSONA_HISTORY is netlink_history.c's).
  * A persona's rules travel as manifest parts (profile) and are read by the
  * same code as a manifest's (netlink.c).
  */
@@ -144,6 +145,7 @@ static struct compfw_persona *build_persona(struct compfw_net *cnet, struct genl
 	int ret;
 
 	spec.name = nla_data(info->attrs[COMPFW_PERSONA_A_NAME]);
+	spec.version = str_or_null(info->attrs[COMPFW_PERSONA_A_VERSION]);
 	ret = parse_traits(info, &spec.traits);
 	if (!ret)
 		ret = collect_profile(info, &parts, &c.n_parts);
@@ -197,7 +199,7 @@ int compfw_nl_persona_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static struct compfw_persona *named_persona(struct compfw_net *cnet, struct genl_info *info)
+struct compfw_persona *compfw_named_persona(struct compfw_net *cnet, struct genl_info *info)
 {
 	struct compfw_persona *p;
 
@@ -221,11 +223,35 @@ int compfw_nl_persona_del_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cnet->lock);
-	p = named_persona(cnet, info);
+	p = compfw_named_persona(cnet, info);
 	ret = PTR_ERR_OR_ZERO(p);
 	if (!ret)
 		ret = compfw_persona_del(cnet, p, info->extack);
 	mutex_unlock(&cnet->lock);
+	return ret;
+}
+
+int compfw_nl_persona_rollback_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct compfw_net *cnet = compfw_net(genl_info_net(info));
+	struct nlattr *to = info->attrs[COMPFW_PERSONA_A_TO];
+	struct compfw_persona *p;
+	int ret;
+
+	if (to && !nla_get_u32(to)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, to, "generations start at 1");
+		return -EINVAL;
+	}
+	mutex_lock(&cnet->lock);
+	p = compfw_named_persona(cnet, info);
+	ret = PTR_ERR_OR_ZERO(p);
+	if (!ret)
+		ret = compfw_persona_rollback(cnet, p, to ? nla_get_u32(to) : 0, info->extack);
+	if (ret && to)
+		NL_SET_BAD_ATTR(info->extack, to);
+	mutex_unlock(&cnet->lock);
+	if (!ret)
+		compfw_recheck_flows(cnet);
 	return ret;
 }
 
@@ -328,6 +354,8 @@ static int fill_persona(struct sk_buff *skb, struct compfw_net *cnet,
 			const struct compfw_persona *p, bool entries)
 {
 	if (nla_put_string(skb, COMPFW_PERSONA_A_NAME, p->name) ||
+	    (*p->version && nla_put_string(skb, COMPFW_PERSONA_A_VERSION, p->version)) ||
+	    nla_put_u32(skb, COMPFW_PERSONA_A_GENERATION, p->generation) ||
 	    fill_traits(skb, &p->traits) ||
 	    nla_put_u32(skb, COMPFW_PERSONA_A_USERS, compfw_persona_users(cnet, p)) ||
 	    nla_put_u32(skb, COMPFW_PERSONA_A_RULES, p->profile->n_rules))
@@ -346,7 +374,8 @@ static size_t persona_size(const struct compfw_persona *p)
 {
 	const struct compfw_manifest *m = p->profile;
 
-	return NLMSG_GOODSIZE + (p->traits.trigger_path ? strlen(p->traits.trigger_path) : 0) +
+	return NLMSG_GOODSIZE + COMPFW_VERSION_MAX +
+	       (p->traits.trigger_path ? strlen(p->traits.trigger_path) : 0) +
 	       m->spec.n_exposure * 48 + m->n_rules * 176 + m->n_excepts * 48;
 }
 
@@ -359,7 +388,7 @@ int compfw_nl_persona_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&cnet->lock);
-	p = named_persona(cnet, info);
+	p = compfw_named_persona(cnet, info);
 	ret = PTR_ERR_OR_ZERO(p);
 	if (!ret && persona_size(p) > COMPFW_PERSONA_REPLY_MAX) {
 		NL_SET_ERR_MSG(info->extack,

@@ -6,7 +6,9 @@
  * and the component points at the active face; this file builds those
  * faces from the personas and keeps them true when a persona changes.
  * Personas are few (max_personas) and looked up by a walk of their list,
- * always under the namespace lock.
+ * always under the namespace lock. A persona keeps its last definitions
+ * (history_depth) as whole personas, out of the list, any of which a
+ * rollback puts back in force as a replace would.
  */
 
 #include <linux/netlink.h>
@@ -47,6 +49,7 @@ static const char *dup_string(const char *s, bool *nomem)
 	return copy;
 }
 
+/* One definition; compfw_persona_free_all() for one with its history. */
 void compfw_persona_free(struct compfw_persona *p)
 {
 	int i;
@@ -74,13 +77,47 @@ static size_t persona_bytes(const struct compfw_persona *p)
 	return n;
 }
 
+static struct compfw_persona *definition(const struct compfw_version *v)
+{
+	return container_of(v, struct compfw_persona, hist);
+}
+
+static size_t definition_bytes(const struct compfw_version *v)
+{
+	return persona_bytes(definition(v));
+}
+
+/* A definition's profile is retired: no packet reads it. */
+static void free_definition(struct compfw_version *v)
+{
+	compfw_persona_free(definition(v));
+}
+
+static const struct compfw_history_ops definitions = {
+	.bytes = definition_bytes,
+	.drop = free_definition,
+	.free = free_definition,
+};
+
+/* What @p takes with the definitions it keeps. */
+static size_t persona_total_bytes(const struct compfw_persona *p)
+{
+	return persona_bytes(p) + compfw_history_bytes(&p->history);
+}
+
+static void compfw_persona_free_all(struct compfw_persona *p)
+{
+	compfw_history_free(&p->history);
+	compfw_persona_free(p);
+}
+
 void compfw_personas_destroy(struct compfw_net *cnet)
 {
 	struct compfw_persona *p, *tmp;
 
 	list_for_each_entry_safe(p, tmp, &cnet->personas, list) {
 		list_del(&p->list);
-		compfw_persona_free(p);
+		compfw_persona_free_all(p);
 	}
 }
 
@@ -142,7 +179,10 @@ struct compfw_persona *compfw_persona_create(struct compfw_net *cnet,
 		NL_SET_ERR_MSG(extack, COMPFW_NOMEM_MSG);
 		return ERR_PTR(-ENOMEM);
 	}
+	INIT_LIST_HEAD(&p->history.versions);
 	strscpy(p->name, spec->name, sizeof(p->name));
+	if (spec->version)
+		strscpy(p->version, spec->version, sizeof(p->version));
 	p->traits = spec->traits;
 	p->traits.trigger_path = dup_string(spec->traits.trigger_path, &nomem);
 	for (i = 0; i < COMPFW_LIMIT_COUNT; i++)
@@ -183,6 +223,8 @@ int compfw_persona_add(struct compfw_net *cnet, struct compfw_persona *p,
 	if (ret)
 		return ret;
 	p->serial = ++cnet->last_serial;
+	p->generation = 1;
+	compfw_history_init(&p->history, &definitions, &p->hist, p->generation);
 	list_add_tail(&p->list, &cnet->personas);
 	cnet->n_personas++;
 	cnet->memory += persona_bytes(p);
@@ -228,9 +270,9 @@ int compfw_persona_del(struct compfw_net *cnet, struct compfw_persona *p,
 	}
 	list_del(&p->list);
 	cnet->n_personas--;
-	cnet->memory -= persona_bytes(p);
+	cnet->memory -= persona_total_bytes(p);
 	cnet->dump_seq++;
-	compfw_persona_free(p);
+	compfw_persona_free_all(p);
 	return 0;
 }
 
@@ -362,33 +404,21 @@ static struct compfw_manifest *rebuild(struct compfw_net *cnet,
 	return built;
 }
 
-/**
- * compfw_persona_replace - change a persona, and every manifest that takes it
- * @cnet: the namespace, locked
- * @p: the new definition, from compfw_persona_create(); added on success
- * @extack: why it is refused
- *
- * Every manifest in force that may take the persona is compiled again with
- * the new rules before any is installed: all of them change, or none. Each
- * keeps its active persona. The caller then cuts the flows now denied.
+/*
+ * @p in force in place of @old: every manifest in force that may take @old
+ * is compiled again with @p before any is installed, so all of them change
+ * or none. Each keeps its active persona. @growth is what @p adds besides.
  */
-int compfw_persona_replace(struct compfw_net *cnet, struct compfw_persona *p,
-			   struct netlink_ext_ack *extack)
+static int put_in_force(struct compfw_net *cnet, struct compfw_persona *old,
+			struct compfw_persona *p, long growth,
+			struct netlink_ext_ack *extack)
 {
-	struct compfw_persona *old = compfw_persona_by_name(cnet, p->name);
 	struct compfw_component *comp, **users = NULL;
 	struct compfw_manifest **built = NULL;
-	long growth, rules = cnet->rules;
+	long rules = cnet->rules;
 	u32 n, i = 0;
 	int ret = 0;
 
-	lockdep_assert_held(&cnet->lock);
-	if (!old) {
-		NL_SET_ERR_MSG(extack, "no persona of this name to replace");
-		return -ENOENT;
-	}
-	growth = (long)persona_bytes(p) - (long)persona_bytes(old);
-	p->serial = ++cnet->last_serial;
 	n = compfw_persona_users(cnet, old);
 	users = kvcalloc(n ?: 1, sizeof(*users), COMPFW_GFP);
 	built = kvcalloc(n ?: 1, sizeof(*built), COMPFW_GFP);
@@ -425,9 +455,7 @@ int compfw_persona_replace(struct compfw_net *cnet, struct compfw_persona *p,
 		compfw_component_install(cnet, users[i], built[i]);
 		built[i] = NULL;
 	}
-	cnet->memory += persona_bytes(p) - persona_bytes(old);
 	list_replace(&old->list, &p->list);
-	compfw_persona_free(old);
 	cnet->dump_seq++;
 out:
 	for (i = 0; built && i < n; i++)
@@ -435,4 +463,112 @@ out:
 	kvfree(built);
 	kvfree(users);
 	return ret;
+}
+
+/**
+ * compfw_persona_replace - change a persona, and every manifest that takes it
+ * @cnet: the namespace, locked
+ * @p: the new definition, from compfw_persona_create(); added on success
+ * @extack: why it is refused
+ *
+ * The definition in force until now is kept in the history. The caller
+ * then cuts the flows now denied.
+ */
+int compfw_persona_replace(struct compfw_net *cnet, struct compfw_persona *p,
+			   struct netlink_ext_ack *extack)
+{
+	struct compfw_persona *old = compfw_persona_by_name(cnet, p->name);
+	size_t before;
+	int ret;
+
+	lockdep_assert_held(&cnet->lock);
+	if (!old) {
+		NL_SET_ERR_MSG(extack, "no persona of this name to replace");
+		return -ENOENT;
+	}
+	before = persona_total_bytes(old);
+	p->serial = ++cnet->last_serial;
+	ret = put_in_force(cnet, old, p,
+			   (long)persona_bytes(p) - (long)compfw_history_push_frees(&old->history),
+			   extack);
+	if (ret)
+		return ret;
+	compfw_history_move(&p->history, &old->history);
+	p->generation = old->generation + 1;
+	compfw_history_push(&p->history, &p->hist, COMPFW_HISTORY_REPLACE, p->generation);
+	cnet->memory += persona_total_bytes(p) - before;
+	return 0;
+}
+
+/* The definition a rollback of @p to @generation (0: the previous) brings back. */
+static struct compfw_persona *kept_definition(struct compfw_net *cnet,
+					      const struct compfw_persona *p,
+					      u32 generation, struct netlink_ext_ack *extack)
+{
+	struct compfw_version *v;
+
+	if (!generation) {
+		v = compfw_history_previous(&p->history);
+		if (!v) {
+			NL_SET_ERR_MSG(extack, "no previous definition to roll back to");
+			return ERR_PTR(-ENOENT);
+		}
+		return definition(v);
+	}
+	v = compfw_history_find(&p->history, generation);
+	if (!v) {
+		compfw_err_fmt(extack, cnet->why, "generation %u is not in the persona's history",
+			       generation);
+		return ERR_PTR(-ENOENT);
+	}
+	if (v == &p->hist) {
+		compfw_err_fmt(extack, cnet->why, "generation %u is the definition in force",
+			       generation);
+		return ERR_PTR(-EALREADY);
+	}
+	return definition(v);
+}
+
+/**
+ * compfw_persona_rollback - put back a definition the persona keeps
+ * @cnet: the namespace, locked
+ * @p: the persona, in force
+ * @generation: the generation of the definition, or 0 for the one in
+ *	force before this one (two plain rollbacks undo each other)
+ * @extack: why it is refused
+ *
+ * As a replace by that definition: every manifest that may take the
+ * persona is rebuilt, all or none; the caller then cuts the flows now
+ * denied. The definition keeps its serial, so that the versions of a
+ * component compiled with it are good to come back again too.
+ *
+ * Return: 0, -ENOENT (no such definition, or a peer it names is gone),
+ * -EALREADY (it is in force), or what a replace returns.
+ */
+int compfw_persona_rollback(struct compfw_net *cnet, struct compfw_persona *p,
+			    u32 generation, struct netlink_ext_ack *extack)
+{
+	const struct compfw_peer_ref *lost;
+	struct compfw_persona *back;
+	size_t before;
+	int ret;
+
+	lockdep_assert_held(&cnet->lock);
+	back = kept_definition(cnet, p, generation, extack);
+	if (IS_ERR(back))
+		return PTR_ERR(back);
+	lost = compfw_manifest_lost_peer(cnet, back->profile);
+	if (lost) {
+		compfw_err_fmt(extack, cnet->why, "peer \"%.58s\" was deleted", lost->name);
+		return -ENOENT;
+	}
+	before = persona_total_bytes(p);
+	ret = put_in_force(cnet, p, back, 0, extack);
+	if (ret)
+		return ret;
+	compfw_history_move(&back->history, &p->history);
+	back->generation = p->generation + 1;
+	compfw_history_bring_back(&back->history, &back->hist, back->generation);
+	cnet->memory += persona_total_bytes(back) - before;
+	return 0;
 }

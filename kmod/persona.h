@@ -7,6 +7,7 @@
 #include <linux/sched.h>
 #include <linux/compfw.h>
 
+#include "history.h"
 #include "manifest.h"
 
 struct netlink_ext_ack;
@@ -58,31 +59,43 @@ struct compfw_persona_traits {
 };
 
 /**
- * struct compfw_persona - a named network profile that components take
- * @list: entry in compfw_net.personas, in creation order
+ * struct compfw_persona - a named network profile that components take;
+ * or one of its earlier definitions, in the history of the one in force
+ * @list: entry in compfw_net.personas, in creation order (the one in force)
  * @name: unique in the namespace
- * @serial: never reused in the namespace: a face records it, so that a
- *	persona changed or made again is not taken for the one it compiled
+ * @version: its version string, or ""
+ * @serial: a definition's, never reused in the namespace: a face records
+ *	it, so that a persona changed or made again is not taken for the one
+ *	it compiled. A definition brought back keeps its own.
+ * @generation: the number of definitions put in force so far
  * @profile: the rules, compiled once to check them and then retired: what
  *	components compile is their own copy (struct compfw_face)
  * @traits: the rest; its strings are separate allocations
+ * @hist: this definition's entry in @history
+ * @history: the definitions kept (the one in force's; empty in the others)
  */
 struct compfw_persona {
 	struct list_head list;
 	char name[COMPFW_NAME_MAX];
+	char version[COMPFW_VERSION_MAX];
 	u64 serial;
+	u32 generation;
 	struct compfw_manifest *profile;
 	struct compfw_persona_traits traits;
+	struct compfw_version hist;
+	struct compfw_history history;
 };
 
 /**
  * struct compfw_persona_spec - a persona as netlink.c reads it
  * @name: its name
+ * @version: its version string, or NULL
  * @profile: its rules (the header fields are unused)
  * @traits: the rest, strings pointing into the request
  */
 struct compfw_persona_spec {
 	const char *name;
+	const char *version;
 	struct compfw_manifest_spec profile;
 	struct compfw_persona_traits traits;
 };
@@ -102,6 +115,8 @@ int compfw_persona_replace(struct compfw_net *cnet, struct compfw_persona *p,
 			   struct netlink_ext_ack *extack);
 int compfw_persona_del(struct compfw_net *cnet, struct compfw_persona *p,
 		       struct netlink_ext_ack *extack);
+int compfw_persona_rollback(struct compfw_net *cnet, struct compfw_persona *p,
+			    u32 generation, struct netlink_ext_ack *extack);
 u32 compfw_persona_users(struct compfw_net *cnet, const struct compfw_persona *p);
 const struct compfw_persona *compfw_persona_naming(struct compfw_net *cnet, u32 id);
 const struct compfw_face *compfw_persona_lost(struct compfw_net *cnet,

@@ -255,11 +255,83 @@ static void persona_triggers_find_their_face(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cnet->memory, 0);
 }
 
+static void restore_history_depth(void *saved)
+{
+	compfw_history_depth = (unsigned long)saved;
+}
+
+/*
+ * A persona keeps its last history_depth definitions; a rollback brings
+ * one back as a replace would, with its serial, so that the component's
+ * versions compiled with it are good again and the others are not.
+ */
+static void persona_keeps_its_last_definitions(struct kunit *test)
+{
+	void *saved = (void *)(unsigned long)compfw_history_depth;
+	struct compfw_net *cnet = cfwt_net(test);
+	struct compfw_component *web = cfwt_component(test, "web", 0);
+	struct netlink_ext_ack extack = {};
+	struct compfw_persona *a;
+	u32 comp_gen[7], n;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, restore_history_depth, saved), 0);
+	compfw_history_depth = 4;
+	a = persona(test, "a", 1);
+	persona(test, "b", 1);
+	KUNIT_EXPECT_EQ(test, a->generation, 1);
+	KUNIT_EXPECT_EQ(test, a->history.n, 1);
+	take_a_and_b(test, web);
+	for (n = 2; n <= 6; n++) {
+		KUNIT_ASSERT_EQ(test, compfw_persona_replace(cnet, persona_of(test, "a", n, NULL,
+									      NULL),
+							     &extack), 0);
+		comp_gen[n] = web->generation;
+	}
+	a = compfw_persona_by_name(cnet, "a");
+	KUNIT_EXPECT_EQ(test, a->generation, 6);
+	KUNIT_EXPECT_EQ(test, a->history.n, 4);
+	KUNIT_EXPECT_EQ(test, compfw_persona_rollback(cnet, a, 6, &extack), -EALREADY);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "generation 6 is the definition in force");
+	KUNIT_EXPECT_EQ(test, compfw_persona_rollback(cnet, a, 2, &extack), -ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "generation 2 is not in the persona's history");
+
+	/* Back to the five rules: the component with them. */
+	KUNIT_ASSERT_EQ(test, compfw_persona_rollback(cnet, a, 0, &extack), 0);
+	a = compfw_persona_by_name(cnet, "a");
+	KUNIT_EXPECT_EQ(test, a->generation, 7);
+	KUNIT_EXPECT_EQ(test, a->profile->n_rules, 5);
+	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 5);
+	KUNIT_EXPECT_EQ(test, cnet->rules, 5);
+	KUNIT_EXPECT_EQ(test, compfw_component_rollback_to(cnet, web, comp_gen[6], &extack),
+			-ENOENT);
+	KUNIT_EXPECT_STREQ(test, extack._msg, "persona \"a\" was deleted or changed");
+	KUNIT_EXPECT_EQ(test, compfw_component_rollback_to(cnet, web, comp_gen[5], &extack), 0);
+	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 5);
+
+	/* Two plain rollbacks undo each other; --to reaches the oldest kept. */
+	KUNIT_ASSERT_EQ(test, compfw_persona_rollback(cnet, a, 0, &extack), 0);
+	a = compfw_persona_by_name(cnet, "a");
+	KUNIT_EXPECT_EQ(test, a->profile->n_rules, 6);
+	KUNIT_EXPECT_EQ(test, in_force(test, web)->n_rules, 6);
+	KUNIT_ASSERT_EQ(test, compfw_persona_rollback(cnet, a, 4, &extack), 0);
+	a = compfw_persona_by_name(cnet, "a");
+	KUNIT_EXPECT_EQ(test, a->profile->n_rules, 4);
+	KUNIT_EXPECT_EQ(test, a->generation, 9);
+	KUNIT_EXPECT_EQ(test, a->history.n, 4);
+
+	cfwt_del(test, web);
+	KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, a, &extack), 0);
+	KUNIT_EXPECT_EQ(test, compfw_persona_del(cnet, compfw_persona_by_name(cnet, "b"), &extack),
+			0);
+	KUNIT_EXPECT_EQ(test, cnet->memory, 0);
+}
+
 CFWT_LOCKED(persona_switch_swaps_the_face)
 CFWT_LOCKED(persona_triggers_find_their_face)
 CFWT_LOCKED(persona_in_use_stays)
 CFWT_LOCKED(persona_replace_rebuilds_its_users)
 CFWT_LOCKED(persona_counts_come_back_to_zero)
+CFWT_LOCKED(persona_keeps_its_last_definitions)
 
 static struct kunit_case persona_cases[] = {
 	KUNIT_CASE(persona_switch_swaps_the_face_locked),
@@ -267,6 +339,7 @@ static struct kunit_case persona_cases[] = {
 	KUNIT_CASE(persona_in_use_stays_locked),
 	KUNIT_CASE(persona_replace_rebuilds_its_users_locked),
 	KUNIT_CASE(persona_counts_come_back_to_zero_locked),
+	KUNIT_CASE(persona_keeps_its_last_definitions_locked),
 	{}
 };
 

@@ -97,6 +97,8 @@ char *ctl_read_file(const char *name, size_t *len);
 
 /* persona.c */
 int cmd_persona(struct ctl *ctl, int argc, char **argv);
+int persona_history(struct ctl *ctl, int argc, char **argv);
+int persona_rollback(struct ctl *ctl, int argc, char **argv);
 
 /* stats.c, query.c, monitor.c */
 int cmd_stats(struct ctl *ctl, int argc, char **argv);

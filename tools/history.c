@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * compfwctl component history|rollback: the versions of its manifest a
- * component keeps, and putting one of them back in force.
+ * compfwctl component|persona history|rollback: the versions a component
+ * keeps of its manifest and a persona of its definition, and putting one
+ * of them back in force. The two objects answer alike, each in its own
+ * attribute set.
  */
 
 #include <errno.h>
@@ -17,10 +19,44 @@
 #include "component.h"
 #include "print.h"
 
-static struct nla_policy reply_policy[COMPFW_COMPONENT_A_MAX + 1] = {
-	[COMPFW_COMPONENT_A_NAME] = { .type = NLA_STRING, .maxlen = COMPFW_NAME_MAX },
-	[COMPFW_COMPONENT_A_GENERATION] = { .type = NLA_U32 },
-	[COMPFW_COMPONENT_A_HISTORY] = { .type = NLA_NESTED },
+/* What differs between a component's history and a persona's. */
+struct versioned {
+	const char *object;
+	const char *history_usage;
+	const char *rollback_usage;
+	int history_cmd;
+	int rollback_cmd;
+	int name_attr;
+	int history_attr;
+	int to_attr;
+};
+
+static const struct versioned component_versions = {
+	.object = "component",
+	.history_usage = "component " HISTORY_USAGE,
+	.rollback_usage = "component " ROLLBACK_USAGE,
+	.history_cmd = COMPFW_CMD_COMPONENT_HISTORY,
+	.rollback_cmd = COMPFW_CMD_COMPONENT_ROLLBACK,
+	.name_attr = COMPFW_COMPONENT_A_NAME,
+	.history_attr = COMPFW_COMPONENT_A_HISTORY,
+	.to_attr = COMPFW_COMPONENT_A_TO,
+};
+
+static const struct versioned persona_versions = {
+	.object = "persona",
+	.history_usage = "persona " HISTORY_USAGE,
+	.rollback_usage = "persona " ROLLBACK_USAGE,
+	.history_cmd = COMPFW_CMD_PERSONA_HISTORY,
+	.rollback_cmd = COMPFW_CMD_PERSONA_ROLLBACK,
+	.name_attr = COMPFW_PERSONA_A_NAME,
+	.history_attr = COMPFW_PERSONA_A_HISTORY,
+	.to_attr = COMPFW_PERSONA_A_TO,
+};
+
+/* A reply being printed: its object, and how many versions it held. */
+struct history_reply {
+	const struct versioned *obj;
+	int versions;
 };
 
 static struct nla_policy version_policy[COMPFW_HISTORY_A_MAX + 1] = {
@@ -84,51 +120,51 @@ static int print_version(struct nlattr *nest)
 
 static int print_history(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[COMPFW_COMPONENT_A_MAX + 1];
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct history_reply *r = arg;
 	struct nlattr *a;
-	int rem, *versions = arg;
+	int rem;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, COMPFW_COMPONENT_A_MAX, reply_policy) < 0)
-		return -1;
 	print_text("%-11s %-14s %-6s %-9s %-21s %s\n", "GENERATION", "VERSION", "RULES",
 		   "CHANGE", "TIME", "BY");
 	print_open_array(NULL);
-	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlmsg_hdr(msg)), 0),
-			  genlmsg_attrlen(nlmsg_data(nlmsg_hdr(msg)), 0), rem) {
-		if (nla_type(a) != COMPFW_COMPONENT_A_HISTORY)
+	nla_for_each_attr(a, genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), rem) {
+		if (nla_type(a) != r->obj->history_attr)
 			continue;
 		if (print_version(a))
 			return -1;
-		++*versions;
+		r->versions++;
 	}
 	print_close_array();
 	return 0;
 }
 
-int component_history(struct ctl *ctl, int argc, char **argv)
+static int show_history(struct ctl *ctl, const struct versioned *obj, int argc, char **argv)
 {
+	struct history_reply r = { .obj = obj };
+	char what[32];
 	struct nl_msg *msg;
-	int versions = 0;
 
-	if (ctl_wants_help(argc, argv, "component " HISTORY_USAGE))
+	if (ctl_wants_help(argc, argv, obj->history_usage))
 		return 0;
 	if (argc != 1)
-		return ctl_error("usage: compfwctl component " HISTORY_USAGE);
-	if (ctl_check_name("component", argv[0]) || ctl_connect(ctl))
+		return ctl_error("usage: compfwctl %s", obj->history_usage);
+	if (ctl_check_name(obj->object, argv[0]) || ctl_connect(ctl))
 		return 1;
-	msg = ctl_name_msg(ctl, COMPFW_CMD_COMPONENT_HISTORY, COMPFW_COMPONENT_A_NAME, argv[0]);
+	msg = ctl_name_msg(ctl, obj->history_cmd, obj->name_attr, argv[0]);
 	if (!msg)
 		return ctl_error("out of memory");
-	if (ctl_transact(ctl, msg, "component history", print_history, &versions))
+	snprintf(what, sizeof(what), "%s history", obj->object);
+	if (ctl_transact(ctl, msg, what, print_history, &r))
 		return 1;
-	if (!versions)
-		return ctl_error("component history: malformed reply from the kernel: no version");
+	if (!r.versions)
+		return ctl_error("%s: malformed reply from the kernel: no version", what);
 	print_end();
 	return 0;
 }
 
 /* "--to GEN": a generation, or -1 with the message printed. */
-static long parse_generation(const char *word)
+static long parse_generation(const struct versioned *obj, const char *word)
 {
 	unsigned long gen;
 	char *end;
@@ -136,11 +172,44 @@ static long parse_generation(const char *word)
 	errno = 0;
 	gen = strtoul(word, &end, 10);
 	if (!*word || *end || *word == '-' || errno || gen > UINT32_MAX) {
-		ctl_error("component rollback: --to \"%s\": a generation is a number from 0 to %u ('component history NAME' lists them)",
-			  word, UINT32_MAX);
+		ctl_error("%s rollback: --to \"%s\": a generation is a number from 0 to %u ('%s history NAME' lists them)",
+			  obj->object, word, UINT32_MAX, obj->object);
 		return -1;
 	}
 	return (long)gen;
+}
+
+static int roll_back(struct ctl *ctl, const struct versioned *obj, int argc, char **argv)
+{
+	struct nl_msg *msg;
+	char what[32];
+	long to = -1;
+
+	if (ctl_wants_help(argc, argv, obj->rollback_usage))
+		return 0;
+	if (argc == 3 && !strcmp(argv[1], "--to")) {
+		to = parse_generation(obj, argv[2]);
+		if (to < 0)
+			return 1;
+	} else if (argc != 1) {
+		return ctl_error("usage: compfwctl %s", obj->rollback_usage);
+	}
+	if (ctl_check_name(obj->object, argv[0]) || ctl_connect(ctl))
+		return 1;
+	msg = ctl_name_msg(ctl, obj->rollback_cmd, obj->name_attr, argv[0]);
+	if (msg && to >= 0 && nla_put_u32(msg, obj->to_attr, (uint32_t)to) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	if (!msg)
+		return ctl_error("out of memory");
+	snprintf(what, sizeof(what), "%s rollback", obj->object);
+	return ctl_transact(ctl, msg, what, NULL, NULL);
+}
+
+int component_history(struct ctl *ctl, int argc, char **argv)
+{
+	return show_history(ctl, &component_versions, argc, argv);
 }
 
 /*
@@ -150,26 +219,16 @@ static long parse_generation(const char *word)
  */
 int component_rollback(struct ctl *ctl, int argc, char **argv)
 {
-	struct nl_msg *msg;
-	long to = -1;
+	return roll_back(ctl, &component_versions, argc, argv);
+}
 
-	if (ctl_wants_help(argc, argv, "component " ROLLBACK_USAGE))
-		return 0;
-	if (argc == 3 && !strcmp(argv[1], "--to")) {
-		to = parse_generation(argv[2]);
-		if (to < 0)
-			return 1;
-	} else if (argc != 1) {
-		return ctl_error("usage: compfwctl component " ROLLBACK_USAGE);
-	}
-	if (ctl_check_name("component", argv[0]) || ctl_connect(ctl))
-		return 1;
-	msg = ctl_name_msg(ctl, COMPFW_CMD_COMPONENT_ROLLBACK, COMPFW_COMPONENT_A_NAME, argv[0]);
-	if (msg && to >= 0 && nla_put_u32(msg, COMPFW_COMPONENT_A_TO, (uint32_t)to) < 0) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	if (!msg)
-		return ctl_error("out of memory");
-	return ctl_transact(ctl, msg, "component rollback", NULL, NULL);
+int persona_history(struct ctl *ctl, int argc, char **argv)
+{
+	return show_history(ctl, &persona_versions, argc, argv);
+}
+
+/* The kernel rebuilds every manifest that may take the persona, or none. */
+int persona_rollback(struct ctl *ctl, int argc, char **argv)
+{
+	return roll_back(ctl, &persona_versions, argc, argv);
 }

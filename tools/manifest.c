@@ -1552,7 +1552,8 @@ void persona_init(struct persona *pa)
 
 static int parse_persona(struct pctx *p, json_t *obj, struct persona *pa)
 {
-	static const uint64_t fields = MF_BIT(MF_K_NAME) | MF_BIT(MF_K_NETWORK_PROFILE) |
+	static const uint64_t fields = MF_BIT(MF_K_NAME) | MF_BIT(MF_K_VERSION) |
+		MF_BIT(MF_K_NETWORK_PROFILE) |
 		MF_BIT(MF_K_SECURITY_PROFILE) | MF_BIT(MF_K_RESOURCE_LIMITS) |
 		MF_BIT(MF_K_ACTIVATION_TRIGGER) | MF_BIT(MF_K_COMMUNICATION_MODE) |
 		MF_BIT(MF_K_ALLOWED_PROTOCOLS) | MF_BIT(MF_K_PRIORITY) |
@@ -1568,6 +1569,7 @@ static int parse_persona(struct pctx *p, json_t *obj, struct persona *pa)
 	if (!mb.v[MF_K_NAME])
 		return fail(p, "missing field \"name\"");
 	if (get_string(p, &mb, MF_K_NAME, COMPFW_NAME_MAX, &pa->name) ||
+	    get_string(p, &mb, MF_K_VERSION, COMPFW_VERSION_MAX, &pa->profile.version) ||
 	    parse_profile(p, &mb, pa) || parse_security(p, &mb, pa) ||
 	    parse_limits(p, &mb, MF_K_RESOURCE_LIMITS, &pa->profile) ||
 	    parse_trigger(p, &mb, pa) ||
@@ -1769,6 +1771,8 @@ json_t *persona_to_json(const struct persona *pa)
 	char rate[32];
 	unsigned int i;
 
+	if (pa->profile.version)
+		json_object_set_new(obj, "version", json_string(pa->profile.version));
 	o = json_object();
 	json_object_set_new(o, "exposure", exposure_to_json(&pa->profile));
 	json_object_set_new(o, "allowed_ingress",

@@ -118,7 +118,8 @@ struct manifest {
  * struct persona - a named network profile, as seed 002 writes it
  * @name: its name
  * @profile: network_profile's rules (exposure, allowed_ingress as ingress,
- *	allowed_egress as egress) and resource_limits (as @profile.limit)
+ *	allowed_egress as egress), resource_limits (as @profile.limit) and
+ *	the persona's version (as @profile.version)
  * @security_level: &enum compfw_security_level, or PERSONA_UNSET
  * @encryption_required: security_profile.encryption_required
  * @comm_mode: &enum compfw_comm_mode, or PERSONA_UNSET
@@ -131,6 +132,7 @@ struct manifest {
  * @trigger_process: activation_trigger.process_name, or NULL
  * @trigger_path: activation_trigger.path, or NULL
  * @users: in a reply, manifests in force that may take it
+ * @generation: in a reply, the generation of the definition in force
  */
 struct persona {
 	char *name;
@@ -148,6 +150,7 @@ struct persona {
 	char *trigger_process;
 	char *trigger_path;
 	uint32_t users;
+	uint32_t generation;
 };
 
 /**

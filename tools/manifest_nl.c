@@ -779,7 +779,9 @@ static int put_traits(struct enc *e, const struct persona *pa)
 	    (pa->trigger_process &&
 	     put_str(e, -1, NULL, COMPFW_PERSONA_A_TRIGGER_PROCESS, pa->trigger_process)) ||
 	    (pa->trigger_path &&
-	     put_str(e, -1, NULL, COMPFW_PERSONA_A_TRIGGER_PATH, pa->trigger_path)))
+	     put_str(e, -1, NULL, COMPFW_PERSONA_A_TRIGGER_PATH, pa->trigger_path)) ||
+	    (pa->profile.version &&
+	     put_str(e, -1, NULL, COMPFW_PERSONA_A_VERSION, pa->profile.version)))
 		return -1;
 	for (i = 0; i < MF_LIMIT_COUNT; i++)
 		if (pa->profile.limit[i] &&
@@ -867,6 +869,9 @@ int persona_from_attrs(struct nlattr **tb, const struct nlattr *head, int len,
 		pa->burst = nla_get_u32(tb[COMPFW_PERSONA_A_BURST]);
 	if (tb[COMPFW_PERSONA_A_USERS])
 		pa->users = nla_get_u32(tb[COMPFW_PERSONA_A_USERS]);
+	if (tb[COMPFW_PERSONA_A_GENERATION])
+		pa->generation = nla_get_u32(tb[COMPFW_PERSONA_A_GENERATION]);
+	pa->profile.version = dup_string_attr(tb[COMPFW_PERSONA_A_VERSION]);
 	pa->trigger_process = dup_string_attr(tb[COMPFW_PERSONA_A_TRIGGER_PROCESS]);
 	pa->trigger_path = dup_string_attr(tb[COMPFW_PERSONA_A_TRIGGER_PATH]);
 	for (i = 0; i < MF_LIMIT_COUNT; i++)

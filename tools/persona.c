@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * compfwctl persona add|replace|del|list|show|activate: named network
- * profiles in the kernel, and the switch of a component between them.
+ * profiles in the kernel, and the switch of a component between them
+ * (history and rollback are history.c's).
  * A persona file is read and checked whole (manifest.c) before anything is
  * sent; a kernel error is mapped back to the file's JSON path.
  */
@@ -14,6 +15,7 @@
 
 #include "attrpath.h"
 #include "compfwctl.h"
+#include "component.h"
 #include "manifest.h"
 #include "print.h"
 
@@ -42,6 +44,8 @@ static struct nla_policy persona_policy[COMPFW_PERSONA_A_MAX + 1] = {
 	[COMPFW_PERSONA_A_PROFILE] = { .type = NLA_NESTED },
 	[COMPFW_PERSONA_A_USERS] = { .type = NLA_U32 },
 	[COMPFW_PERSONA_A_RULES] = { .type = NLA_U32 },
+	[COMPFW_PERSONA_A_VERSION] = { .type = NLA_STRING, .maxlen = COMPFW_VERSION_MAX },
+	[COMPFW_PERSONA_A_GENERATION] = { .type = NLA_U32 },
 };
 
 /* The JSON path of the attribute the kernel blamed: the request built again. */
@@ -227,6 +231,7 @@ static int persona_show(struct ctl *ctl, int argc, char **argv)
 	if (!ret) {
 		print_open_object(NULL);
 		print_uint("users", "users         %" PRIu64 "\n", pa.users);
+		print_uint("generation", "generation    %" PRIu64 "\n", pa.generation);
 		print_text("persona\n");
 		obj = persona_to_json(&pa);
 		print_json_value("persona", obj);
@@ -264,6 +269,8 @@ static const struct ctl_cmd persona_cmds[] = {
 	{ "list", persona_list, LIST_USAGE },
 	{ "show", persona_show, SHOW_USAGE },
 	{ "activate", persona_activate, ACTIVATE_USAGE },
+	{ "history", persona_history, HISTORY_USAGE },
+	{ "rollback", persona_rollback, ROLLBACK_USAGE },
 	{ NULL, NULL, NULL },
 };
 

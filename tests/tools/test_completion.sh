@@ -52,6 +52,8 @@ objs=$("$ctl" help | sed -n '/^objects:/,$p' | sed -n 's/^  \([a-z]*\).*/\1/p' |
 expect "compfwctl " "$(printf '%s\n' $objs help | sort | paste -sd ' ')"
 cmds=$("$ctl" component help | sed -n 's/^  component \([a-z]*\).*/\1/p' | sort)
 expect "compfwctl component " "$(printf '%s\n' $cmds help | sort | paste -sd ' ')"
+cmds=$("$ctl" persona help | sed -n 's/^  persona \([a-z]*\).*/\1/p' | sort)
+expect "compfwctl persona " "$(printf '%s\n' $cmds help | sort | paste -sd ' ')"
 expect "compfwctl -j co" "component"
 expect "compfwctl --j" "--json"
 expect "compfwctl -j -n foo st" "stats status"
@@ -78,6 +80,8 @@ expect "compfwctl query web egress tcp 10.0.0.1 80 --peer a" "api"
 expect "compfwctl -n blue component rollback a" "api"
 expect "compfwctl component history w" "web worker"
 expect "compfwctl component rollback web -" "--to"
+expect "compfwctl persona history w" "web worker"
+expect "compfwctl persona rollback web -" "--to"
 grep -qx -- "-n blue -j component list" "$tmp/calls" &&
 	ok "component names are asked in the namespace of -n NETNS" ||
 	not_ok "component names are asked in the namespace of -n NETNS" "$(cat "$tmp/calls")"

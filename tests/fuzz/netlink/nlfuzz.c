@@ -452,7 +452,7 @@ static const struct {
 	unsigned int weight;
 } weights[] = {
 	{ "manifest-apply", 8 }, { "component-new", 3 }, { "component-rollback", 2 },
-	{ "persona-new", 2 }, { "persona-activate", 3 },
+	{ "persona-new", 2 }, { "persona-activate", 3 }, { "persona-rollback", 2 },
 };
 
 static const struct fz_op *pick_op(void)

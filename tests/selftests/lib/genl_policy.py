@@ -368,6 +368,11 @@ def run_cases():
            [name, ("cgroup", "/x")], EINVAL, UNSUPPORTED, P((C, "cgroup")))
     expect("not taken", "with to", "component-history",
            [name, ("to", 1)], EINVAL, UNKNOWN, P((C, "to")))
+    expect("not taken", "with to", "persona-history",
+           [("name", "pol-x"), ("to", 1)], EINVAL, UNKNOWN, P(("persona", "to")))
+    expect("not taken", "with replace", "persona-rollback",
+           [("name", "pol-x"), ("replace@raw", b"")], EINVAL, UNSUPPORTED,
+           P(("persona", "replace")))
     expect("not taken", "with address", "stats-reset",
            [name, ("address", cidr_ok)], EINVAL, UNKNOWN, P((C, "address")))
     expect("not taken", "with an attribute above apply's max", "manifest-apply",
@@ -400,6 +405,9 @@ def run_cases():
     for op in ("component-del", "component-rollback"):
         expect("required", "without name", op, [], EINVAL, "a component name is required",
                miss=ATTR[C]["name"])
+    for op in ("persona-history", "persona-rollback"):
+        expect("required", "without name", op, [], EINVAL, "a persona name is required",
+               miss=ATTR["persona"]["name"])
     expect("required", "without direction", "query", [("component", "pol-x"), ("proto", 6)],
            EINVAL, "a query needs a component, a direction and a protocol",
            miss=ATTR[Q]["direction"])
