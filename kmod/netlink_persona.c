@@ -328,30 +328,46 @@ static int fill_traits(struct sk_buff *skb, const struct compfw_persona_traits *
 	return put_protos(skb, t) ?: put_strings(skb, t);
 }
 
-/* The profile's entries, in parts of at most COMPFW_PART_MAX bytes. */
+/*
+ * The profile's entries from *@cursor on, in parts of at most
+ * COMPFW_PART_MAX bytes. On -EMSGSIZE *@cursor is the first that did not
+ * fit, and the message ends with whole entries only.
+ */
 static int fill_profile(struct sk_buff *skb, struct compfw_net *cnet,
-			const struct compfw_manifest *m)
+			const struct compfw_manifest *m, u32 *cursor)
 {
 	u32 i, n = m->spec.n_exposure + m->n_rules;
 	struct nlattr *part = NULL;
 
-	for (i = 0; i < n; i++) {
+	for (i = *cursor; i < n; i++) {
+		unsigned char *mark;
+
 		if (part && skb_tail_pointer(skb) - (unsigned char *)part > COMPFW_PART_MAX) {
 			nla_nest_end(skb, part);
 			part = NULL;
 		}
+		mark = skb_tail_pointer(skb);
 		if (!part)
 			part = nla_nest_start(skb, COMPFW_PERSONA_A_PROFILE);
-		if (!part || compfw_put_entry(skb, cnet, m, i))
+		if (!part || compfw_put_entry(skb, cnet, m, i)) {
+			nlmsg_trim(skb, mark);
+			if ((unsigned char *)part == mark)
+				part = NULL;
+			if (part)
+				nla_nest_end(skb, part);
+			*cursor = i;
 			return -EMSGSIZE;
+		}
 	}
 	if (part)
 		nla_nest_end(skb, part);
+	*cursor = i;
 	return 0;
 }
 
+/* The persona's own attributes, without its profile's entries. */
 static int fill_persona(struct sk_buff *skb, struct compfw_net *cnet,
-			const struct compfw_persona *p, bool entries)
+			const struct compfw_persona *p)
 {
 	if (nla_put_string(skb, COMPFW_PERSONA_A_NAME, p->name) ||
 	    (*p->version && nla_put_string(skb, COMPFW_PERSONA_A_VERSION, p->version)) ||
@@ -360,7 +376,7 @@ static int fill_persona(struct sk_buff *skb, struct compfw_net *cnet,
 	    nla_put_u32(skb, COMPFW_PERSONA_A_USERS, compfw_persona_users(cnet, p)) ||
 	    nla_put_u32(skb, COMPFW_PERSONA_A_RULES, p->profile->n_rules))
 		return -EMSGSIZE;
-	return entries ? fill_profile(skb, cnet, p->profile) : 0;
+	return 0;
 }
 
 /*
@@ -392,12 +408,15 @@ int compfw_nl_persona_get_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = PTR_ERR_OR_ZERO(p);
 	if (!ret && persona_size(p) > COMPFW_PERSONA_REPLY_MAX) {
 		NL_SET_ERR_MSG(info->extack,
-			       "the persona's profile is too large to show in one message");
+			       "the persona is too large for one message: dump it by name");
 		ret = -EMSGSIZE;
 	}
 	if (!ret) {
+		u32 cursor = 0;
+
 		msg = compfw_msg_new(info, COMPFW_CMD_PERSONA_GET, persona_size(p), &hdr);
-		ret = msg ? fill_persona(msg, cnet, p, true) : -ENOMEM;
+		ret = msg ? fill_persona(msg, cnet, p) ?:
+			    fill_profile(msg, cnet, p->profile, &cursor) : -ENOMEM;
 		if (ret == -EMSGSIZE)
 			NL_SET_ERR_MSG(info->extack, "persona does not fit in a message");
 	}
@@ -410,20 +429,76 @@ int compfw_nl_persona_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: personas sent so far. A name dumps that one only. */
+/*
+ * A dump by name: the persona in full, over as many messages as its
+ * profile needs, the first with its own attributes, each later one with
+ * its name and more entries. cb->args[]: [0] everything is sent, [1] the
+ * entries' cursor, [2] its first message is sent.
+ */
+enum { PERSONA_DUMP_DONE, PERSONA_DUMP_ENTRY, PERSONA_DUMP_STARTED };
+
+static int dump_persona(struct sk_buff *skb, struct netlink_callback *cb,
+			struct compfw_net *cnet, const struct nlattr *name)
+{
+	const struct compfw_persona *p = compfw_persona_by_name(cnet, nla_data(name));
+	u32 cursor = cb->args[PERSONA_DUMP_ENTRY];
+	void *hdr;
+	int ret;
+
+	if (!p) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, name, "unknown persona");
+		return -ENOENT;
+	}
+	if (cb->args[PERSONA_DUMP_DONE])
+		return 0;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &compfw_genl_family, NLM_F_MULTI, COMPFW_CMD_PERSONA_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	ret = cb->args[PERSONA_DUMP_STARTED] ?
+	      nla_put_string(skb, COMPFW_PERSONA_A_NAME, p->name) : fill_persona(skb, cnet, p);
+	if (ret) {
+		genlmsg_cancel(skb, hdr);
+		NL_SET_ERR_MSG(cb->extack, "a persona does not fit in a dump message");
+		return -EMSGSIZE;
+	}
+	ret = fill_profile(skb, cnet, p->profile, &cursor);
+	/* Not even one entry fits beside the name alone. */
+	if (ret && cursor == cb->args[PERSONA_DUMP_ENTRY] && cb->args[PERSONA_DUMP_STARTED]) {
+		genlmsg_cancel(skb, hdr);
+		NL_SET_ERR_MSG(cb->extack, "a profile entry does not fit in a dump message");
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	cb->args[PERSONA_DUMP_STARTED] = 1;
+	cb->args[PERSONA_DUMP_ENTRY] = cursor;
+	cb->args[PERSONA_DUMP_DONE] = !ret;
+	return skb->len;
+}
+
+/*
+ * Every persona without its profile's entries (cb->args[0]: how many are
+ * sent), or with a name that one in full.
+ */
 int compfw_nl_persona_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct compfw_net *cnet = compfw_net(sock_net(skb->sk));
 	struct nlattr **attrs = compfw_dump_attrs(cb);
-	const struct nlattr *name = attrs ? attrs[COMPFW_PERSONA_A_NAME] : NULL;
 	const struct compfw_persona *p;
 	long i = 0;
 	void *hdr;
+	int ret;
 
 	mutex_lock(&cnet->lock);
 	cb->seq = cnet->dump_seq;
+	if (attrs && attrs[COMPFW_PERSONA_A_NAME]) {
+		ret = dump_persona(skb, cb, cnet, attrs[COMPFW_PERSONA_A_NAME]);
+		mutex_unlock(&cnet->lock);
+		return ret;
+	}
 	list_for_each_entry(p, &cnet->personas, list) {
-		if (i < cb->args[0] || (name && strcmp(p->name, nla_data(name)))) {
+		if (i < cb->args[0]) {
 			i++;
 			continue;
 		}
@@ -432,7 +507,7 @@ int compfw_nl_persona_get_dumpit(struct sk_buff *skb, struct netlink_callback *c
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (fill_persona(skb, cnet, p, false)) {
+		if (fill_persona(skb, cnet, p)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

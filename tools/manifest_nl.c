@@ -835,22 +835,45 @@ static char *dup_string_attr(const struct nlattr *a)
 	return a ? dup_attr(a) : NULL;
 }
 
+/* The profile's parts and the allowed protocols of one message. */
+static int repeated_from_attrs(const struct nlattr *head, int len, struct persona *pa)
+{
+	const struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, (struct nlattr *)head, len, rem) {
+		if (nla_type(a) == COMPFW_PERSONA_A_ALLOWED_PROTO && nla_len(a) >= 1 &&
+		    pa->n_protos < 256)
+			pa->protos[pa->n_protos++] = nla_get_u8((struct nlattr *)a);
+		if (nla_type(a) == COMPFW_PERSONA_A_PROFILE &&
+		    manifest_part_from_attr(a, &pa->profile, true))
+			return -1;
+	}
+	return 0;
+}
+
 /**
- * persona_from_attrs() - a PERSONA_GET reply
+ * persona_from_attrs() - a PERSONA_GET reply, or one message of a dump by name
  * @tb: its attributes, parsed
  * @head: the first attribute, to find the repeated ones
  * @len: the length of all of them
- * @pa: set up by persona_init(); free with persona_free() whatever the result
+ * @pa: set up by persona_init(); free with persona_free() whatever the result.
+ *	Once it has a name, a message is a later one of the same persona:
+ *	its name and more of its profile.
  *
  * Return: 0, or -1 when the reply is malformed or memory runs out.
  */
 int persona_from_attrs(struct nlattr **tb, const struct nlattr *head, int len,
 		       struct persona *pa)
 {
-	const struct nlattr *a;
-	int rem, i;
+	int i;
 
-	if (!tb[COMPFW_PERSONA_A_NAME] || !(pa->name = dup_attr(tb[COMPFW_PERSONA_A_NAME])))
+	if (!tb[COMPFW_PERSONA_A_NAME])
+		return -1;
+	if (pa->name)
+		return strcmp(pa->name, nla_get_string(tb[COMPFW_PERSONA_A_NAME])) ? -1 :
+		       repeated_from_attrs(head, len, pa);
+	if (!(pa->name = dup_attr(tb[COMPFW_PERSONA_A_NAME])))
 		return -1;
 	if (tb[COMPFW_PERSONA_A_SECURITY_LEVEL])
 		pa->security_level = nla_get_u8(tb[COMPFW_PERSONA_A_SECURITY_LEVEL]);
@@ -876,13 +899,5 @@ int persona_from_attrs(struct nlattr **tb, const struct nlattr *head, int len,
 	pa->trigger_path = dup_string_attr(tb[COMPFW_PERSONA_A_TRIGGER_PATH]);
 	for (i = 0; i < MF_LIMIT_COUNT; i++)
 		pa->profile.limit[i] = dup_string_attr(tb[limit_attr[i]]);
-	nla_for_each_attr(a, (struct nlattr *)head, len, rem) {
-		if (nla_type(a) == COMPFW_PERSONA_A_ALLOWED_PROTO && nla_len(a) >= 1 &&
-		    pa->n_protos < 256)
-			pa->protos[pa->n_protos++] = nla_get_u8((struct nlattr *)a);
-		if (nla_type(a) == COMPFW_PERSONA_A_PROFILE &&
-		    manifest_part_from_attr(a, &pa->profile, true))
-			return -1;
-	}
-	return 0;
+	return repeated_from_attrs(head, len, pa);
 }

@@ -223,11 +223,16 @@ static int persona_show(struct ctl *ctl, int argc, char **argv)
 		return ctl_error("usage: compfwctl persona " SHOW_USAGE);
 	if (ctl_check_name("persona", argv[0]) || ctl_connect(ctl))
 		return 1;
-	msg = ctl_name_msg(ctl, COMPFW_CMD_PERSONA_GET, COMPFW_PERSONA_A_NAME, argv[0]);
-	if (!msg)
+	/* A dump by name: a large profile comes over several messages. */
+	msg = ctl_msg(ctl, COMPFW_CMD_PERSONA_GET, NLM_F_DUMP);
+	if (!msg || nla_put_string(msg, COMPFW_PERSONA_A_NAME, argv[0]) < 0) {
+		nlmsg_free(msg);
 		return ctl_error("out of memory");
+	}
 	persona_init(&pa);
 	ret = ctl_transact(ctl, msg, "persona show", read_persona, &pa);
+	if (!ret && !pa.name)
+		ret = ctl_error("persona show: malformed reply from the kernel: no persona");
 	if (!ret) {
 		print_open_object(NULL);
 		print_uint("users", "users         %" PRIu64 "\n", pa.users);
